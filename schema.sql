@@ -1,0 +1,196 @@
+-- The whole schema of an incidents database, as append-only migrations.
+-- Each block starts with a line "-- migration N"; a database's PRAGMA
+-- user_version says which blocks have run. Never edit a shipped block: add
+-- the next one.
+
+-- migration 1
+CREATE TABLE incidents (
+    id                  INTEGER PRIMARY KEY,
+    uid                 TEXT NOT NULL UNIQUE,
+    title               TEXT,
+    event_type          TEXT NOT NULL,
+    sub_event_type      TEXT,
+    date_start          TEXT NOT NULL,   -- ISO 8601 date
+    date_end            TEXT NOT NULL,   -- ISO 8601 date, >= date_start
+    date_precision      TEXT NOT NULL CHECK (date_precision IN ('day', 'week', 'month', 'year', 'range')),
+    place               TEXT,            -- the name as reported
+    latitude            REAL CHECK (latitude BETWEEN -90 AND 90),
+    longitude           REAL CHECK (longitude BETWEEN -180 AND 180),
+    geo_precision       INTEGER CHECK (geo_precision IN (1, 2, 3)),
+    country             TEXT,            -- ISO 3166-1 alpha-2
+    admin1              TEXT,
+    admin1_code         TEXT,            -- ISO 3166-2 (or Natural Earth adm1_code)
+    admin2              TEXT,
+    admin2_code         TEXT,            -- OCHA P-code
+    fatalities          INTEGER CHECK (fatalities >= 0),          -- NULL = unknown, never 0
+    fatalities_low      INTEGER CHECK (fatalities_low >= 0),
+    fatalities_high     INTEGER CHECK (fatalities_high >= 0),
+    civilian_fatalities INTEGER CHECK (civilian_fatalities >= 0),
+    actor1              TEXT,
+    actor2              TEXT,
+    assoc_actors        TEXT,
+    notes               TEXT,
+    tags                TEXT NOT NULL DEFAULT '[]',              -- JSON array of strings
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    CHECK (date_end >= date_start),
+    CHECK ((latitude IS NULL) = (longitude IS NULL))
+);
+CREATE INDEX incidents_by_date ON incidents (date_start, date_end);
+CREATE INDEX incidents_by_admin1 ON incidents (admin1_code, date_start);
+CREATE INDEX incidents_by_admin2 ON incidents (admin2_code, date_start);
+CREATE INDEX incidents_by_country ON incidents (country, date_start);
+CREATE INDEX incidents_by_type ON incidents (event_type, date_start);
+
+CREATE TABLE sources (
+    id        INTEGER PRIMARY KEY,
+    publisher TEXT NOT NULL,
+    title     TEXT NOT NULL DEFAULT '',
+    url       TEXT NOT NULL DEFAULT '',
+    published TEXT,
+    UNIQUE (publisher, title, url)
+);
+
+CREATE TABLE incident_sources (
+    incident_id INTEGER NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+    source_id   INTEGER NOT NULL REFERENCES sources (id),
+    excerpt     TEXT,   -- a short excerpt or page locator
+    PRIMARY KEY (incident_id, source_id)
+) WITHOUT ROWID;
+CREATE INDEX incident_sources_by_source ON incident_sources (source_id);
+
+CREATE TABLE tallies (
+    id           INTEGER PRIMARY KEY,
+    uid          TEXT NOT NULL UNIQUE,
+    region       TEXT,             -- as written by the source
+    region_code  TEXT,             -- resolved region, when known
+    place        TEXT,
+    period_start TEXT NOT NULL,
+    period_end   TEXT NOT NULL,
+    metric       TEXT NOT NULL,
+    value        REAL NOT NULL CHECK (value >= 0),
+    derived      INTEGER NOT NULL DEFAULT 0,   -- 1 when computed from the source's words
+    source_id    INTEGER REFERENCES sources (id),
+    excerpt      TEXT,
+    notes        TEXT,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    CHECK (period_end >= period_start)
+);
+CREATE INDEX tallies_by_period ON tallies (period_start, period_end);
+
+-- Every insert, update and delete of an incident or tally, with old and new
+-- values as JSON, written by triggers so that no code path can skip it.
+CREATE TABLE history (
+    id     INTEGER PRIMARY KEY,
+    entity TEXT NOT NULL CHECK (entity IN ('incident', 'tally')),
+    uid    TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    old    TEXT,
+    new    TEXT,
+    at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX history_by_uid ON history (uid, id);
+
+CREATE VIEW incident_json (id, uid, doc) AS
+SELECT id, uid, json_object(
+    'uid', uid, 'title', title, 'event_type', event_type, 'sub_event_type', sub_event_type,
+    'date_start', date_start, 'date_end', date_end, 'date_precision', date_precision,
+    'place', place, 'latitude', latitude, 'longitude', longitude, 'geo_precision', geo_precision,
+    'country', country, 'admin1', admin1, 'admin1_code', admin1_code,
+    'admin2', admin2, 'admin2_code', admin2_code,
+    'fatalities', fatalities, 'fatalities_low', fatalities_low, 'fatalities_high', fatalities_high,
+    'civilian_fatalities', civilian_fatalities, 'actor1', actor1, 'actor2', actor2,
+    'assoc_actors', assoc_actors, 'notes', notes, 'tags', json(tags),
+    'created_at', created_at, 'updated_at', updated_at)
+FROM incidents;
+
+CREATE TRIGGER incidents_history_insert AFTER INSERT ON incidents BEGIN
+    INSERT INTO history (entity, uid, action, new)
+    SELECT 'incident', NEW.uid, 'insert', doc FROM incident_json WHERE id = NEW.id;
+END;
+CREATE TRIGGER incidents_history_update AFTER UPDATE ON incidents BEGIN
+    INSERT INTO history (entity, uid, action, old, new)
+    VALUES ('incident', NEW.uid, 'update', json_object(
+        'uid', OLD.uid, 'title', OLD.title, 'event_type', OLD.event_type, 'sub_event_type', OLD.sub_event_type,
+        'date_start', OLD.date_start, 'date_end', OLD.date_end, 'date_precision', OLD.date_precision,
+        'place', OLD.place, 'latitude', OLD.latitude, 'longitude', OLD.longitude, 'geo_precision', OLD.geo_precision,
+        'country', OLD.country, 'admin1', OLD.admin1, 'admin1_code', OLD.admin1_code,
+        'admin2', OLD.admin2, 'admin2_code', OLD.admin2_code,
+        'fatalities', OLD.fatalities, 'fatalities_low', OLD.fatalities_low, 'fatalities_high', OLD.fatalities_high,
+        'civilian_fatalities', OLD.civilian_fatalities, 'actor1', OLD.actor1, 'actor2', OLD.actor2,
+        'assoc_actors', OLD.assoc_actors, 'notes', OLD.notes, 'tags', json(OLD.tags),
+        'created_at', OLD.created_at, 'updated_at', OLD.updated_at),
+        (SELECT doc FROM incident_json WHERE id = NEW.id));
+END;
+CREATE TRIGGER incidents_history_delete BEFORE DELETE ON incidents BEGIN
+    INSERT INTO history (entity, uid, action, old)
+    SELECT 'incident', OLD.uid, 'delete', json_set(doc, '$.sources', json((
+        SELECT json_group_array(json_object('publisher', s.publisher, 'title', s.title,
+            'url', s.url, 'published', s.published, 'excerpt', l.excerpt))
+        FROM incident_sources l JOIN sources s ON s.id = l.source_id
+        WHERE l.incident_id = OLD.id)))
+    FROM incident_json WHERE id = OLD.id;
+END;
+
+CREATE VIEW tally_json (id, uid, doc) AS
+SELECT t.id, t.uid, json_object(
+    'uid', t.uid, 'region', t.region, 'region_code', t.region_code, 'place', t.place,
+    'period_start', t.period_start, 'period_end', t.period_end, 'metric', t.metric,
+    'value', t.value, 'derived', json(CASE t.derived WHEN 1 THEN 'true' ELSE 'false' END),
+    'source', (SELECT json_object('publisher', s.publisher, 'title', s.title, 'url', s.url,
+                                  'published', s.published, 'excerpt', t.excerpt)
+               FROM sources s WHERE s.id = t.source_id),
+    'notes', t.notes, 'created_at', t.created_at, 'updated_at', t.updated_at)
+FROM tallies t;
+
+CREATE TRIGGER tallies_history_insert AFTER INSERT ON tallies BEGIN
+    INSERT INTO history (entity, uid, action, new)
+    SELECT 'tally', NEW.uid, 'insert', doc FROM tally_json WHERE id = NEW.id;
+END;
+CREATE TRIGGER tallies_history_update AFTER UPDATE ON tallies BEGIN
+    INSERT INTO history (entity, uid, action, old, new)
+    VALUES ('tally', NEW.uid, 'update', json_object(
+        'uid', OLD.uid, 'region', OLD.region, 'region_code', OLD.region_code, 'place', OLD.place,
+        'period_start', OLD.period_start, 'period_end', OLD.period_end, 'metric', OLD.metric,
+        'value', OLD.value, 'derived', OLD.derived, 'source_id', OLD.source_id,
+        'excerpt', OLD.excerpt, 'notes', OLD.notes,
+        'created_at', OLD.created_at, 'updated_at', OLD.updated_at),
+        (SELECT doc FROM tally_json WHERE id = NEW.id));
+END;
+CREATE TRIGGER tallies_history_delete BEFORE DELETE ON tallies BEGIN
+    INSERT INTO history (entity, uid, action, old)
+    SELECT 'tally', OLD.uid, 'delete', doc FROM tally_json WHERE id = OLD.id;
+END;
+
+-- Places added by users (the bundled gazetteer lives in the binary).
+CREATE TABLE places (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    alt_names    TEXT NOT NULL DEFAULT '[]',   -- JSON array
+    latitude     REAL NOT NULL CHECK (latitude BETWEEN -90 AND 90),
+    longitude    REAL NOT NULL CHECK (longitude BETWEEN -180 AND 180),
+    country      TEXT,
+    feature_code TEXT NOT NULL DEFAULT 'PPL',
+    population   INTEGER NOT NULL DEFAULT 0,
+    geonameid    INTEGER UNIQUE,               -- kept when imported from a GeoNames file
+    created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+-- User polygons (areas of interest, districts from another source).
+CREATE TABLE custom_regions (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    geometry   TEXT NOT NULL,                  -- GeoJSON geometry
+    source     TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+-- Which custom regions contain each incident, kept up to date on write.
+CREATE TABLE incident_regions (
+    region_code TEXT NOT NULL,
+    incident_id INTEGER NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+    PRIMARY KEY (region_code, incident_id)
+) WITHOUT ROWID;
+CREATE INDEX incident_regions_by_incident ON incident_regions (incident_id);

@@ -1,0 +1,102 @@
+//! The library's one error type. Every variant says what was wrong, where, and
+//! what was expected, so the binary can print it as is.
+
+use std::path::PathBuf;
+
+/// Errors returned by the `incidents` library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A user-supplied value (flag, field, cell) is not valid.
+    #[error("invalid {field} {value:?}: expected {expected}")]
+    Invalid {
+        field: String,
+        value: String,
+        expected: String,
+    },
+    /// A row or feature of an input file is not valid.
+    #[error("{input}: {location}: {reason}")]
+    Input {
+        input: String,
+        location: String,
+        reason: String,
+    },
+    /// A uid, region or place that does not exist.
+    #[error("{what} {name:?} not found{}", suggestions_text(.suggestions))]
+    NotFound {
+        what: String,
+        name: String,
+        suggestions: Vec<String>,
+    },
+    /// A place name matches several places and the caller must choose.
+    #[error("place {name:?} is ambiguous; candidates:\n{}\nchoose one with --lat/--lon, or narrow it with --country", .candidates.join("\n"))]
+    Ambiguous {
+        name: String,
+        candidates: Vec<String>,
+    },
+    /// The database was written by a newer version of `incidents`.
+    #[error(
+        "database {path} has schema version {found}, newer than this program's {supported}; upgrade incidents (the database was not changed)"
+    )]
+    SchemaTooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    /// Bundled data could not be read (a build problem, not a user one).
+    #[error("bundled {what}: {reason}")]
+    Data { what: String, reason: String },
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("CSV: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+fn suggestions_text(s: &[String]) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean: {}?", s.join(", "))
+    }
+}
+
+impl Error {
+    /// Shorthand for [`Error::Invalid`].
+    pub fn invalid(field: &str, value: impl ToString, expected: impl ToString) -> Error {
+        Error::Invalid {
+            field: field.to_string(),
+            value: value.to_string(),
+            expected: expected.to_string(),
+        }
+    }
+
+    /// Shorthand for [`Error::Io`] naming the file.
+    pub fn io(path: impl ToString, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.to_string(),
+            source,
+        }
+    }
+
+    /// True when the error is a closed output pipe, which ends a command quietly.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            Error::Io { source, .. } => source.kind() == std::io::ErrorKind::BrokenPipe,
+            Error::Csv(e) => {
+                matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+            }
+            Error::Json(e) => e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe),
+            _ => false,
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

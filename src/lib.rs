@@ -1,0 +1,13 @@
+//! `incidents`: a database of dated, geolocated conflict incidents.
+//!
+//! The library holds all the work; the `incidents` binary is a thin CLI over
+//! it. Data flows one way: arguments -> [`model`] types -> [`store`] /
+//! `geo` / `report` -> `formats` -> output.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod error;
+pub mod filter;
+pub mod model;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,550 @@
+//! Incident rows: insert, upsert, read, update, delete, history.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::filter_sql::where_clause;
+use super::{Store, Writer, now};
+use crate::error::{Error, Result};
+use crate::filter::{Filter, distance_km};
+use crate::model::{DatePrecision, DateSpan, Fatalities, GeoPrecision, Incident, Source};
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Upsert {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+/// One recorded change of an incident or tally.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub entity: String,
+    pub uid: String,
+    pub action: String,
+    pub old: Option<serde_json::Value>,
+    pub new: Option<serde_json::Value>,
+}
+
+/// The columns read for an incident, in the order `from_row` expects.
+const COLUMNS: &str = "i.id, i.uid, i.title, i.event_type, i.sub_event_type, i.date_start, i.date_end, \
+    i.date_precision, i.place, i.latitude, i.longitude, i.geo_precision, i.country, i.admin1, \
+    i.admin1_code, i.admin2, i.admin2_code, i.fatalities, i.fatalities_low, i.fatalities_high, \
+    i.civilian_fatalities, i.actor1, i.actor2, i.assoc_actors, i.notes, i.tags, i.created_at, \
+    i.updated_at, (SELECT json_group_array(json_object('publisher', s.publisher, 'title', \
+    NULLIF(s.title, ''), 'url', NULLIF(s.url, ''), 'published', s.published, 'excerpt', l.excerpt)) \
+    FROM incident_sources l JOIN sources s ON s.id = l.source_id WHERE l.incident_id = i.id)";
+
+fn date_col(row: &Row, idx: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = row.get(idx)?;
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn conversion(idx: usize, e: Error) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+}
+
+fn from_row(row: &Row) -> rusqlite::Result<Incident> {
+    let precision: String = row.get(7)?;
+    let geo: Option<u8> = row.get(11)?;
+    let tags: String = row.get(25)?;
+    let sources: Option<String> = row.get(28)?;
+    Ok(Incident {
+        uid: row.get(1)?,
+        title: row.get(2)?,
+        event_type: row.get(3)?,
+        sub_event_type: row.get(4)?,
+        span: DateSpan {
+            start: date_col(row, 5)?,
+            end: date_col(row, 6)?,
+            precision: DatePrecision::parse(&precision).map_err(|e| conversion(7, e))?,
+        },
+        place: row.get(8)?,
+        latitude: row.get(9)?,
+        longitude: row.get(10)?,
+        geo_precision: geo
+            .map(GeoPrecision::try_from)
+            .transpose()
+            .map_err(|e| conversion(11, e))?,
+        country: row.get(12)?,
+        admin1: row.get(13)?,
+        admin1_code: row.get(14)?,
+        admin2: row.get(15)?,
+        admin2_code: row.get(16)?,
+        fatalities: Fatalities {
+            best: row.get(17)?,
+            low: row.get(18)?,
+            high: row.get(19)?,
+        },
+        civilian_fatalities: row.get(20)?,
+        actor1: row.get(21)?,
+        actor2: row.get(22)?,
+        assoc_actors: row.get(23)?,
+        notes: row.get(24)?,
+        tags: serde_json::from_str(&tags).map_err(|e| conversion(25, e.into()))?,
+        sources: match sources {
+            Some(s) => serde_json::from_str(&s).map_err(|e| conversion(28, e.into()))?,
+            None => Vec::new(),
+        },
+        created_at: row.get(26)?,
+        updated_at: row.get(27)?,
+    })
+}
+
+fn tags_json(tags: &[String]) -> Result<String> {
+    Ok(serde_json::to_string(tags)?)
+}
+
+impl Writer<'_> {
+    /// Inserts a new incident (validated by the caller) and returns its uid;
+    /// a uid is generated (`INC-000123`) when the incident has none.
+    pub fn insert_incident(&mut self, inc: &Incident) -> Result<String> {
+        let uid = match &inc.uid {
+            Some(u) => {
+                if self.incident_id(u)?.is_some() {
+                    return Err(Error::invalid(
+                        "uid",
+                        u,
+                        "a uid not already in the database",
+                    ));
+                }
+                u.clone()
+            }
+            None => self.next_uid()?,
+        };
+        let ts = now();
+        let id = self.write_row(inc, &uid, &ts, None)?;
+        self.link_sources(id, &inc.sources)?;
+        Ok(uid)
+    }
+
+    /// Inserts the incident, or updates the one with the same uid. Fields the
+    /// new version leaves empty keep their stored value, so re-importing a
+    /// file with fewer columns never erases data.
+    pub fn upsert_incident(&mut self, inc: &Incident) -> Result<Upsert> {
+        let Some(uid) = &inc.uid else {
+            self.insert_incident(inc)?;
+            return Ok(Upsert::Inserted);
+        };
+        let Some(old) = self.get_incident(uid)? else {
+            self.insert_incident(inc)?;
+            return Ok(Upsert::Inserted);
+        };
+        let merged = merge(&old, inc);
+        if same_content(&old, &merged) {
+            return Ok(Upsert::Unchanged);
+        }
+        self.update_incident(&merged)?;
+        Ok(Upsert::Updated)
+    }
+
+    /// Replaces a stored incident's fields with `inc`'s (matched by uid).
+    pub fn update_incident(&mut self, inc: &Incident) -> Result<()> {
+        let uid = inc
+            .uid
+            .as_deref()
+            .ok_or_else(|| Error::invalid("uid", "(none)", "the uid of the incident to update"))?;
+        let id = self.incident_id(uid)?.ok_or_else(|| not_found(uid))?;
+        self.write_row(inc, uid, &now(), Some(id))?;
+        self.link_sources(id, &inc.sources)?;
+        Ok(())
+    }
+
+    /// Deletes an incident; its last values stay in the history.
+    pub fn delete_incident(&mut self, uid: &str) -> Result<()> {
+        let n = self
+            .tx
+            .execute("DELETE FROM incidents WHERE uid = ?1", params![uid])?;
+        if n == 0 {
+            return Err(not_found(uid));
+        }
+        Ok(())
+    }
+
+    /// The stored incident with this uid, if any.
+    pub fn get_incident(&self, uid: &str) -> Result<Option<Incident>> {
+        get_incident(&self.tx, uid)
+    }
+
+    fn incident_id(&self, uid: &str) -> Result<Option<i64>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT id FROM incidents WHERE uid = ?1")?
+            .query_row(params![uid], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn next_uid(&self) -> Result<String> {
+        let mut n: i64 =
+            self.tx
+                .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM incidents", [], |r| {
+                    r.get(0)
+                })?;
+        loop {
+            let uid = format!("INC-{n:06}");
+            if self.incident_id(&uid)?.is_none() {
+                return Ok(uid);
+            }
+            n += 1;
+        }
+    }
+
+    fn write_row(&self, inc: &Incident, uid: &str, ts: &str, id: Option<i64>) -> Result<i64> {
+        let tags = tags_json(&inc.tags)?;
+        let values = params![
+            uid,
+            inc.title,
+            inc.event_type,
+            inc.sub_event_type,
+            inc.span.start.to_string(),
+            inc.span.end.to_string(),
+            inc.span.precision.as_str(),
+            inc.place,
+            inc.latitude,
+            inc.longitude,
+            inc.geo_precision.map(u8::from),
+            inc.country,
+            inc.admin1,
+            inc.admin1_code,
+            inc.admin2,
+            inc.admin2_code,
+            inc.fatalities.best,
+            inc.fatalities.low,
+            inc.fatalities.high,
+            inc.civilian_fatalities,
+            inc.actor1,
+            inc.actor2,
+            inc.assoc_actors,
+            inc.notes,
+            tags,
+            ts,
+        ];
+        match id {
+            None => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO incidents (uid, title, event_type, sub_event_type, date_start, \
+                         date_end, date_precision, place, latitude, longitude, geo_precision, country, \
+                         admin1, admin1_code, admin2, admin2_code, fatalities, fatalities_low, \
+                         fatalities_high, civilian_fatalities, actor1, actor2, assoc_actors, notes, \
+                         tags, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
+                         ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, \
+                         ?25, ?26, ?26)",
+                    )?
+                    .execute(values)?;
+                Ok(self.tx.last_insert_rowid())
+            }
+            Some(id) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE incidents SET uid = ?1, title = ?2, event_type = ?3, \
+                         sub_event_type = ?4, date_start = ?5, date_end = ?6, date_precision = ?7, \
+                         place = ?8, latitude = ?9, longitude = ?10, geo_precision = ?11, \
+                         country = ?12, admin1 = ?13, admin1_code = ?14, admin2 = ?15, \
+                         admin2_code = ?16, fatalities = ?17, fatalities_low = ?18, \
+                         fatalities_high = ?19, civilian_fatalities = ?20, actor1 = ?21, \
+                         actor2 = ?22, assoc_actors = ?23, notes = ?24, tags = ?25, \
+                         updated_at = ?26 WHERE id = ?27",
+                    )?
+                    .execute(rusqlite::params_from_iter(
+                        values
+                            .iter()
+                            .copied()
+                            .chain(std::iter::once(&id as &dyn rusqlite::ToSql)),
+                    ))?;
+                Ok(id)
+            }
+        }
+    }
+
+    /// Links sources to an incident, adding sources not seen before.
+    fn link_sources(&self, incident_id: i64, sources: &[Source]) -> Result<()> {
+        for s in sources {
+            let source_id = self.source_id(s)?;
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO incident_sources (incident_id, source_id, excerpt) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT (incident_id, source_id) DO UPDATE SET \
+                     excerpt = COALESCE(excluded.excerpt, excerpt)",
+                )?
+                .execute(params![incident_id, source_id, s.excerpt])?;
+        }
+        Ok(())
+    }
+
+    /// The id of a source, inserting it when new.
+    pub(super) fn source_id(&self, s: &Source) -> Result<i64> {
+        let title = s.title.clone().unwrap_or_default();
+        let url = s.url.clone().unwrap_or_default();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sources (publisher, title, url, published) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (publisher, title, url) DO UPDATE SET \
+                 published = COALESCE(excluded.published, published)",
+            )?
+            .execute(params![s.publisher, title, url, s.published])?;
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT id FROM sources WHERE publisher = ?1 AND title = ?2 AND url = ?3",
+            )?
+            .query_row(params![s.publisher, title, url], |r| r.get(0))?)
+    }
+}
+
+fn not_found(uid: &str) -> Error {
+    Error::NotFound {
+        what: "incident".into(),
+        name: uid.into(),
+        suggestions: vec![],
+    }
+}
+
+/// `new` over `old`: empty optional fields of `new` keep `old`'s value.
+fn merge(old: &Incident, new: &Incident) -> Incident {
+    fn keep<T: Clone>(n: &Option<T>, o: &Option<T>) -> Option<T> {
+        n.clone().or_else(|| o.clone())
+    }
+    let mut m = new.clone();
+    m.title = keep(&new.title, &old.title);
+    m.sub_event_type = keep(&new.sub_event_type, &old.sub_event_type);
+    m.place = keep(&new.place, &old.place);
+    m.actor1 = keep(&new.actor1, &old.actor1);
+    m.actor2 = keep(&new.actor2, &old.actor2);
+    m.assoc_actors = keep(&new.assoc_actors, &old.assoc_actors);
+    m.notes = keep(&new.notes, &old.notes);
+    m.civilian_fatalities = keep(&new.civilian_fatalities, &old.civilian_fatalities);
+    if new.latitude.is_none() {
+        m.latitude = old.latitude;
+        m.longitude = old.longitude;
+        m.geo_precision = old.geo_precision;
+        m.country = keep(&new.country, &old.country);
+        m.admin1 = keep(&new.admin1, &old.admin1);
+        m.admin1_code = keep(&new.admin1_code, &old.admin1_code);
+        m.admin2 = keep(&new.admin2, &old.admin2);
+        m.admin2_code = keep(&new.admin2_code, &old.admin2_code);
+    }
+    if new.tags.is_empty() {
+        m.tags = old.tags.clone();
+    }
+    let mut sources = old.sources.clone();
+    for s in &new.sources {
+        if !sources
+            .iter()
+            .any(|o| o.publisher == s.publisher && o.title == s.title && o.url == s.url)
+        {
+            sources.push(s.clone());
+        }
+    }
+    m.sources = sources;
+    m.created_at = old.created_at.clone();
+    m
+}
+
+/// Equal apart from timestamps.
+fn same_content(a: &Incident, b: &Incident) -> bool {
+    let strip = |i: &Incident| Incident {
+        created_at: None,
+        updated_at: None,
+        ..i.clone()
+    };
+    strip(a) == strip(b)
+}
+
+fn get_incident(conn: &rusqlite::Connection, uid: &str) -> Result<Option<Incident>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM incidents i WHERE i.uid = ?1"
+        ))?
+        .query_row(params![uid], from_row)
+        .optional()?)
+}
+
+impl Store {
+    /// The incident with this uid, if any.
+    pub fn get_incident(&self, uid: &str) -> Result<Option<Incident>> {
+        get_incident(&self.conn, uid)
+    }
+
+    /// Calls `f` with every incident matching `filter`, in date order,
+    /// streaming: memory use does not grow with the number of rows.
+    pub fn for_each_incident(
+        &self,
+        filter: &Filter,
+        mut f: impl FnMut(Incident) -> Result<()>,
+    ) -> Result<()> {
+        let (clause, args) = where_clause(filter);
+        let limit = filter
+            .limit
+            .map(|n| format!(" LIMIT {n}"))
+            .unwrap_or_default();
+        // A radius is checked exactly here, after the bounding box in SQL.
+        let sql = format!(
+            "SELECT {COLUMNS} FROM incidents i WHERE {clause} ORDER BY i.date_start, i.id{}",
+            if filter.near.is_some() { "" } else { &limit }
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut n = 0usize;
+        while let Some(row) = rows.next()? {
+            let inc = from_row(row)?;
+            if let Some(near) = &filter.near {
+                let (Some(lat), Some(lon)) = (inc.latitude, inc.longitude) else {
+                    continue;
+                };
+                if distance_km(near.latitude, near.longitude, lat, lon) > near.radius_km {
+                    continue;
+                }
+                if filter.limit.is_some_and(|l| n >= l) {
+                    break;
+                }
+            }
+            n += 1;
+            f(inc)?;
+        }
+        Ok(())
+    }
+
+    /// Every incident matching `filter`, collected.
+    pub fn incidents(&self, filter: &Filter) -> Result<Vec<Incident>> {
+        let mut out = Vec::new();
+        self.for_each_incident(filter, |i| {
+            out.push(i);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// How many incidents there are in all.
+    pub fn count_incidents(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// The recorded changes of the incident or tally with this uid, oldest first.
+    pub fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT at, entity, uid, action, old, new FROM history WHERE uid = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![uid], |r| {
+            let old: Option<String> = r.get(4)?;
+            let new: Option<String> = r.get(5)?;
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, old, new))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (at, entity, uid, action, old, new) = row?;
+            let parse = |s: Option<String>| -> Result<Option<serde_json::Value>> {
+                Ok(s.map(|s| serde_json::from_str(&s)).transpose()?)
+            };
+            out.push(HistoryEntry {
+                at,
+                entity,
+                uid,
+                action,
+                old: parse(old)?,
+                new: parse(new)?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn incident(date: &str) -> Incident {
+        let mut i = Incident::new("Battles", DateSpan::parse("d", date).unwrap());
+        i.latitude = Some(32.6);
+        i.longitude = Some(36.1);
+        i.sources.push(Source {
+            publisher: "Test".into(),
+            ..Default::default()
+        });
+        i
+    }
+
+    #[test]
+    fn insert_get_update_delete_with_history() {
+        let mut s = Store::open_in_memory().unwrap();
+        let uid = s
+            .write(|w| w.insert_incident(&incident("2025-06-17")))
+            .unwrap();
+        assert_eq!(uid, "INC-000001");
+        let mut got = s.get_incident(&uid).unwrap().unwrap();
+        assert_eq!(got.sources.len(), 1);
+        assert_eq!(got.fatalities.best, None);
+        got.fatalities.best = Some(3);
+        s.write(|w| w.update_incident(&got)).unwrap();
+        assert_eq!(
+            s.get_incident(&uid).unwrap().unwrap().fatalities.best,
+            Some(3)
+        );
+        s.write(|w| w.delete_incident(&uid)).unwrap();
+        assert!(s.get_incident(&uid).unwrap().is_none());
+        let h = s.history(&uid).unwrap();
+        let actions: Vec<_> = h.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["insert", "update", "delete"]);
+        assert_eq!(
+            h[1].old.as_ref().unwrap()["fatalities"],
+            serde_json::Value::Null
+        );
+        assert_eq!(h[1].new.as_ref().unwrap()["fatalities"], 3);
+        assert_eq!(
+            h[2].old.as_ref().unwrap()["sources"][0]["publisher"],
+            "Test"
+        );
+    }
+
+    #[test]
+    fn upsert_keeps_what_it_was_not_given() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut a = incident("2025-06-17");
+        a.uid = Some("X-1".into());
+        a.notes = Some("keep me".into());
+        assert_eq!(
+            s.write(|w| w.upsert_incident(&a)).unwrap(),
+            Upsert::Inserted
+        );
+        assert_eq!(
+            s.write(|w| w.upsert_incident(&a)).unwrap(),
+            Upsert::Unchanged
+        );
+        let mut b = a.clone();
+        b.notes = None;
+        b.fatalities.best = Some(2);
+        assert_eq!(s.write(|w| w.upsert_incident(&b)).unwrap(), Upsert::Updated);
+        let got = s.get_incident("X-1").unwrap().unwrap();
+        assert_eq!(got.notes.as_deref(), Some("keep me"));
+        assert_eq!(got.fatalities.best, Some(2));
+    }
+
+    #[test]
+    fn failed_write_rolls_back() {
+        let mut s = Store::open_in_memory().unwrap();
+        let r: Result<()> = s.write(|w| {
+            w.insert_incident(&incident("2025-06-17"))?;
+            Err(Error::invalid("x", "y", "z"))
+        });
+        assert!(r.is_err());
+        assert_eq!(s.count_incidents().unwrap(), 0);
+    }
+
+    #[test]
+    fn duplicate_uid_is_refused() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut a = incident("2025-06-17");
+        a.uid = Some("X-1".into());
+        s.write(|w| w.insert_incident(&a)).unwrap();
+        assert!(s.write(|w| w.insert_incident(&a)).is_err());
+    }
+}

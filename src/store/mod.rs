@@ -1,0 +1,188 @@
+//! The database: open and migrate, incidents, tallies, history, places and
+//! custom regions. The only module that writes SQL; its interface uses the
+//! model's types, never rusqlite's, so another backend can implement it.
+
+mod filter_sql;
+mod incidents;
+mod places;
+mod tallies;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction};
+
+use crate::error::{Error, Result};
+
+pub use incidents::{HistoryEntry, Upsert};
+pub use places::{CustomRegionRow, PlaceRow};
+
+/// The schema, as append-only migrations (see schema.sql).
+const SCHEMA: &str = include_str!("../../schema.sql");
+
+/// Splits schema.sql into its numbered migrations.
+fn migrations() -> Vec<(i64, String)> {
+    let mut out: Vec<(i64, String)> = Vec::new();
+    for line in SCHEMA.lines() {
+        if let Some(v) = line.strip_prefix("-- migration ") {
+            out.push((v.trim().parse().unwrap_or(0), String::new()));
+        } else if let Some((_, body)) = out.last_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    out
+}
+
+/// The schema version this program writes.
+pub fn schema_version() -> i64 {
+    migrations().last().map(|(v, _)| *v).unwrap_or(0)
+}
+
+/// An open incidents database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A write transaction: everything done through it lands together or not at all.
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+}
+
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema
+    /// up to date. A database from a newer program is refused unchanged.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        Store::setup(conn, path)
+    }
+
+    /// Opens an existing database for reading only.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(Error::NotFound {
+                what: "database".into(),
+                name: path.display().to_string(),
+                suggestions: vec![],
+            });
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > schema_version() {
+            return Err(Error::SchemaTooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: schema_version(),
+            });
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// An in-memory database, for tests and previews.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?, Path::new(":memory:"))
+    }
+
+    fn setup(mut conn: Connection, path: &Path) -> Result<Store> {
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > schema_version() {
+            return Err(Error::SchemaTooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: schema_version(),
+            });
+        }
+        if found < schema_version() {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // Another process may have migrated while we waited for the lock.
+            let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            for (version, sql) in migrations() {
+                if version > current {
+                    tx.execute_batch(&sql)?;
+                    tx.pragma_update(None, "user_version", version)?;
+                }
+            }
+            tx.commit()?;
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in one transaction: it commits only if `f` succeeds, so a
+    /// failed import leaves the database as it was.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut w = Writer { tx };
+        let out = f(&mut w)?;
+        w.tx.commit()?;
+        Ok(out)
+    }
+
+    /// Like [`Store::write`] but always rolls back: for `--dry-run`.
+    pub fn dry_run<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut w = Writer { tx };
+        let out = f(&mut w)?;
+        w.tx.rollback()?;
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_order() {
+        let m = migrations();
+        assert!(!m.is_empty());
+        for (i, (v, sql)) in m.iter().enumerate() {
+            assert_eq!(*v, i as i64 + 1);
+            assert!(sql.contains("CREATE"));
+        }
+    }
+
+    #[test]
+    fn newer_schema_is_refused_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        drop(Store::open(&path).unwrap());
+        let c = Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+        drop(c);
+        let e = Store::open(&path).err().unwrap().to_string();
+        assert!(e.contains("newer"), "{e}");
+        let c = Connection::open(&path).unwrap();
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 99);
+    }
+}
