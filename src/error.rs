@@ -42,6 +42,12 @@ pub enum Error {
         found: i64,
         supported: i64,
     },
+    /// A region name or code that matches nothing known.
+    #[error("unknown region {query:?}{}", suggestions_text(.suggestions))]
+    UnknownRegion {
+        query: String,
+        suggestions: Vec<String>,
+    },
     /// Bundled data could not be read (a build problem, not a user one).
     #[error("bundled {what}: {reason}")]
     Data { what: String, reason: String },
@@ -57,6 +63,15 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("CSV: {0}")]
     Csv(#[from] csv::Error),
+}
+
+impl From<std::io::Error> for Error {
+    fn from(source: std::io::Error) -> Error {
+        Error::Io {
+            path: "<input>".into(),
+            source,
+        }
+    }
 }
 
 fn suggestions_text(s: &[String]) -> String {

@@ -7,7 +7,12 @@
 
 pub mod error;
 pub mod filter;
+pub mod formats;
+pub mod geo;
+pub mod locate;
 pub mod model;
+pub mod report;
+pub mod seeds;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -554,14 +554,14 @@ impl Incident {
             }
         }
         self.fatalities.validate()?;
-        if let (Some(c), Some(b)) = (self.civilian_fatalities, self.fatalities.best) {
-            if c > b {
-                return Err(Error::invalid(
-                    "civilian fatalities",
-                    c,
-                    format!("at most the total fatalities ({b})"),
-                ));
-            }
+        if let (Some(c), Some(b)) = (self.civilian_fatalities, self.fatalities.best)
+            && c > b
+        {
+            return Err(Error::invalid(
+                "civilian fatalities",
+                c,
+                format!("at most the total fatalities ({b})"),
+            ));
         }
         if let Some(c) = &self.country {
             let c = c.trim().to_ascii_uppercase();
@@ -629,6 +629,7 @@ pub struct Tally {
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     pub metric: String,
+    #[serde(serialize_with = "whole_as_integer")]
     pub value: f64,
     /// True when the figure is computed from the source's words (e.g. "double
     /// May's toll") rather than stated.
@@ -642,6 +643,15 @@ pub struct Tally {
     pub created_at: Option<String>,
     #[serde(default)]
     pub updated_at: Option<String>,
+}
+
+/// Writes whole numbers without a fractional part (38, not 38.0).
+pub fn whole_as_integer<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
 }
 
 impl Tally {

@@ -2,6 +2,7 @@
 //! custom regions. The only module that writes SQL; its interface uses the
 //! model's types, never rusqlite's, so another backend can implement it.
 
+mod aggregate;
 mod filter_sql;
 mod incidents;
 mod places;
@@ -14,6 +15,7 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 
 use crate::error::{Error, Result};
 
+pub use aggregate::{Aggregate, Dim};
 pub use incidents::{HistoryEntry, Upsert};
 pub use places::{CustomRegionRow, PlaceRow};
 

@@ -1,0 +1,67 @@
+//! `incidents demo`: a fresh database from the seeds, and what a new user
+//! should see first.
+
+use std::path::PathBuf;
+
+use incidents::Result;
+use incidents::formats::OutputFormat;
+
+use super::{Ctx, FilterArgs, OutputArgs, say};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to create the database (default: a new file in the temp directory).
+    pub path: Option<PathBuf>,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let path = match a.path {
+        Some(p) => p,
+        None => std::env::temp_dir().join(format!(
+            "incidents-demo-{}-{}.db",
+            std::process::id(),
+            chrono::Utc::now().format("%Y%m%d%H%M%S")
+        )),
+    };
+    if path.exists() {
+        return Err(incidents::Error::invalid(
+            "demo database",
+            path.display(),
+            "a path that does not exist yet (the demo starts from a fresh database)",
+        ));
+    }
+    let ctx = Ctx { db: path.clone() };
+    say(format!(
+        "== incidents demo: a fresh database at {}",
+        path.display()
+    ))?;
+    super::seed::run(&ctx, super::seed::Args {})?;
+    let table = OutputArgs {
+        format: Some(OutputFormat::Table),
+        raw: false,
+    };
+    say("\n== The seed incidents (incidents list)")?;
+    super::list::run(
+        &ctx,
+        super::list::Args {
+            filter: FilterArgs::default(),
+            output: table.clone(),
+        },
+    )?;
+    say("\n== Reported figures (incidents tally list)")?;
+    super::tally::run(
+        &ctx,
+        super::tally::Args {
+            command: super::tally::TallyCommand::List(super::tally::ListArgs {
+                region: None,
+                from: None,
+                to: None,
+                output: table,
+            }),
+        },
+    )?;
+    say(format!(
+        "\nTry: incidents --db {} list --region Daraa --from 2025-06 --to 2025-07 --overlapping",
+        path.display()
+    ))
+}

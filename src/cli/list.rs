@@ -1,0 +1,85 @@
+//! `incidents list`: incidents matching filters, in any output format.
+
+use incidents::Result;
+use incidents::formats::OutputFormat;
+use incidents::formats::csv::{COLUMNS, incident_row};
+use incidents::model::Incident;
+use serde_json::{Map, Value};
+
+use super::{Ctx, FilterArgs, OutputArgs};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// The columns of the table view: enough to recognise an incident.
+const TABLE_COLUMNS: &[&str] = &[
+    "uid",
+    "date",
+    "event_type",
+    "place",
+    "admin1",
+    "fatalities",
+    "title",
+];
+
+/// A date span as people read it: `2025-06-17`, `2025-06 (month)`,
+/// `2024-12-08..2025-07-15 (range)`.
+pub fn span_text(i: &Incident) -> String {
+    let s = &i.span;
+    match s.precision {
+        incidents::model::DatePrecision::Day => s.start.to_string(),
+        incidents::model::DatePrecision::Month => format!("{} (month)", s.start.format("%Y-%m")),
+        incidents::model::DatePrecision::Year => format!("{} (year)", s.start.format("%Y")),
+        p => format!("{}..{} ({})", s.start, s.end, p.as_str()),
+    }
+}
+
+fn table_row(i: &Incident) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("uid".into(), i.uid.clone().into());
+    m.insert("date".into(), span_text(i).into());
+    m.insert(
+        "event_type".into(),
+        match &i.sub_event_type {
+            Some(s) => format!("{} / {s}", i.event_type),
+            None => i.event_type.clone(),
+        }
+        .into(),
+    );
+    m.insert("place".into(), i.place.clone().into());
+    m.insert("admin1".into(), i.admin1.clone().into());
+    m.insert(
+        "fatalities".into(),
+        i.fatalities
+            .best
+            .map(|f| f.to_string())
+            .unwrap_or_else(|| "unknown".into())
+            .into(),
+    );
+    m.insert("title".into(), i.title.clone().into());
+    m
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    let store = ctx.reader()?;
+    let filter = a.filter.to_filter(ctx, &store)?;
+    let format = a.output.format();
+    let human = matches!(format, OutputFormat::Table | OutputFormat::Markdown);
+    let mut out = a.output.writer(if human { TABLE_COLUMNS } else { COLUMNS });
+    store.for_each_incident(&filter, |i| match format {
+        OutputFormat::Table | OutputFormat::Markdown => out.write(&table_row(&i)),
+        OutputFormat::Csv => out.write(&incident_row(&i)?),
+        OutputFormat::Json | OutputFormat::Ndjson => out.write_serialize(&i),
+    })?;
+    let n = out.count();
+    out.finish()?;
+    if human {
+        super::note(&format!("{n} incident{}", if n == 1 { "" } else { "s" }));
+    }
+    Ok(())
+}

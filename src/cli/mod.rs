@@ -1,0 +1,258 @@
+//! Command-line definitions: one file per subcommand, each a thin layer
+//! over the library. Flags are defined here once and shared.
+
+mod add;
+mod delete;
+mod demo;
+mod edit;
+mod fields;
+mod geocode;
+mod history;
+mod init;
+mod list;
+mod places;
+mod regions;
+mod seed;
+mod show;
+mod tally;
+mod types;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use incidents::filter::Filter;
+use incidents::formats::{OutputFormat, RowWriter};
+use incidents::geo::{Gazetteer, Regions};
+use incidents::store::Store;
+use incidents::{Error, Result};
+
+/// A database of dated, geolocated conflict incidents.
+#[derive(Debug, Parser)]
+#[command(name = "incidents", version, about, long_about = None)]
+pub struct Cli {
+    /// Database file (created with the schema on first use).
+    #[arg(
+        long,
+        global = true,
+        env = "INCIDENTS_DB",
+        default_value = "incidents.db"
+    )]
+    pub db: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database (or bring an old one up to date) and say what it holds.
+    Init(init::Args),
+    /// Record a new incident; prints its uid.
+    Add(add::Args),
+    /// List incidents matching filters.
+    List(list::Args),
+    /// Show one incident in full.
+    Show(show::Args),
+    /// Change fields of an incident (the old values stay in its history).
+    Edit(edit::Args),
+    /// Delete an incident (its last values stay in its history).
+    Delete(delete::Args),
+    /// Show every recorded change of an incident or tally.
+    History(history::Args),
+    /// List the ACLED event types and sub-event types.
+    Types(types::Args),
+    /// Figures that sources report in aggregate (not individual incidents).
+    Tally(tally::Args),
+    /// Load the incidents and tallies from the seed reports (idempotent).
+    Seed(seed::Args),
+    /// Create a database from the seeds and show what a new user should see first.
+    Demo(demo::Args),
+    /// Find places by name in the bundled gazetteer and your own places.
+    Geocode(geocode::Args),
+    /// Add your own places or import a GeoNames gazetteer file.
+    Places(places::Args),
+    /// List regions, or import your own polygons.
+    Regions(regions::Args),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx { db: cli.db };
+    match cli.command {
+        Command::Init(a) => init::run(&ctx, a),
+        Command::Add(a) => add::run(&ctx, a),
+        Command::List(a) => list::run(&ctx, a),
+        Command::Show(a) => show::run(&ctx, a),
+        Command::Edit(a) => edit::run(&ctx, a),
+        Command::Delete(a) => delete::run(&ctx, a),
+        Command::History(a) => history::run(&ctx, a),
+        Command::Types(a) => types::run(a),
+        Command::Tally(a) => tally::run(&ctx, a),
+        Command::Seed(a) => seed::run(&ctx, a),
+        Command::Demo(a) => demo::run(a),
+        Command::Geocode(a) => geocode::run(&ctx, a),
+        Command::Places(a) => places::run(&ctx, a),
+        Command::Regions(a) => regions::run(&ctx, a),
+    }
+}
+
+/// What every command shares: where the database is.
+pub struct Ctx {
+    pub db: PathBuf,
+}
+
+impl Ctx {
+    /// Opens the database for writing, creating it on first use.
+    pub fn store(&self) -> Result<Store> {
+        Store::open(&self.db)
+    }
+
+    /// Opens the database for reading; a read-only file works.
+    pub fn reader(&self) -> Result<Store> {
+        match Store::open(&self.db) {
+            Ok(s) => Ok(s),
+            Err(Error::Sqlite(_)) if self.db.exists() => Store::open_read_only(&self.db),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The bundled regions plus the database's custom regions.
+    pub fn regions(&self, store: &Store) -> Result<Regions> {
+        incidents::locate::regions_with_custom(store)
+    }
+
+    /// The bundled gazetteer plus the database's own places.
+    pub fn gazetteer(&self, store: &Store) -> Result<Gazetteer> {
+        incidents::locate::gazetteer_with_places(store)
+    }
+}
+
+/// Output flags shared by every command that prints rows.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// Output format (table on a terminal, csv otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Do not neutralise spreadsheet formulas (= + - @) in CSV cells.
+    #[arg(long)]
+    pub raw: bool,
+}
+
+impl OutputArgs {
+    pub fn format(&self) -> OutputFormat {
+        self.format
+            .unwrap_or_else(|| OutputFormat::default_for(std::io::stdout().is_terminal()))
+    }
+
+    /// A row writer on stdout with these columns.
+    pub fn writer(&self, columns: &[&str]) -> RowWriter<std::io::StdoutLock<'static>> {
+        RowWriter::new(std::io::stdout().lock(), self.format(), columns, self.raw)
+    }
+}
+
+/// Filter flags shared by list, report and export.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FilterArgs {
+    /// Region: name in any known form (Daraa, Dar'a, درعا), ISO 3166-2 code
+    /// (SY-DR), district P-code (SY1202) or a custom region's name.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Country (ISO 3166-1 alpha-2, e.g. SY).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// First day (YYYY-MM-DD; a month or year means its first day).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD; a month or year means its last day).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// A calendar month, YYYY-MM.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub month: Option<String>,
+    /// Include incidents whose date span only overlaps the period (by
+    /// default the whole span must lie inside it).
+    #[arg(long)]
+    pub overlapping: bool,
+    /// Event type (case-insensitive).
+    #[arg(long = "type")]
+    pub event_type: Option<String>,
+    /// Sub-event type (case-insensitive; needs --type).
+    #[arg(long = "sub-type", requires = "event_type")]
+    pub sub_event_type: Option<String>,
+    /// Text in actor1, actor2 or associated actors.
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Text in the title, notes or place.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// An exact tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// A place or LAT,LON to search around (with --radius).
+    #[arg(long)]
+    pub near: Option<String>,
+    /// Radius for --near, e.g. 25km (default 10km).
+    #[arg(long, requires = "near", allow_hyphen_values = true)]
+    pub radius: Option<String>,
+    /// Bounding box: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT.
+    #[arg(long, allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// At most this many incidents.
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+impl FilterArgs {
+    /// Turns the flags into a library `Filter`, resolving region and place
+    /// names (the chosen region is reported on stderr when ambiguous).
+    pub fn to_filter(&self, ctx: &Ctx, store: &Store) -> Result<Filter> {
+        incidents::locate::FilterSpec {
+            region: self.region.clone(),
+            country: self.country.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            month: self.month.clone(),
+            overlapping: self.overlapping,
+            event_type: self.event_type.clone(),
+            sub_event_type: self.sub_event_type.clone(),
+            actor: self.actor.clone(),
+            text: self.text.clone(),
+            tag: self.tag.clone(),
+            near: self.near.clone(),
+            radius: self.radius.clone(),
+            bbox: self.bbox.clone(),
+            limit: self.limit,
+        }
+        .build(|| ctx.regions(store), || ctx.gazetteer(store), &mut note)
+    }
+}
+
+/// Prints a message for the user on stderr (never mixed into data output).
+pub fn note(msg: &str) {
+    let _ = writeln!(std::io::stderr(), "{msg}");
+}
+
+/// Writes a line to stdout, reporting a closed pipe as an error to stop on.
+pub fn say(msg: impl std::fmt::Display) -> Result<()> {
+    writeln!(std::io::stdout().lock(), "{msg}").map_err(|e| Error::io("<stdout>", e))
+}
+
+/// Asks the user to choose one of `options` on the terminal; `None` when
+/// there is no terminal to ask (the caller then fails with the list).
+pub fn pick(options: &[String]) -> Option<usize> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    note("Several places match; choose one:");
+    for o in options {
+        note(o);
+    }
+    let _ = write!(std::io::stderr(), "number (1-{}): ", options.len());
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).ok()?;
+    line.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=options.len()).contains(n))
+        .map(|n| n - 1)
+}

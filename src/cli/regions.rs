@@ -1,0 +1,104 @@
+//! `incidents regions list|import`: built-in admin units and your own polygons.
+
+use std::fs::File;
+use std::path::PathBuf;
+
+use incidents::geo::{Level, Regions};
+use incidents::{Error, Result};
+use serde_json::{Map, Value};
+
+use super::{Ctx, OutputArgs, say};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: RegionsCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum RegionsCommand {
+    /// List regions (admin1, districts where bundled, and custom regions).
+    List {
+        /// Only this country (ISO 3166-1 alpha-2).
+        #[arg(long)]
+        country: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Import polygons from a GeoJSON FeatureCollection as custom regions.
+    Import {
+        file: PathBuf,
+        /// The feature property holding each region's name.
+        #[arg(long)]
+        name_field: String,
+    },
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    match a.command {
+        RegionsCommand::List { country, output } => {
+            let store = ctx.reader()?;
+            let regions = ctx.regions(&store)?;
+            let country = country.map(|c| c.to_ascii_uppercase());
+            let mut out = output.writer(&[
+                "code", "pcode", "name", "name_ar", "level", "country", "parent",
+            ]);
+            for r in regions.list(country.as_deref()) {
+                let mut row = Map::new();
+                row.insert("code".into(), r.code.clone().into());
+                row.insert("pcode".into(), r.pcode.clone().into());
+                row.insert("name".into(), r.name.clone().into());
+                row.insert("name_ar".into(), r.name_ar.clone().into());
+                row.insert(
+                    "level".into(),
+                    Value::from(format!("{:?}", r.level).to_lowercase()),
+                );
+                row.insert("country".into(), r.country.clone().into());
+                row.insert("parent".into(), r.parent.clone().into());
+                out.write(&row)?;
+            }
+            out.finish()
+        }
+        RegionsCommand::Import { file, name_field } => {
+            let f = File::open(&file).map_err(|e| Error::io(file.display(), e))?;
+            let imported = Regions::read_geojson_regions(f, &name_field).map_err(|e| match e {
+                Error::Input {
+                    location, reason, ..
+                } => Error::Input {
+                    input: file.display().to_string(),
+                    location,
+                    reason,
+                },
+                other => other,
+            })?;
+            let mut store = ctx.store()?;
+            let mut regions = ctx.regions(&store)?;
+            let rows: Vec<_> = imported
+                .iter()
+                .map(incidents::locate::custom_region_row)
+                .collect::<Result<_>>()?;
+            let n = imported.len();
+            for r in imported {
+                debug_assert_eq!(r.level, Level::Custom);
+                regions.add_custom(r);
+            }
+            let source = file.display().to_string();
+            store.write(|w| {
+                for row in &rows {
+                    w.upsert_custom_region(row, &source)?;
+                }
+                w.relink_custom_regions(|lat, lon| {
+                    regions
+                        .custom_containing(lat, lon)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect()
+                })
+            })?;
+            say(format!(
+                "imported {n} custom regions from {}",
+                file.display()
+            ))
+        }
+    }
+}

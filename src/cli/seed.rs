@@ -1,0 +1,15 @@
+//! `incidents seed`: load the seed incidents and tallies (idempotent).
+
+use incidents::Result;
+
+use super::{Ctx, say};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(ctx: &Ctx, _a: Args) -> Result<()> {
+    let mut store = ctx.store()?;
+    let regions = ctx.regions(&store)?;
+    let (i, t) = incidents::seeds::load(&mut store, &regions)?;
+    say(format!("seed: incidents {i}; tallies {t}"))
+}

@@ -1,0 +1,228 @@
+//! `incidents tally add|list|delete`: figures that sources report in
+//! aggregate, kept apart from counted incidents.
+
+use chrono::NaiveDate;
+use incidents::model::{DateSpan, Source, Tally};
+use incidents::{Error, Result, locate};
+use serde_json::{Map, Value};
+
+use super::{Ctx, OutputArgs, note, say};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: TallyCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum TallyCommand {
+    /// Record a reported figure.
+    Add(Box<AddArgs>),
+    /// List reported figures.
+    List(ListArgs),
+    /// Delete a reported figure (kept in history).
+    Delete { uid: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// What is counted, e.g. killings, civilian killings, assassinations.
+    #[arg(long)]
+    pub metric: String,
+    /// The figure.
+    #[arg(long, allow_hyphen_values = true)]
+    pub value: f64,
+    /// The period as a date, month or year (YYYY-MM-DD, YYYY-MM, YYYY).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// First day of the period.
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// Last day of the period.
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+    /// Region name or code the figure covers.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Place name as reported.
+    #[arg(long)]
+    pub place: Option<String>,
+    /// The figure is computed from the source's words (e.g. "double May's toll").
+    #[arg(long)]
+    pub derived: bool,
+    /// Who reports the figure.
+    #[arg(long)]
+    pub source: Option<String>,
+    #[arg(long, requires = "source")]
+    pub source_title: Option<String>,
+    #[arg(long, requires = "source")]
+    pub source_url: Option<String>,
+    #[arg(long, requires = "source")]
+    pub source_date: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Keep this uid instead of generating TAL-000001.
+    #[arg(long)]
+    pub uid: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only figures for this region (or its districts).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Figures whose period overlaps from this day.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Figures whose period overlaps up to this day.
+    #[arg(long)]
+    pub to: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn period(a: &AddArgs) -> Result<(NaiveDate, NaiveDate)> {
+    match (&a.period, &a.from, &a.to) {
+        (Some(p), _, _) => {
+            let s = DateSpan::parse("--period", p)?;
+            Ok((s.start, s.end))
+        }
+        (None, Some(f), Some(t)) => {
+            let s = DateSpan::from_flags(f, Some(t)).map_err(|e| match e {
+                Error::Invalid {
+                    value,
+                    expected,
+                    field,
+                } => Error::Invalid {
+                    field: field
+                        .replace("--date", "--from")
+                        .replace("--end-date", "--to"),
+                    value,
+                    expected,
+                },
+                other => other,
+            })?;
+            Ok((s.start, s.end))
+        }
+        _ => Err(Error::invalid(
+            "--period",
+            "(missing)",
+            "--period YYYY-MM or --from and --to",
+        )),
+    }
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    match a.command {
+        TallyCommand::Add(a) => add(ctx, *a),
+        TallyCommand::List(a) => list(ctx, a),
+        TallyCommand::Delete { uid } => {
+            let mut store = ctx.store()?;
+            store.write(|w| w.delete_tally(&uid))?;
+            say(format!("{uid}: deleted"))
+        }
+    }
+}
+
+fn add(ctx: &Ctx, a: AddArgs) -> Result<()> {
+    let (start, end) = period(&a)?;
+    let mut store = ctx.store()?;
+    let regions = ctx.regions(&store)?;
+    let region_code = match &a.region {
+        Some(r) => Some(locate::resolve_region(&regions, r, &mut note)?.code.clone()),
+        None => None,
+    };
+    let mut t = Tally {
+        uid: a.uid.clone(),
+        region: a.region.clone(),
+        region_code,
+        place: a.place.clone(),
+        period_start: start,
+        period_end: end,
+        metric: a.metric.clone(),
+        value: a.value,
+        derived: a.derived,
+        source: a.source.as_ref().map(|p| Source {
+            publisher: p.clone(),
+            title: a.source_title.clone(),
+            url: a.source_url.clone(),
+            published: a.source_date.clone(),
+            excerpt: None,
+        }),
+        notes: a.notes.clone(),
+        created_at: None,
+        updated_at: None,
+    };
+    t.normalize()?;
+    let (uid, _) = store.write(|w| w.upsert_tally(&t))?;
+    say(uid)
+}
+
+/// Codes that a region filter on tallies matches: the region and, for an
+/// admin1 region, its districts.
+pub fn region_codes(
+    regions: &incidents::geo::Regions,
+    region: &incidents::geo::Region,
+) -> Vec<String> {
+    let mut codes = vec![region.code.clone()];
+    codes.extend(
+        regions
+            .list(Some(&region.country))
+            .into_iter()
+            .filter(|r| r.parent.as_deref() == Some(region.code.as_str()))
+            .map(|r| r.code.clone()),
+    );
+    codes
+}
+
+fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
+    let store = ctx.reader()?;
+    let codes = match &a.region {
+        Some(r) => {
+            let regions = ctx.regions(&store)?;
+            let region = locate::resolve_region(&regions, r, &mut note)?;
+            Some(region_codes(&regions, region))
+        }
+        None => None,
+    };
+    let from = a
+        .from
+        .as_deref()
+        .map(|s| DateSpan::parse("--from", s))
+        .transpose()?
+        .map(|s| s.start);
+    let to =
+        a.to.as_deref()
+            .map(|s| DateSpan::parse("--to", s))
+            .transpose()?
+            .map(|s| s.end);
+    let tallies = store.tallies(codes.as_deref(), from, to)?;
+    let mut out = a.output.writer(&[
+        "uid",
+        "region",
+        "region_code",
+        "place",
+        "period_start",
+        "period_end",
+        "metric",
+        "value",
+        "derived",
+        "source",
+        "notes",
+    ]);
+    for t in tallies {
+        let Value::Object(mut row) = serde_json::to_value(&t)? else {
+            continue;
+        };
+        row.insert(
+            "source".into(),
+            t.source
+                .as_ref()
+                .map(|s| Value::from(s.publisher.clone()))
+                .unwrap_or(Value::Null),
+        );
+        let row: Map<String, Value> = row;
+        out.write(&row)?;
+    }
+    out.finish()
+}

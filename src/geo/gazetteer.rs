@@ -1,0 +1,470 @@
+//! The gazetteer: place name -> ranked candidate places, from the bundled
+//! GeoNames extract plus places the user adds. Owns name matching and
+//! ranking; region assignment of bundled places was done at build time
+//! with `Regions`, so the two always agree.
+//!
+//! Ranking: an exact match of the normalised main name scores 1.0, of an
+//! alternate name 0.96, of the consonant skeleton 0.75, a fuzzy match (only
+//! when nothing else matched) at most 0.5; a place's importance (feature
+//! code: capital, admin seat, ...; population) adds up to 0.1, so among
+//! equally good matches the bigger and more important place comes first.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+
+use flate2::read::GzDecoder;
+
+use super::normalize::{normalize_name, skeleton_key};
+use super::regions::Regions;
+use crate::Error;
+
+/// Bundled places, one per line (see data/README.md).
+static BUNDLED_PLACES: &[u8] = include_bytes!("../../data/gazetteer_places.tsv.gz");
+/// Bundled name and skeleton keys, sorted, with the places they name.
+static BUNDLED_INDEX: &[u8] = include_bytes!("../../data/gazetteer_index.tsv.gz");
+
+const SCORE_MAIN: f64 = 1.0;
+const SCORE_ALT: f64 = 0.96;
+const SCORE_SKELETON: f64 = 0.75;
+const SCORE_FUZZY: f64 = 0.5;
+const IMPORTANCE_WEIGHT: f64 = 0.1;
+/// Fuzzy matches below this Jaro-Winkler similarity are noise.
+const FUZZY_MIN_SIMILARITY: f64 = 0.88;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// GeoNames id for gazetteer places; the caller's id for user places.
+    pub id: i64,
+    pub name: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Region code as assigned by `Regions::assign` (ISO 3166-2 mostly).
+    pub admin1_code: Option<String>,
+    pub admin1_name: Option<String>,
+    /// GeoNames feature code: PPL, PPLA, PPLA2, PPLC, ...
+    pub feature_code: String,
+    pub population: u64,
+    pub alt_names: Vec<String>,
+}
+
+impl Place {
+    /// Sets the admin1 code and name from region assignment.
+    pub fn assign_admin1(&mut self, regions: &Regions) {
+        let a = regions.assign(self.latitude, self.longitude);
+        (self.admin1_code, self.admin1_name) = match a.admin1 {
+            Some((code, name)) => (Some(code), Some(name)),
+            None => (None, None),
+        };
+    }
+
+    /// 0..=1: capitals and admin seats over plain places, then population.
+    fn importance(&self) -> f64 {
+        let feature = match self.feature_code.as_str() {
+            "PPLC" => 1.0,
+            "PPLA" => 0.8,
+            "PPLA2" => 0.6,
+            "PPLA3" | "PPLA4" | "PPLA5" | "PPLG" => 0.4,
+            "PPL" => 0.2,
+            _ => 0.1,
+        };
+        let population = ((self.population as f64 + 1.0).log10() / 7.0).min(1.0);
+        0.5 * feature + 0.5 * population
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    pub place: &'a Place,
+    pub score: f64,
+}
+
+/// Keys sorted as in the bundled index; ids are `place * 2 + is_main_name`.
+#[derive(Debug, Default)]
+struct SortedKeys {
+    keys: Vec<(u32, u32)>,
+    start: Vec<u32>,
+    ids: Vec<u32>,
+}
+
+impl SortedKeys {
+    fn key<'t>(&self, text: &'t str, i: usize) -> &'t str {
+        let (s, e) = self.keys[i];
+        &text[s as usize..e as usize]
+    }
+
+    fn ids_of(&self, i: usize) -> &[u32] {
+        &self.ids[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+
+    fn get(&self, text: &str, key: &str) -> &[u32] {
+        match self.position(text, key) {
+            Ok(i) => self.ids_of(i),
+            Err(_) => &[],
+        }
+    }
+
+    fn position(&self, text: &str, key: &str) -> Result<usize, usize> {
+        let mut lo = 0;
+        let mut hi = self.keys.len();
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.key(text, mid).cmp(key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Ok(mid),
+            }
+        }
+        Err(lo)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Gazetteer {
+    places: Vec<Place>,
+    /// The decompressed bundled index, which `names` and `skeletons` point into.
+    index_text: String,
+    names: SortedKeys,
+    skeletons: SortedKeys,
+    extra_names: HashMap<String, Vec<u32>>,
+    extra_skeletons: HashMap<String, Vec<u32>>,
+}
+
+impl Gazetteer {
+    /// The bundled GeoNames extract, decompressed and indexed.
+    pub fn bundled() -> Result<Gazetteer, Error> {
+        let places = read_bundled_places(&gunzip(BUNDLED_PLACES)?)?;
+        let index = gunzip(BUNDLED_INDEX)?;
+        let (names, skeletons) = read_bundled_index(&index, places.len())?;
+        Ok(Gazetteer {
+            places,
+            index_text: index,
+            names,
+            skeletons,
+            ..Gazetteer::default()
+        })
+    }
+
+    /// An empty gazetteer, for user places only.
+    pub fn new() -> Gazetteer {
+        Gazetteer::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
+    /// Adds a place (a user place, or one from another gazetteer file).
+    pub fn add_place(&mut self, place: Place) {
+        let id = self.places.len() as u32;
+        let main = normalize_name(&place.name);
+        let mut keys = vec![(main.clone(), id * 2 + 1)];
+        for alt in &place.alt_names {
+            let key = normalize_name(alt);
+            if !keys.iter().any(|(k, _)| *k == key) {
+                keys.push((key, id * 2));
+            }
+        }
+        for (key, flagged) in keys {
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(skeleton) = skeleton_key(&key) {
+                self.extra_skeletons
+                    .entry(skeleton)
+                    .or_default()
+                    .push(flagged);
+            }
+            self.extra_names.entry(key).or_default().push(flagged);
+        }
+        self.places.push(place);
+    }
+
+    /// Places matching `query`, best first (see the module doc for the
+    /// scores); `country` (ISO alpha-2, any case) keeps only that country's.
+    pub fn search(&self, query: &str, country: Option<&str>, limit: usize) -> Vec<Candidate<'_>> {
+        let key = normalize_name(query);
+        if key.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let mut best: HashMap<u32, f64> = HashMap::new();
+        let mut consider = |flagged: &[u32], main: f64, alt: f64| {
+            for &f in flagged {
+                let base = if f & 1 == 1 { main } else { alt };
+                let slot = best.entry(f / 2).or_insert(0.0);
+                *slot = slot.max(base);
+            }
+        };
+        consider(
+            self.names.get(&self.index_text, &key),
+            SCORE_MAIN,
+            SCORE_ALT,
+        );
+        if let Some(ids) = self.extra_names.get(&key) {
+            consider(ids, SCORE_MAIN, SCORE_ALT);
+        }
+        if let Some(skeleton) = skeleton_key(&key) {
+            consider(
+                self.skeletons.get(&self.index_text, &skeleton),
+                SCORE_SKELETON,
+                SCORE_SKELETON,
+            );
+            if let Some(ids) = self.extra_skeletons.get(&skeleton) {
+                consider(ids, SCORE_SKELETON, SCORE_SKELETON);
+            }
+        }
+        let in_country = |p: &Place| country.is_none_or(|c| p.country.eq_ignore_ascii_case(c));
+        if !best.keys().any(|&i| in_country(&self.places[i as usize])) {
+            self.fuzzy(&key, &mut best);
+        }
+        let mut out: Vec<Candidate<'_>> = best
+            .into_iter()
+            .map(|(i, base)| {
+                let place = &self.places[i as usize];
+                Candidate {
+                    place,
+                    score: base + IMPORTANCE_WEIGHT * place.importance(),
+                }
+            })
+            .filter(|c| in_country(c.place))
+            .collect();
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.place.population.cmp(&a.place.population))
+                .then(a.place.id.cmp(&b.place.id))
+        });
+        out.truncate(limit);
+        out
+    }
+
+    /// Jaro-Winkler over the keys that share the query's first letter.
+    fn fuzzy(&self, key: &str, best: &mut HashMap<u32, f64>) {
+        let Some(first) = key.chars().next() else {
+            return;
+        };
+        let mut prefix = [0u8; 4];
+        let prefix: &str = first.encode_utf8(&mut prefix);
+        let start = self
+            .names
+            .position(&self.index_text, prefix)
+            .unwrap_or_else(|i| i);
+        let mut consider = |name: &str, ids: &[u32]| {
+            let sim = strsim::jaro_winkler(key, name);
+            if sim >= FUZZY_MIN_SIMILARITY {
+                for &f in ids {
+                    let slot = best.entry(f / 2).or_insert(0.0);
+                    *slot = slot.max(SCORE_FUZZY * sim);
+                }
+            }
+        };
+        for i in start..self.names.keys.len() {
+            let name = self.names.key(&self.index_text, i);
+            if !name.starts_with(prefix) {
+                break;
+            }
+            consider(name, self.names.ids_of(i));
+        }
+        for (name, ids) in &self.extra_names {
+            if name.starts_with(prefix) {
+                consider(name, ids);
+            }
+        }
+    }
+
+    /// Places in GeoNames' tab-separated format (the columns of cities500;
+    /// at least the first 15). Admin1 is left empty: GeoNames' own admin1
+    /// codes are not ISO codes; use [`Place::assign_admin1`].
+    pub fn read_geonames<R: Read>(r: R) -> Result<Vec<Place>, Error> {
+        let mut out = Vec::new();
+        for (n, line) in BufReader::new(r).lines().enumerate() {
+            let line = line?;
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            out.push(parse_geonames_line(&line, n + 1)?);
+        }
+        Ok(out)
+    }
+}
+
+fn parse_geonames_line(line: &str, line_no: usize) -> Result<Place, Error> {
+    let fields: Vec<&str> = line.split('\t').collect();
+    let error = |field: &str, reason: String| Error::Data {
+        what: format!("GeoNames line {line_no}, field '{field}'"),
+        reason,
+    };
+    if fields.len() < 15 {
+        return Err(error(
+            "columns",
+            format!(
+                "expected at least 15 tab-separated columns, found {}",
+                fields.len()
+            ),
+        ));
+    }
+    let number = |i: usize, field: &str| -> Result<f64, Error> {
+        fields[i]
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| error(field, format!("expected a number, found '{}'", fields[i])))
+    };
+    let id = fields[0].trim().parse::<i64>().map_err(|_| {
+        error(
+            "geonameid",
+            format!("expected an integer, found '{}'", fields[0]),
+        )
+    })?;
+    let name = fields[1].trim();
+    if name.is_empty() {
+        return Err(error("name", "empty".to_string()));
+    }
+    let latitude = number(4, "latitude")?;
+    if !(-90.0..=90.0).contains(&latitude) {
+        return Err(error("latitude", format!("{latitude} is outside -90..90")));
+    }
+    let longitude = number(5, "longitude")?;
+    if !(-180.0..=180.0).contains(&longitude) {
+        return Err(error(
+            "longitude",
+            format!("{longitude} is outside -180..180"),
+        ));
+    }
+    let population = match fields[14].trim() {
+        "" => 0,
+        p => p.parse::<u64>().map_err(|_| {
+            error(
+                "population",
+                format!("expected a whole number, found '{p}'"),
+            )
+        })?,
+    };
+    Ok(Place {
+        id,
+        name: name.to_string(),
+        latitude,
+        longitude,
+        country: fields[8].trim().to_string(),
+        admin1_code: None,
+        admin1_name: None,
+        feature_code: fields[7].trim().to_string(),
+        population,
+        alt_names: fields[3]
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+    })
+}
+
+fn gunzip(gz: &[u8]) -> Result<String, Error> {
+    let mut text = String::new();
+    GzDecoder::new(gz).read_to_string(&mut text)?;
+    Ok(text)
+}
+
+fn bundled_error(file: &str, line: usize, reason: &str) -> Error {
+    Error::Data {
+        what: format!("bundled {file}, line {line}"),
+        reason: reason.to_string(),
+    }
+}
+
+/// Columns: id, name, lat, lon, country, feature code, population, admin1
+/// code, alternate names (comma-separated); admin1 names come from the
+/// `#admin1` lines (code, name) that precede the places.
+fn read_bundled_places(text: &str) -> Result<Vec<Place>, Error> {
+    let file = "gazetteer_places.tsv";
+    let mut admin1: HashMap<&str, &str> = HashMap::new();
+    let mut places = Vec::with_capacity(200_000);
+    for (n, line) in text.lines().enumerate() {
+        let bad = |reason: &str| bundled_error(file, n + 1, reason);
+        if let Some(rest) = line.strip_prefix("#admin1\t") {
+            let (code, name) = rest.split_once('\t').ok_or_else(|| bad("admin1 line"))?;
+            admin1.insert(code, name);
+            continue;
+        }
+        let mut f = line.split('\t');
+        let mut next = || f.next().ok_or_else(|| bad("missing column"));
+        let id = next()?.parse::<i64>().map_err(|_| bad("id"))?;
+        let name = next()?.to_string();
+        let latitude = next()?.parse::<f64>().map_err(|_| bad("latitude"))?;
+        let longitude = next()?.parse::<f64>().map_err(|_| bad("longitude"))?;
+        let country = next()?.to_string();
+        let feature_code = next()?.to_string();
+        let population = next()?.parse::<u64>().map_err(|_| bad("population"))?;
+        let code = next()?;
+        let alts = next()?;
+        let (admin1_code, admin1_name) = if code.is_empty() {
+            (None, None)
+        } else {
+            let name = admin1.get(code).ok_or_else(|| bad("unknown admin1 code"))?;
+            (Some(code.to_string()), Some((*name).to_string()))
+        };
+        places.push(Place {
+            id,
+            name,
+            latitude,
+            longitude,
+            country,
+            admin1_code,
+            admin1_name,
+            feature_code,
+            population,
+            alt_names: if alts.is_empty() {
+                Vec::new()
+            } else {
+                alts.split(',').map(str::to_string).collect()
+            },
+        });
+    }
+    Ok(places)
+}
+
+/// Two sections, `#names` then `#skeletons`, each of sorted lines
+/// `key<TAB>id,id,...`.
+fn read_bundled_index(text: &str, n_places: usize) -> Result<(SortedKeys, SortedKeys), Error> {
+    let file = "gazetteer_index.tsv";
+    let split = text
+        .find("#skeletons\n")
+        .ok_or_else(|| bundled_error(file, 0, "no #skeletons section"))?;
+    let names_start = "#names\n".len();
+    if !text.starts_with("#names\n") {
+        return Err(bundled_error(file, 1, "no #names section"));
+    }
+    let parse = |range: std::ops::Range<usize>, first_line: usize| -> Result<SortedKeys, Error> {
+        let mut keys = Vec::new();
+        let mut start = vec![0u32];
+        let mut ids = Vec::new();
+        let mut pos = range.start;
+        for (n, line) in text[range.clone()].lines().enumerate() {
+            let bad = |reason: &str| bundled_error(file, first_line + n, reason);
+            let (key, list) = line.split_once('\t').ok_or_else(|| bad("no tab"))?;
+            keys.push((pos as u32, (pos + key.len()) as u32));
+            for id in list.split(',') {
+                let id = id.parse::<u32>().map_err(|_| bad("place id"))?;
+                if id as usize / 2 >= n_places {
+                    return Err(bad("place id out of range"));
+                }
+                ids.push(id);
+            }
+            start.push(ids.len() as u32);
+            pos += line.len() + 1;
+        }
+        Ok(SortedKeys { keys, start, ids })
+    };
+    let names_lines = text[..split].lines().count();
+    let names = parse(names_start..split, 2)?;
+    let skeletons = parse(split + "#skeletons\n".len()..text.len(), names_lines + 2)?;
+    Ok((names, skeletons))
+}

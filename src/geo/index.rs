@@ -1,0 +1,567 @@
+//! Point location over one layer of non-nested regions (all admin1, all
+//! admin2, or the custom regions): which region contains a point, with the
+//! border rule and the nearest-region fallback. Knows polygons and ranks,
+//! not names or codes.
+//!
+//! Speed comes from two structures built at load time. Each polygon keeps
+//! its edges in horizontal bands, so a ray-casting test only looks at the
+//! edges near the point's latitude. A layer may also keep a grid whose cells
+//! are either empty (no region within the tolerance), wholly inside one
+//! region (answered without any geometry), or mixed (a short list of the
+//! polygons to test). Layers without a grid use an R-tree over polygon
+//! bounding boxes instead.
+
+use geo::{MultiPolygon, Polygon};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+/// How far (in degrees, planar) a point outside every region may be from the
+/// nearest one and still be assigned to it: about 5.5 km of latitude. Covers
+/// points just off a coast or across a simplified border.
+pub const NEAREST_TOLERANCE_DEG: f64 = 0.05;
+
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Inside,
+    Boundary,
+    Outside,
+}
+
+/// Where a point fell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Hit {
+    /// The caller's id of the region.
+    pub region: u32,
+    /// Some(km) when found by the nearest-region fallback.
+    pub nearest_km: Option<f64>,
+}
+
+/// One polygon (exterior and holes) with its edges banded by latitude.
+#[derive(Debug, Clone)]
+struct BandedPolygon {
+    region: u32,
+    /// Position of the region's code in code order: ties go to the smallest.
+    rank: u32,
+    bbox: [f64; 4],
+    edges: Vec<[f64; 4]>,
+    band_y0: f64,
+    band_inv_h: f64,
+    band_start: Vec<u32>,
+    band_edges: Vec<u32>,
+}
+
+impl BandedPolygon {
+    fn new(region: u32, rank: u32, polygon: &Polygon<f64>) -> Option<BandedPolygon> {
+        let mut edges = Vec::new();
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            for line in ring.lines() {
+                let (a, b) = (line.start, line.end);
+                if a != b {
+                    edges.push([a.x, a.y, b.x, b.y]);
+                }
+            }
+        }
+        if edges.is_empty() {
+            return None;
+        }
+        let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+        for e in &edges {
+            bbox[0] = bbox[0].min(e[0].min(e[2]));
+            bbox[1] = bbox[1].min(e[1].min(e[3]));
+            bbox[2] = bbox[2].max(e[0].max(e[2]));
+            bbox[3] = bbox[3].max(e[1].max(e[3]));
+        }
+        // About four edges per band keeps a test to a handful of edges.
+        let bands = (edges.len() / 4).clamp(1, 4096);
+        let height = (bbox[3] - bbox[1]).max(1e-9);
+        let band_inv_h = bands as f64 / height;
+        let band_of = |y: f64| (((y - bbox[1]) * band_inv_h) as usize).min(bands - 1);
+        let mut counts = vec![0u32; bands + 1];
+        for e in &edges {
+            for band in band_of(e[1].min(e[3]))..=band_of(e[1].max(e[3])) {
+                counts[band + 1] += 1;
+            }
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let band_start = counts.clone();
+        let mut fill = counts;
+        let mut band_edges = vec![0u32; band_start[bands] as usize];
+        for (i, e) in edges.iter().enumerate() {
+            for band in band_of(e[1].min(e[3]))..=band_of(e[1].max(e[3])) {
+                band_edges[fill[band] as usize] = i as u32;
+                fill[band] += 1;
+            }
+        }
+        Some(BandedPolygon {
+            region,
+            rank,
+            bbox,
+            edges,
+            band_y0: bbox[1],
+            band_inv_h,
+            band_start,
+            band_edges,
+        })
+    }
+
+    fn bands(&self) -> usize {
+        self.band_start.len() - 1
+    }
+
+    fn band_range(&self, y_min: f64, y_max: f64) -> std::ops::Range<usize> {
+        let last = self.bands() - 1;
+        let lo = ((y_min - self.band_y0) * self.band_inv_h).max(0.0) as usize;
+        let hi = ((y_max - self.band_y0) * self.band_inv_h).max(0.0) as usize;
+        let (lo, hi) = (lo.min(last), hi.min(last));
+        self.band_start[lo] as usize..self.band_start[hi + 1] as usize
+    }
+
+    /// Even-odd ray casting towards +x over the edges of the point's band,
+    /// with an exact on-segment test so that boundary points are recognised.
+    fn side(&self, x: f64, y: f64) -> Side {
+        if x < self.bbox[0] || x > self.bbox[2] || y < self.bbox[1] || y > self.bbox[3] {
+            return Side::Outside;
+        }
+        let mut inside = false;
+        for &i in &self.band_edges[self.band_range(y, y)] {
+            let [x1, y1, x2, y2] = self.edges[i as usize];
+            if (y1 > y) != (y2 > y) {
+                let cross = (x2 - x1) * (y - y1) - (x - x1) * (y2 - y1);
+                if cross == 0.0 {
+                    return Side::Boundary;
+                }
+                // The edge crosses the ray right of the point when the
+                // point lies on the edge's left for an upward edge.
+                if (cross > 0.0) == (y2 > y1) {
+                    inside = !inside;
+                }
+            } else if on_segment(x, y, x1, y1, x2, y2) {
+                return Side::Boundary;
+            }
+        }
+        if inside { Side::Inside } else { Side::Outside }
+    }
+
+    /// Planar distance in degrees to the nearest edge if within `tol`, with
+    /// the closest point on that edge.
+    fn nearest(&self, x: f64, y: f64, tol: f64) -> Option<(f64, f64, f64)> {
+        if x < self.bbox[0] - tol
+            || x > self.bbox[2] + tol
+            || y < self.bbox[1] - tol
+            || y > self.bbox[3] + tol
+        {
+            return None;
+        }
+        let mut best: Option<(f64, f64, f64)> = None;
+        for &i in &self.band_edges[self.band_range(y - tol, y + tol)] {
+            let [x1, y1, x2, y2] = self.edges[i as usize];
+            let (dx, dy) = (x2 - x1, y2 - y1);
+            let len2 = dx * dx + dy * dy;
+            let t = if len2 > 0.0 {
+                (((x - x1) * dx + (y - y1) * dy) / len2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let (cx, cy) = (x1 + t * dx, y1 + t * dy);
+            let d = ((x - cx).powi(2) + (y - cy).powi(2)).sqrt();
+            if d <= tol && best.is_none_or(|b| d < b.0) {
+                best = Some((d, cx, cy));
+            }
+        }
+        best
+    }
+}
+
+fn on_segment(x: f64, y: f64, x1: f64, y1: f64, x2: f64, y2: f64) -> bool {
+    x >= x1.min(x2)
+        && x <= x1.max(x2)
+        && y >= y1.min(y2)
+        && y <= y1.max(y2)
+        && (x2 - x1) * (y - y1) == (x - x1) * (y2 - y1)
+}
+
+/// Great-circle distance in km between two (lon, lat) points.
+pub(crate) fn haversine_km(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * a.sqrt().asin()
+}
+
+const EMPTY: u32 = u32::MAX;
+const MIXED: u32 = 1 << 31;
+
+/// A regular lon/lat grid of answers; see the module doc.
+#[derive(Debug, Clone)]
+struct Grid {
+    x0: f64,
+    y0: f64,
+    inv_cell: f64,
+    nx: usize,
+    ny: usize,
+    /// EMPTY, a region id (< MIXED), or MIXED | index into `list_start`.
+    cells: Vec<u32>,
+    list_start: Vec<u32>,
+    lists: Vec<u32>,
+}
+
+impl Grid {
+    fn build(polys: &[BandedPolygon], cell: f64, tol: f64) -> Grid {
+        let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+        for p in polys {
+            bbox[0] = bbox[0].min(p.bbox[0]);
+            bbox[1] = bbox[1].min(p.bbox[1]);
+            bbox[2] = bbox[2].max(p.bbox[2]);
+            bbox[3] = bbox[3].max(p.bbox[3]);
+        }
+        let x0 = ((bbox[0] - tol) / cell).floor() * cell;
+        let y0 = ((bbox[1] - tol) / cell).floor() * cell;
+        let nx = (((bbox[2] + tol - x0) / cell).ceil() as usize).max(1);
+        let ny = (((bbox[3] + tol - y0) / cell).ceil() as usize).max(1);
+        let inv_cell = 1.0 / cell;
+        let col = |x: f64| (((x - x0) * inv_cell).max(0.0) as usize).min(nx - 1);
+        let row = |y: f64| (((y - y0) * inv_cell).max(0.0) as usize).min(ny - 1);
+
+        // Cells within `tol` of an edge (by the edge's widened bounding box)
+        // need geometry; every other cell has one answer throughout.
+        let mut pairs: Vec<u64> = Vec::new();
+        for (pi, p) in polys.iter().enumerate() {
+            for e in &p.edges {
+                for r in row(e[1].min(e[3]) - tol)..=row(e[1].max(e[3]) + tol) {
+                    for c in col(e[0].min(e[2]) - tol)..=col(e[0].max(e[2]) + tol) {
+                        pairs.push(((r * nx + c) as u64) << 32 | pi as u64);
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut border = vec![false; nx * ny];
+        for &pair in &pairs {
+            border[(pair >> 32) as usize] = true;
+        }
+
+        // Scanline fill at cell-centre latitudes: crossings of each polygon's
+        // edges, paired up (even-odd), give the cells whose centres it covers.
+        let mut cells = vec![EMPTY; nx * ny];
+        let mut crossings: Vec<(u32, u32, f64)> = Vec::new();
+        for (pi, p) in polys.iter().enumerate() {
+            for e in &p.edges {
+                let (ylo, yhi) = (e[1].min(e[3]), e[1].max(e[3]));
+                if ylo == yhi {
+                    continue;
+                }
+                let first = ((ylo - y0) * inv_cell - 0.5).ceil().max(0.0) as usize;
+                let mut r = first;
+                while r < ny {
+                    let yc = y0 + (r as f64 + 0.5) * cell;
+                    if yc >= yhi {
+                        break;
+                    }
+                    if yc >= ylo {
+                        let x = e[0] + (yc - e[1]) * (e[2] - e[0]) / (e[3] - e[1]);
+                        crossings.push((r as u32, pi as u32, x));
+                    }
+                    r += 1;
+                }
+            }
+        }
+        crossings.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)));
+        for pair in crossings.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+            let (r, pi) = (pair[0].0 as usize, pair[0].1 as usize);
+            for span in pair.chunks_exact(2) {
+                let first = ((span[0].2 - x0) * inv_cell - 0.5).ceil().max(0.0) as usize;
+                let last = ((span[1].2 - x0) * inv_cell - 0.5).ceil().max(0.0) as usize;
+                for c in first..last.min(nx) {
+                    let cell_id = r * nx + c;
+                    if border[cell_id] {
+                        // The centre is inside although no edge is near: an
+                        // enclosing polygon must still be tested here.
+                        pairs.push((cell_id as u64) << 32 | pi as u64);
+                    } else {
+                        let current = cells[cell_id];
+                        let region = polys[pi].region;
+                        let better = current == EMPTY
+                            || polys
+                                .iter()
+                                .find(|q| q.region == current)
+                                .is_some_and(|q| polys[pi].rank < q.rank);
+                        if better {
+                            cells[cell_id] = region;
+                        }
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+
+        let mut list_start = vec![0u32];
+        let mut lists = Vec::with_capacity(pairs.len());
+        for group in pairs.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let cell_id = (group[0] >> 32) as usize;
+            cells[cell_id] = MIXED | (list_start.len() as u32 - 1);
+            lists.extend(group.iter().map(|p| (p & 0xffff_ffff) as u32));
+            list_start.push(lists.len() as u32);
+        }
+        Grid {
+            x0,
+            y0,
+            inv_cell,
+            nx,
+            ny,
+            cells,
+            list_start,
+            lists,
+        }
+    }
+}
+
+/// What a layer found among its candidate polygons.
+enum Lookup<'a> {
+    Region(u32),
+    Candidates(&'a [u32]),
+}
+
+/// One layer of regions: see the module doc.
+#[derive(Debug, Clone)]
+pub(crate) struct Layer {
+    polys: Vec<BandedPolygon>,
+    rtree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
+    grid: Option<Grid>,
+}
+
+impl Layer {
+    /// `regions` are (caller's id, rank by code, geometry); `grid_cell` in
+    /// degrees, or None for an R-tree-only layer (small or often changed).
+    pub fn new<'a>(
+        regions: impl IntoIterator<Item = (u32, u32, &'a MultiPolygon<f64>)>,
+        grid_cell: Option<f64>,
+    ) -> Layer {
+        let polys: Vec<BandedPolygon> = regions
+            .into_iter()
+            .flat_map(|(id, rank, mp)| mp.0.iter().map(move |p| (id, rank, p)))
+            .filter_map(|(id, rank, p)| BandedPolygon::new(id, rank, p))
+            .collect();
+        let grid = match grid_cell {
+            Some(cell) if !polys.is_empty() => {
+                Some(Grid::build(&polys, cell, NEAREST_TOLERANCE_DEG))
+            }
+            _ => None,
+        };
+        let mut layer = Layer {
+            polys,
+            rtree: RTree::new(),
+            grid,
+        };
+        layer.reindex();
+        layer
+    }
+
+    /// Adds a region to a layer without a grid.
+    pub fn push(&mut self, id: u32, rank: u32, geometry: &MultiPolygon<f64>) {
+        self.polys.extend(
+            geometry
+                .0
+                .iter()
+                .filter_map(|p| BandedPolygon::new(id, rank, p)),
+        );
+        self.reindex();
+    }
+
+    /// Re-ranks regions after an insertion changed the code order.
+    pub fn set_ranks(&mut self, rank_of: impl Fn(u32) -> u32) {
+        for p in &mut self.polys {
+            p.rank = rank_of(p.region);
+        }
+    }
+
+    fn reindex(&mut self) {
+        let items = self
+            .polys
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                GeomWithData::new(
+                    Rectangle::from_corners([p.bbox[0], p.bbox[1]], [p.bbox[2], p.bbox[3]]),
+                    i as u32,
+                )
+            })
+            .collect();
+        self.rtree = RTree::bulk_load(items);
+    }
+
+    fn lookup(&self, x: f64, y: f64) -> Option<Lookup<'_>> {
+        let grid = self.grid.as_ref()?;
+        let c = (x - grid.x0) * grid.inv_cell;
+        let r = (y - grid.y0) * grid.inv_cell;
+        if !(c >= 0.0 && r >= 0.0 && (c as usize) < grid.nx && (r as usize) < grid.ny) {
+            return Some(Lookup::Candidates(&[]));
+        }
+        let v = grid.cells[r as usize * grid.nx + c as usize];
+        Some(if v == EMPTY {
+            Lookup::Candidates(&[])
+        } else if v & MIXED == 0 {
+            Lookup::Region(v)
+        } else {
+            let i = (v & !MIXED) as usize;
+            Lookup::Candidates(
+                &grid.lists[grid.list_start[i] as usize..grid.list_start[i + 1] as usize],
+            )
+        })
+    }
+
+    fn near_candidates(&self, x: f64, y: f64) -> Vec<u32> {
+        let t = NEAREST_TOLERANCE_DEG;
+        let env = AABB::from_corners([x - t, y - t], [x + t, y + t]);
+        self.rtree
+            .locate_in_envelope_intersecting(env)
+            .map(|g| g.data)
+            .collect()
+    }
+
+    /// The region containing (x = lon, y = lat): strictly inside wins; on a
+    /// boundary (or inside several, where data overlap) the smallest rank
+    /// wins; otherwise the nearest region within the tolerance.
+    pub fn locate(&self, x: f64, y: f64) -> Option<Hit> {
+        if !(x.is_finite() && y.is_finite()) {
+            return None;
+        }
+        let owned;
+        let candidates: &[u32] = match self.lookup(x, y) {
+            Some(Lookup::Region(region)) => {
+                return Some(Hit {
+                    region,
+                    nearest_km: None,
+                });
+            }
+            Some(Lookup::Candidates(list)) => list,
+            None => {
+                owned = self.near_candidates(x, y);
+                &owned
+            }
+        };
+        let mut inside: Option<&BandedPolygon> = None;
+        let mut boundary: Option<&BandedPolygon> = None;
+        for &pi in candidates {
+            let p = &self.polys[pi as usize];
+            let slot = match p.side(x, y) {
+                Side::Inside => &mut inside,
+                Side::Boundary => &mut boundary,
+                Side::Outside => continue,
+            };
+            if slot.is_none_or(|q| p.rank < q.rank) {
+                *slot = Some(p);
+            }
+        }
+        if let Some(p) = inside.or(boundary) {
+            return Some(Hit {
+                region: p.region,
+                nearest_km: None,
+            });
+        }
+        let mut best: Option<(f64, f64, f64, &BandedPolygon)> = None;
+        for &pi in candidates {
+            let p = &self.polys[pi as usize];
+            if let Some((d, cx, cy)) = p.nearest(x, y, NEAREST_TOLERANCE_DEG) {
+                let better =
+                    best.is_none_or(|(bd, _, _, bp)| d < bd || (d == bd && p.rank < bp.rank));
+                if better {
+                    best = Some((d, cx, cy, p));
+                }
+            }
+        }
+        best.map(|(_, cx, cy, p)| Hit {
+            region: p.region,
+            nearest_km: Some(haversine_km(x, y, cx, cy)),
+        })
+    }
+
+    /// Every region whose closed polygon holds the point: those strictly
+    /// inside, plus the smallest-ranked of those with the point only on
+    /// their boundary (so a shared border counts once).
+    pub fn containing(&self, x: f64, y: f64) -> Vec<u32> {
+        let mut found: Vec<u32> = Vec::new();
+        let mut boundary: Option<&BandedPolygon> = None;
+        let env = AABB::from_point([x, y]);
+        for g in self.rtree.locate_in_envelope_intersecting(env) {
+            let p = &self.polys[g.data as usize];
+            match p.side(x, y) {
+                Side::Inside => found.push(p.region),
+                Side::Boundary if boundary.is_none_or(|q| p.rank < q.rank) => boundary = Some(p),
+                _ => {}
+            }
+        }
+        if let Some(p) = boundary
+            && !found.contains(&p.region)
+        {
+            found.push(p.region);
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    #[cfg(test)]
+    pub fn polygon_count(&self) -> usize {
+        self.polys.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Coord, LineString};
+
+    fn square(x0: f64, y0: f64, size: f64) -> MultiPolygon<f64> {
+        let ring = LineString::from(vec![
+            Coord { x: x0, y: y0 },
+            Coord {
+                x: x0 + size,
+                y: y0,
+            },
+            Coord {
+                x: x0 + size,
+                y: y0 + size,
+            },
+            Coord {
+                x: x0,
+                y: y0 + size,
+            },
+            Coord { x: x0, y: y0 },
+        ]);
+        MultiPolygon(vec![Polygon::new(ring, vec![])])
+    }
+
+    #[test]
+    fn grid_and_rtree_layers_agree() {
+        let a = square(0.0, 0.0, 1.0);
+        let b = square(1.0, 0.0, 1.0);
+        let gridded = Layer::new([(7, 1, &a), (9, 0, &b)], Some(0.25));
+        let plain = Layer::new([(7, 1, &a), (9, 0, &b)], None);
+        for (x, y, want) in [
+            (0.5, 0.5, Some(7)),
+            (1.5, 0.5, Some(9)),
+            // Shared border: rank 0 (region 9) wins, whichever side.
+            (1.0, 0.5, Some(9)),
+            // Just outside, within the tolerance.
+            (-0.03, 0.5, Some(7)),
+            (3.0, 0.5, None),
+        ] {
+            assert_eq!(gridded.locate(x, y).map(|h| h.region), want, "{x},{y}");
+            assert_eq!(plain.locate(x, y).map(|h| h.region), want, "{x},{y}");
+        }
+        let fallback = gridded.locate(-0.03, 0.5).and_then(|h| h.nearest_km);
+        assert!(
+            fallback.is_some_and(|km| (km - 3.336).abs() < 0.01),
+            "{fallback:?}"
+        );
+        assert_eq!(plain.containing(1.0, 0.5), vec![9]);
+        assert_eq!(plain.polygon_count(), 2);
+    }
+}

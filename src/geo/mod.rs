@@ -1,0 +1,13 @@
+//! Offline geography: the gazetteer (place name -> ranked candidate places) and
+//! regions (point -> admin units, region name or code -> polygon), both loaded
+//! from the derived data bundled in `data/`. Nothing here touches the database.
+
+pub mod encoding;
+pub mod gazetteer;
+mod index;
+pub mod normalize;
+pub mod regions;
+
+pub use gazetteer::{Candidate, Gazetteer, Place};
+pub use normalize::{normalize_name, skeleton_key};
+pub use regions::{Assignment, Level, Region, Regions, Resolved};

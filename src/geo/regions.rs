@@ -1,0 +1,410 @@
+//! Regions: administrative units (bundled) and custom user regions, point ->
+//! region assignment and region name/code -> region resolution. Owns the
+//! border rule and the resolution order; knows nothing of incidents.
+//!
+//! Rules, decided once here:
+//! - A point strictly inside a region belongs to it. A point on the border
+//!   of several regions, or inside several (where simplified neighbours
+//!   overlap), belongs to the one with the smallest code.
+//! - A point in no region but within [`NEAREST_TOLERANCE_DEG`] degrees
+//!   (planar lon/lat, about 5.5 km) of one belongs to the nearest, and
+//!   `Assignment::nearest` says how far it was in km.
+//! - Districts (admin2) exist for Syria and Iraq only. Where a district is
+//!   found inside the same country as the admin1 answer, its governorate is
+//!   the admin1 answer, so admin2 always nests in admin1.
+//! - `resolve` tries ISO 3166-2 codes, P-codes and code aliases first, then
+//!   names; several name matches are ordered admin1, admin2, custom (the
+//!   central district usually shares its governorate's name, and the
+//!   governorate is what people mean), then by code.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use geo::{InteriorPoint, MultiPolygon};
+use serde::{Deserialize, Serialize};
+
+use super::encoding::decode_regions;
+use super::index::Layer;
+pub use super::index::NEAREST_TOLERANCE_DEG;
+use super::normalize::{normalize_name, skeleton_key};
+use crate::Error;
+
+/// The bundled regions (see data/README.md).
+static BUNDLED: &[u8] = include_bytes!("../../data/regions.bin.gz");
+
+/// Grid cell sizes (degrees) of the point-location index; see `index`.
+const ADMIN1_CELL_DEG: f64 = 0.2;
+const ADMIN2_CELL_DEG: f64 = 0.05;
+
+/// How many names `resolve` suggests when nothing matches.
+const SUGGESTIONS: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Ordered as `resolve` prefers them.
+pub enum Level {
+    Admin1,
+    Admin2,
+    Custom,
+}
+
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// ISO 3166-2 for admin1 (Natural Earth `adm1_code` where there is no
+    /// usable unique ISO code), P-code for admin2, user's code for custom.
+    pub code: String,
+    pub pcode: Option<String>,
+    pub name: String,
+    pub name_ar: Option<String>,
+    /// Other names and code aliases (e.g. IQ-TS for IQ-KI).
+    pub alt_names: Vec<String>,
+    pub level: Level,
+    /// ISO 3166-1 alpha-2, or Natural Earth's adm0_a3 where it has none.
+    pub country: String,
+    /// Admin1 code of an admin2 region.
+    pub parent: Option<String>,
+    /// (lat, lon) of a point inside the region, for labels.
+    pub label: (f64, f64),
+    pub geometry: MultiPolygon<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Assignment {
+    pub country: Option<String>,
+    /// (code, name)
+    pub admin1: Option<(String, String)>,
+    /// (code, name)
+    pub admin2: Option<(String, String)>,
+    /// Some(distance in km) when resolved by the nearest-region fallback.
+    pub nearest: Option<f64>,
+}
+
+/// The outcome of [`Regions::resolve`]: the chosen region and the other
+/// regions the query also matched, best first, so a caller can show them.
+#[derive(Debug, Clone)]
+pub struct Resolved<'a> {
+    pub region: &'a Region,
+    pub also: Vec<&'a Region>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Regions {
+    regions: Vec<Region>,
+    admin1: Layer,
+    admin2: Layer,
+    custom: Layer,
+    /// Upper-cased code, P-code and code aliases of admin regions.
+    by_code: HashMap<String, u32>,
+    by_name: HashMap<String, Vec<u32>>,
+    by_skeleton: HashMap<String, Vec<u32>>,
+}
+
+impl Regions {
+    /// The bundled admin1 and admin2 regions.
+    pub fn bundled() -> Result<Regions, Error> {
+        Ok(Regions::new(decode_regions(BUNDLED)?))
+    }
+
+    /// Indexes regions of any level (custom ones too).
+    pub fn new(regions: Vec<Region>) -> Regions {
+        let ranks = code_ranks(&regions);
+        let layer = |level: Level, cell: Option<f64>| {
+            let members = regions
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.level == level)
+                .map(|(i, r)| (i as u32, ranks[i], &r.geometry));
+            Layer::new(members, cell)
+        };
+        let admin1 = layer(Level::Admin1, Some(ADMIN1_CELL_DEG));
+        let admin2 = layer(Level::Admin2, Some(ADMIN2_CELL_DEG));
+        let custom = layer(Level::Custom, None);
+        let mut out = Regions {
+            regions: Vec::new(),
+            admin1,
+            admin2,
+            custom,
+            by_code: HashMap::new(),
+            by_name: HashMap::new(),
+            by_skeleton: HashMap::new(),
+        };
+        for (i, r) in regions.iter().enumerate() {
+            out.index_names(i as u32, r);
+        }
+        out.regions = regions;
+        out
+    }
+
+    fn index_names(&mut self, id: u32, r: &Region) {
+        let mut keys: Vec<String> = Vec::new();
+        for name in std::iter::once(&r.name)
+            .chain(r.name_ar.as_ref())
+            .chain(&r.alt_names)
+            .chain(std::iter::once(&r.code))
+            .chain(r.pcode.as_ref())
+        {
+            let key = normalize_name(name);
+            if !key.is_empty() && !keys.contains(&key) {
+                keys.push(key);
+            }
+            if r.level != Level::Custom && looks_like_code(name) {
+                self.by_code.entry(name.to_uppercase()).or_insert(id);
+            }
+        }
+        for key in keys {
+            if let Some(skeleton) = skeleton_key(&key) {
+                let ids = self.by_skeleton.entry(skeleton).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            self.by_name.entry(key).or_default().push(id);
+        }
+    }
+
+    /// Adds a custom region (its level becomes `Custom`). A custom region
+    /// with the same code is replaced.
+    pub fn add_custom(&mut self, mut region: Region) {
+        region.level = Level::Custom;
+        if let Some(old) = self
+            .regions
+            .iter_mut()
+            .find(|r| r.level == Level::Custom && r.code == region.code)
+        {
+            *old = region;
+            let regions = std::mem::take(&mut self.regions);
+            *self = Regions::new(regions);
+            return;
+        }
+        let id = self.regions.len() as u32;
+        self.index_names(id, &region);
+        self.custom.push(id, 0, &region.geometry);
+        self.regions.push(region);
+        let ranks = code_ranks(&self.regions);
+        self.custom.set_ranks(|id| ranks[id as usize]);
+    }
+
+    /// The admin1 (and, in Syria and Iraq, admin2) regions of a point.
+    pub fn assign(&self, lat: f64, lon: f64) -> Assignment {
+        let a1 = self.admin1.locate(lon, lat);
+        let a2 = self.admin2.locate(lon, lat);
+        let mut admin1 = a1.map(|h| (&self.regions[h.region as usize], h.nearest_km));
+        let mut admin2 = None;
+        if let Some(h2) = a2 {
+            let district = &self.regions[h2.region as usize];
+            let parent = district
+                .parent
+                .as_deref()
+                .and_then(|p| self.by_code.get(p))
+                .map(|&i| &self.regions[i as usize]);
+            let same_country = admin1.is_none_or(|(r, _)| r.country == district.country);
+            // A district found by the fallback never overrides a governorate
+            // found strictly inside another one.
+            let admin1_strict_elsewhere = admin1.is_some_and(|(r, km)| {
+                km.is_none()
+                    && h2.nearest_km.is_some()
+                    && Some(r.code.as_str()) != district.parent.as_deref()
+            });
+            if same_country && !admin1_strict_elsewhere {
+                if let Some(parent) = parent {
+                    let km = match (admin1, h2.nearest_km) {
+                        (Some((_, None)), _) | (None, _) => h2.nearest_km,
+                        (Some((_, Some(k1))), k2) => Some(k2.map_or(k1, |k2| k1.max(k2))),
+                    };
+                    admin1 = Some((parent, km));
+                }
+                admin2 = Some(district);
+            }
+        }
+        Assignment {
+            country: admin1.map(|(r, _)| r.country.clone()),
+            admin1: admin1.map(|(r, _)| (r.code.clone(), r.name.clone())),
+            admin2: admin2.map(|r| (r.code.clone(), r.name.clone())),
+            nearest: admin1.and_then(|(_, km)| km),
+        }
+    }
+
+    /// Codes of the custom regions whose closed polygon holds the point; a
+    /// point on a border shared by custom regions counts for the one with
+    /// the smallest code only.
+    pub fn custom_containing(&self, lat: f64, lon: f64) -> Vec<&str> {
+        let mut codes: Vec<&str> = self
+            .custom
+            .containing(lon, lat)
+            .into_iter()
+            .map(|i| self.regions[i as usize].code.as_str())
+            .collect();
+        codes.sort_unstable();
+        codes
+    }
+
+    /// A region from a code (ISO 3166-2, P-code, alias) or a name in any
+    /// known form; see the module doc for the order among several matches.
+    pub fn resolve(&self, query: &str) -> Result<Resolved<'_>, Error> {
+        let trimmed = query.trim();
+        if let Some(&id) = self.by_code.get(&trimmed.to_uppercase()) {
+            return Ok(Resolved {
+                region: &self.regions[id as usize],
+                also: Vec::new(),
+            });
+        }
+        let key = normalize_name(trimmed);
+        let ids = self
+            .by_name
+            .get(&key)
+            .or_else(|| skeleton_key(&key).and_then(|s| self.by_skeleton.get(&s)));
+        if let Some(ids) = ids {
+            let mut found: Vec<&Region> = ids.iter().map(|&i| &self.regions[i as usize]).collect();
+            found.sort_by(|a, b| (a.level, &a.code).cmp(&(b.level, &b.code)));
+            found.dedup_by(|a, b| std::ptr::eq(*a, *b));
+            let mut found = found.into_iter();
+            if let Some(region) = found.next() {
+                return Ok(Resolved {
+                    region,
+                    also: found.collect(),
+                });
+            }
+        }
+        Err(Error::UnknownRegion {
+            query: query.to_string(),
+            suggestions: self.suggest(&key),
+        })
+    }
+
+    fn suggest(&self, key: &str) -> Vec<String> {
+        let mut best: HashMap<u32, f64> = HashMap::new();
+        for (name, ids) in &self.by_name {
+            let score = strsim::jaro_winkler(key, name);
+            for &id in ids {
+                let entry = best.entry(id).or_insert(0.0);
+                *entry = entry.max(score);
+            }
+        }
+        let mut scored: Vec<(u32, f64)> = best.into_iter().filter(|&(_, s)| s >= 0.7).collect();
+        scored.sort_by(|a, b| {
+            b.1.total_cmp(&a.1).then_with(|| {
+                self.regions[a.0 as usize]
+                    .code
+                    .cmp(&self.regions[b.0 as usize].code)
+            })
+        });
+        scored
+            .into_iter()
+            .take(SUGGESTIONS)
+            .map(|(id, _)| {
+                let r = &self.regions[id as usize];
+                format!("{} ({})", r.name, r.code)
+            })
+            .collect()
+    }
+
+    /// Regions of a country (ISO alpha-2, any case), or all: admin1, then
+    /// admin2, then custom, each by code.
+    pub fn list(&self, country: Option<&str>) -> Vec<&Region> {
+        let mut out: Vec<&Region> = self
+            .regions
+            .iter()
+            .filter(|r| country.is_none_or(|c| r.country.eq_ignore_ascii_case(c)))
+            .collect();
+        out.sort_by(|a, b| (a.level, &a.code).cmp(&(b.level, &b.code)));
+        out
+    }
+
+    /// A region by code, P-code or code alias (any case), or a custom
+    /// region by its exact code.
+    pub fn get(&self, code: &str) -> Option<&Region> {
+        self.by_code
+            .get(&code.to_uppercase())
+            .map(|&i| &self.regions[i as usize])
+            .or_else(|| {
+                self.regions
+                    .iter()
+                    .find(|r| r.level == Level::Custom && r.code == code)
+            })
+    }
+
+    /// Custom regions from a GeoJSON FeatureCollection of Polygons and
+    /// MultiPolygons. `name_field` names each region; an optional `code`
+    /// property gives its code (else the name), and `country` its country.
+    pub fn read_geojson_regions<R: Read>(r: R, name_field: &str) -> Result<Vec<Region>, Error> {
+        let data_error = |what: String, reason: &str| Error::Data {
+            what,
+            reason: reason.to_string(),
+        };
+        let geojson = geojson::GeoJson::from_reader(r)?;
+        let geojson::GeoJson::FeatureCollection(fc) = geojson else {
+            return Err(data_error(
+                "GeoJSON".to_string(),
+                "expected a FeatureCollection",
+            ));
+        };
+        let mut out = Vec::with_capacity(fc.features.len());
+        for (i, feature) in fc.features.into_iter().enumerate() {
+            let what = |field: &str| format!("feature {i}, field '{field}'");
+            let text = |field: &str| -> Option<String> {
+                feature
+                    .property(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+            };
+            let name = text(name_field)
+                .ok_or_else(|| data_error(what(name_field), "missing, empty or not a string"))?;
+            let code = text("code").unwrap_or_else(|| name.clone());
+            let country = text("country").unwrap_or_default();
+            let geometry = feature
+                .geometry
+                .clone()
+                .ok_or_else(|| data_error(what("geometry"), "missing"))?;
+            let geometry = geo::Geometry::<f64>::try_from(geometry)
+                .map_err(|e| data_error(what("geometry"), &e.to_string()))?;
+            let geometry = match geometry {
+                geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
+                geo::Geometry::MultiPolygon(mp) => mp,
+                _ => {
+                    return Err(data_error(
+                        what("geometry"),
+                        "expected a Polygon or MultiPolygon",
+                    ));
+                }
+            };
+            let label = geometry
+                .interior_point()
+                .ok_or_else(|| data_error(what("geometry"), "empty polygon"))?;
+            out.push(Region {
+                code,
+                pcode: None,
+                name,
+                name_ar: None,
+                alt_names: Vec::new(),
+                level: Level::Custom,
+                country,
+                parent: None,
+                label: (label.y(), label.x()),
+                geometry,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Each region's position in code order (the border rule's tie-break).
+fn code_ranks(regions: &[Region]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..regions.len()).collect();
+    order.sort_by(|&a, &b| regions[a].code.cmp(&regions[b].code));
+    let mut ranks = vec![0u32; regions.len()];
+    for (rank, i) in order.into_iter().enumerate() {
+        ranks[i] = rank as u32;
+    }
+    ranks
+}
+
+/// ISO 3166-2 codes (SY-DR), P-codes (SY1202, IQG15Q05) and Natural Earth
+/// adm1 codes (SYR-5261): upper-case letters and digits with a digit or a
+/// hyphen, no spaces.
+fn looks_like_code(s: &str) -> bool {
+    s.len() >= 3
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'~')
+        && s.bytes().any(|b| b.is_ascii_digit() || b == b'-')
+}

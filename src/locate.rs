@@ -1,0 +1,496 @@
+//! Turns names into places and regions for incidents and filters: fills an
+//! incident's coordinates and admin units, and resolves the place and
+//! region names in filter flags. Uses `geo`; knows nothing of SQL or clap.
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, Result};
+use crate::filter::{Filter, Near, RegionKey};
+use crate::geo::{Candidate, Gazetteer, Level, Place, Region, Regions};
+use crate::model::{
+    DateSpan, GeoPrecision, Incident, canonical_event_type, canonical_sub_event_type,
+};
+use crate::store::{CustomRegionRow, Store};
+
+/// The bundled regions plus the database's custom regions.
+pub fn regions_with_custom(store: &Store) -> Result<Regions> {
+    let mut regions = Regions::bundled()?;
+    for row in store.custom_regions()? {
+        regions.add_custom(custom_region_from_row(&row)?);
+    }
+    Ok(regions)
+}
+
+/// A custom region from its stored row (GeoJSON geometry text).
+pub fn custom_region_from_row(row: &CustomRegionRow) -> Result<Region> {
+    let bad = |reason: String| Error::Data {
+        what: format!("custom region {:?} in the database", row.code),
+        reason,
+    };
+    let g: geojson::Geometry = row
+        .geometry
+        .parse()
+        .map_err(|e: geojson::Error| bad(e.to_string()))?;
+    let geometry: ::geo::Geometry<f64> = g
+        .try_into()
+        .map_err(|e: geojson::Error| bad(e.to_string()))?;
+    let multi = match geometry {
+        ::geo::Geometry::Polygon(p) => ::geo::MultiPolygon(vec![p]),
+        ::geo::Geometry::MultiPolygon(m) => m,
+        _ => return Err(bad("expected a Polygon or MultiPolygon".into())),
+    };
+    let label = ::geo::InteriorPoint::interior_point(&multi)
+        .map(|p| (p.y(), p.x()))
+        .unwrap_or((0.0, 0.0));
+    Ok(Region {
+        code: row.code.clone(),
+        pcode: None,
+        name: row.name.clone(),
+        name_ar: None,
+        alt_names: Vec::new(),
+        level: Level::Custom,
+        country: String::new(),
+        parent: None,
+        label,
+        geometry: multi,
+    })
+}
+
+/// The stored row of a custom region.
+pub fn custom_region_row(region: &Region) -> Result<CustomRegionRow> {
+    let geometry = geojson::Geometry::from(&region.geometry);
+    Ok(CustomRegionRow {
+        code: region.code.clone(),
+        name: region.name.clone(),
+        geometry: serde_json::to_string(&geometry)?,
+    })
+}
+
+/// The bundled gazetteer plus the database's own places.
+pub fn gazetteer_with_places(store: &Store) -> Result<Gazetteer> {
+    let mut g = Gazetteer::bundled()?;
+    let regions = Regions::bundled()?;
+    for p in store.places()? {
+        let a = regions.assign(p.latitude, p.longitude);
+        g.add_place(Place {
+            id: -p.id,
+            name: p.name,
+            latitude: p.latitude,
+            longitude: p.longitude,
+            country: p.country.or(a.country).unwrap_or_default(),
+            admin1_code: a.admin1.as_ref().map(|(c, _)| c.clone()),
+            admin1_name: a.admin1.map(|(_, n)| n),
+            feature_code: p.feature_code,
+            population: p.population,
+            alt_names: p.alt_names,
+        });
+    }
+    Ok(g)
+}
+
+/// Fills country, admin1 and admin2 from the incident's coordinates. Returns
+/// a message when the point was outside every region and the nearest region
+/// within the tolerance was used.
+pub fn assign_regions(regions: &Regions, inc: &mut Incident) -> Option<String> {
+    let (lat, lon) = (inc.latitude?, inc.longitude?);
+    let a = regions.assign(lat, lon);
+    if a.country.is_some() {
+        inc.country = a.country.clone();
+    }
+    inc.admin1_code = a.admin1.as_ref().map(|(c, _)| c.clone());
+    inc.admin1 = a.admin1.as_ref().map(|(_, n)| n.clone());
+    inc.admin2_code = a.admin2.as_ref().map(|(c, _)| c.clone());
+    inc.admin2 = a.admin2.as_ref().map(|(_, n)| n.clone());
+    match (a.nearest, &a.admin1) {
+        (Some(km), Some((code, name))) => Some(format!(
+            "note: {lat},{lon} is outside every region boundary; assigned to the nearest, {name} ({code}), {km:.1} km away"
+        )),
+        (_, None) => Some(format!(
+            "note: {lat},{lon} is not inside any region (open sea?); no admin units assigned"
+        )),
+        _ => None,
+    }
+}
+
+/// Codes of the custom regions containing the incident.
+pub fn custom_regions_of(regions: &Regions, inc: &Incident) -> Vec<String> {
+    match (inc.latitude, inc.longitude) {
+        (Some(lat), Some(lon)) => regions
+            .custom_containing(lat, lon)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One line describing a gazetteer candidate, for choices and errors.
+pub fn describe(c: &Candidate) -> String {
+    let p = &c.place;
+    format!(
+        "{} ({}, {}{}) {:.5},{:.5} {} pop {} score {:.2}",
+        p.name,
+        p.country,
+        p.admin1_name.as_deref().unwrap_or("?"),
+        p.admin1_code
+            .as_deref()
+            .map(|c| format!(" {c}"))
+            .unwrap_or_default(),
+        p.latitude,
+        p.longitude,
+        p.feature_code,
+        p.population,
+        c.score
+    )
+}
+
+/// Candidates this close to the best score, and this far from it, make a
+/// name ambiguous: two different places answer equally well.
+const AMBIGUOUS_SCORE_RATIO: f64 = 0.9;
+const SAME_PLACE_KM: f64 = 10.0;
+
+/// Geocodes `name`. When several distinct places match about equally well,
+/// `pick` is asked to choose (it returns `None` when no one can answer, e.g.
+/// not on a terminal) and the error lists the candidates.
+pub fn choose_place(
+    gazetteer: &Gazetteer,
+    name: &str,
+    country: Option<&str>,
+    pick: impl FnOnce(&[String]) -> Option<usize>,
+) -> Result<Place> {
+    let candidates = gazetteer.search(name, country, 10);
+    if candidates.is_empty() {
+        return Err(Error::NotFound {
+            what: "place".into(),
+            name: name.into(),
+            suggestions: vec!["give --lat/--lon, or add it with `incidents places add`".into()],
+        });
+    }
+    let best = &candidates[0];
+    let rivals: Vec<usize> = (1..candidates.len())
+        .filter(|&i| {
+            let c = &candidates[i];
+            c.score >= best.score * AMBIGUOUS_SCORE_RATIO
+                && crate::filter::distance_km(
+                    c.place.latitude,
+                    c.place.longitude,
+                    best.place.latitude,
+                    best.place.longitude,
+                ) > SAME_PLACE_KM
+        })
+        .collect();
+    if rivals.is_empty() {
+        return Ok(candidates[0].place.clone());
+    }
+    let mut options = vec![0];
+    options.extend(rivals);
+    let lines: Vec<String> = options
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| format!("  {}. {}", n + 1, describe(&candidates[i])))
+        .collect();
+    match pick(&lines) {
+        Some(n) if n < options.len() => Ok(candidates[options[n]].place.clone()),
+        _ => Err(Error::Ambiguous {
+            name: name.into(),
+            candidates: lines,
+        }),
+    }
+}
+
+/// Sets an incident's coordinates from a gazetteer place (an exact place).
+pub fn set_place(inc: &mut Incident, place: &Place) {
+    inc.latitude = Some(place.latitude);
+    inc.longitude = Some(place.longitude);
+    inc.geo_precision.get_or_insert(GeoPrecision::Exact);
+    if inc.country.is_none() && !place.country.is_empty() {
+        inc.country = Some(place.country.clone());
+    }
+}
+
+/// Places an incident known only by region at the region's label point,
+/// with geo precision 3.
+pub fn set_region_label(inc: &mut Incident, region: &Region) {
+    inc.latitude = Some(region.label.0);
+    inc.longitude = Some(region.label.1);
+    inc.geo_precision = Some(GeoPrecision::Region);
+}
+
+/// Resolves a region name or code; when it also matched other regions the
+/// choice is reported through `note`.
+pub fn resolve_region<'a>(
+    regions: &'a Regions,
+    query: &str,
+    note: &mut dyn FnMut(&str),
+) -> Result<&'a Region> {
+    let r = regions.resolve(query)?;
+    if !r.also.is_empty() {
+        let others: Vec<String> = r
+            .also
+            .iter()
+            .map(|o| format!("{} ({}, {:?})", o.name, o.code, o.level))
+            .collect();
+        note(&format!(
+            "note: {query:?} means {} ({}, {:?}); it also matches {}",
+            r.region.name,
+            r.region.code,
+            r.region.level,
+            others.join(", ")
+        ));
+    }
+    Ok(r.region)
+}
+
+/// The filter key for a region.
+pub fn region_key(region: &Region) -> RegionKey {
+    match region.level {
+        Level::Admin1 => RegionKey::Admin1(region.code.clone()),
+        Level::Admin2 => RegionKey::Admin2(region.code.clone()),
+        Level::Custom => RegionKey::Custom(region.code.clone()),
+    }
+}
+
+/// Filter values as the user typed them; `build` checks and resolves them.
+#[derive(Debug, Clone, Default)]
+pub struct FilterSpec {
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub month: Option<String>,
+    pub overlapping: bool,
+    pub event_type: Option<String>,
+    pub sub_event_type: Option<String>,
+    pub actor: Option<String>,
+    pub text: Option<String>,
+    pub tag: Option<String>,
+    pub near: Option<String>,
+    pub radius: Option<String>,
+    pub bbox: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// Parses a radius such as `25km`, `25 km`, `500m` or `25` (kilometres).
+pub fn parse_radius(s: &str) -> Result<f64> {
+    let t = s.trim().to_ascii_lowercase();
+    let (num, factor) = if let Some(n) = t.strip_suffix("km") {
+        (n, 1.0)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 0.001)
+    } else {
+        (t.as_str(), 1.0)
+    };
+    match num.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v * factor <= 20_000.0 => Ok(v * factor),
+        _ => Err(Error::invalid(
+            "--radius",
+            s,
+            "a distance such as 25km or 500m, up to 20000km",
+        )),
+    }
+}
+
+fn parse_numbers(field: &str, s: &str, n: usize, expected: &str) -> Result<Vec<f64>> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    if parts.len() != n {
+        return Err(Error::invalid(field, s, expected));
+    }
+    parts
+        .iter()
+        .map(|p| match p.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            _ => Err(Error::invalid(field, s, expected)),
+        })
+        .collect()
+}
+
+impl FilterSpec {
+    /// Checks every value and resolves names. Regions and the gazetteer are
+    /// loaded only when a flag needs them.
+    pub fn build(
+        &self,
+        regions: impl FnOnce() -> Result<Regions>,
+        gazetteer: impl FnOnce() -> Result<Gazetteer>,
+        note: &mut dyn FnMut(&str),
+    ) -> Result<Filter> {
+        let mut f = Filter {
+            overlapping: self.overlapping,
+            limit: self.limit,
+            ..Filter::default()
+        };
+        if let Some(m) = &self.month {
+            let span = DateSpan::parse("--month", m)?;
+            if span.precision != crate::model::DatePrecision::Month {
+                return Err(Error::invalid("--month", m, "a month as YYYY-MM"));
+            }
+            f.from = Some(span.start);
+            f.to = Some(span.end);
+        }
+        let bound = |field: &str, s: &Option<String>, first: bool| -> Result<Option<NaiveDate>> {
+            s.as_deref()
+                .map(|s| DateSpan::parse(field, s).map(|d| if first { d.start } else { d.end }))
+                .transpose()
+        };
+        if let Some(d) = bound("--from", &self.from, true)? {
+            f.from = Some(d);
+        }
+        if let Some(d) = bound("--to", &self.to, false)? {
+            f.to = Some(d);
+        }
+        if let (Some(a), Some(b)) = (f.from, f.to)
+            && b < a
+        {
+            return Err(Error::invalid(
+                "--to",
+                b,
+                format!("a date on or after --from ({a})"),
+            ));
+        }
+        if let Some(c) = &self.country {
+            let c = c.trim().to_ascii_uppercase();
+            if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(Error::invalid(
+                    "--country",
+                    c,
+                    "an ISO 3166-1 alpha-2 code such as SY",
+                ));
+            }
+            f.country = Some(c);
+        }
+        if let Some(t) = &self.event_type {
+            let t = canonical_event_type(t)?;
+            f.event_type = Some(t.to_string());
+            if let Some(s) = &self.sub_event_type {
+                f.sub_event_type = Some(canonical_sub_event_type(t, s)?.to_string());
+            }
+        }
+        f.actor = self.actor.clone();
+        f.text = self.text.clone();
+        f.tag = self.tag.clone();
+        if let Some(b) = &self.bbox {
+            let v = parse_numbers("--bbox", b, 4, "MIN_LON,MIN_LAT,MAX_LON,MAX_LAT in degrees")?;
+            if v[0] > v[2]
+                || v[1] > v[3]
+                || v[1] < -90.0
+                || v[3] > 90.0
+                || v[0] < -180.0
+                || v[2] > 180.0
+            {
+                return Err(Error::invalid(
+                    "--bbox",
+                    b,
+                    "MIN_LON,MIN_LAT,MAX_LON,MAX_LAT with min <= max, within -180..180 and -90..90",
+                ));
+            }
+            f.bbox = Some([v[0], v[1], v[2], v[3]]);
+        }
+        let radius_km = self
+            .radius
+            .as_deref()
+            .map(parse_radius)
+            .transpose()?
+            .unwrap_or(10.0);
+        let needs_regions = self.region.is_some();
+        let mut loaded = if needs_regions {
+            Some(regions()?)
+        } else {
+            None
+        };
+        if let (Some(q), Some(regions)) = (&self.region, loaded.as_mut()) {
+            let r = resolve_region(regions, q, note)?;
+            f.region = Some(region_key(r));
+        }
+        if let Some(n) = &self.near {
+            let coords = parse_numbers("--near", n, 2, "LAT,LON");
+            let (lat, lon) = match coords {
+                Ok(v) => {
+                    crate::model::check_coordinates(v[0], v[1]).map_err(|_| {
+                        Error::invalid("--near", n, "LAT,LON within -90..90, -180..180")
+                    })?;
+                    (v[0], v[1])
+                }
+                Err(_) => {
+                    let g = gazetteer()?;
+                    let p = choose_place(&g, n, f.country.as_deref(), |_| None)?;
+                    note(&format!(
+                        "note: --near {n:?} is {} ({}) at {:.5},{:.5}",
+                        p.name, p.country, p.latitude, p.longitude
+                    ));
+                    (p.latitude, p.longitude)
+                }
+            };
+            f.near = Some(Near {
+                latitude: lat,
+                longitude: lon,
+                radius_km,
+            });
+        }
+        Ok(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn radius_units() {
+        assert_eq!(parse_radius("25km").unwrap(), 25.0);
+        assert_eq!(parse_radius("500m").unwrap(), 0.5);
+        assert_eq!(parse_radius("7").unwrap(), 7.0);
+        for bad in ["-1km", "NaN", "km", "1e9km", ""] {
+            assert!(parse_radius(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn filter_spec_checks_values() {
+        let no_regions = || -> Result<Regions> { Err(Error::invalid("x", "y", "not loaded")) };
+        let no_gaz = || -> Result<Gazetteer> { Err(Error::invalid("x", "y", "not loaded")) };
+        let spec = FilterSpec {
+            month: Some("2025-06".into()),
+            event_type: Some("battles".into()),
+            ..Default::default()
+        };
+        let f = spec.build(no_regions, no_gaz, &mut |_| {}).unwrap();
+        assert_eq!(f.from, NaiveDate::from_ymd_opt(2025, 6, 1));
+        assert_eq!(f.to, NaiveDate::from_ymd_opt(2025, 6, 30));
+        assert_eq!(f.event_type.as_deref(), Some("Battles"));
+        for bad in [
+            FilterSpec {
+                month: Some("2025".into()),
+                ..Default::default()
+            },
+            FilterSpec {
+                from: Some("2025-07-01".into()),
+                to: Some("2025-06-01".into()),
+                ..Default::default()
+            },
+            FilterSpec {
+                country: Some("Syria".into()),
+                ..Default::default()
+            },
+            FilterSpec {
+                bbox: Some("1,2,3".into()),
+                ..Default::default()
+            },
+            FilterSpec {
+                bbox: Some("10,0,5,1".into()),
+                ..Default::default()
+            },
+            FilterSpec {
+                near: Some("95,10".into()),
+                ..Default::default()
+            },
+            FilterSpec {
+                event_type: Some("battel".into()),
+                ..Default::default()
+            },
+        ] {
+            assert!(
+                bad.build(no_regions, no_gaz, &mut |_| {}).is_err(),
+                "{bad:?}"
+            );
+        }
+    }
+}

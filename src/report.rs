@@ -1,0 +1,371 @@
+//! Reports: a filter and a period in, a `Report` out (serialisable; the
+//! rendering lives in `formats`).
+//!
+//! The counting rule: an incident counts in a period only when its whole
+//! date span lies inside the period. One whose span merely overlaps the
+//! period ("since December 2024") is listed under `overlapping` with its
+//! span, never counted, because we cannot know that it happened inside.
+
+use chrono::{Datelike, Duration, Months, NaiveDate};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::filter::Filter;
+use crate::model::{DatePrecision, DateSpan, Tally};
+use crate::store::{Aggregate, Dim, Store};
+
+/// A reporting period and how it was given (which decides the previous one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    #[serde(skip)]
+    pub kind: DatePrecision,
+}
+
+impl Period {
+    /// A month (`2025-06`), ISO week (`2025-W24`), year (`2025`) or day.
+    pub fn parse(field: &str, s: &str) -> Result<Period> {
+        let span = DateSpan::parse(field, s)?;
+        Ok(Period {
+            start: span.start,
+            end: span.end,
+            kind: span.precision,
+        })
+    }
+
+    /// An arbitrary range of days.
+    pub fn range(start: NaiveDate, end: NaiveDate) -> Result<Period> {
+        let span = DateSpan::new(start, end, DatePrecision::Range)?;
+        Ok(Period {
+            start: span.start,
+            end: span.end,
+            kind: DatePrecision::Range,
+        })
+    }
+
+    /// The period just before: the previous month, week or year, or for a
+    /// range the same number of days just before it.
+    pub fn previous(&self) -> Period {
+        let (start, end) = match self.kind {
+            DatePrecision::Month => {
+                let start = self
+                    .start
+                    .checked_sub_months(Months::new(1))
+                    .unwrap_or(self.start);
+                (start, self.start - Duration::days(1))
+            }
+            DatePrecision::Year => {
+                let y = self.start.year() - 1;
+                (
+                    NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(self.start),
+                    NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(self.start),
+                )
+            }
+            _ => {
+                let days = (self.end - self.start).num_days() + 1;
+                (
+                    self.start - Duration::days(days),
+                    self.start - Duration::days(1),
+                )
+            }
+        };
+        Period {
+            start,
+            end,
+            kind: self.kind,
+        }
+    }
+}
+
+/// The region a report covers.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RegionSummary {
+    pub name: String,
+    pub code: Option<String>,
+    /// admin1, admin2, custom, country or all.
+    pub level: String,
+    pub country: Option<String>,
+}
+
+/// Fatality totals: `unknown_incidents` counts incidents whose toll is
+/// unknown, which are never added as 0.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FatalityTotals {
+    pub best: u64,
+    pub low: u64,
+    pub high: u64,
+    pub unknown_incidents: u64,
+}
+
+impl From<&Aggregate> for FatalityTotals {
+    fn from(a: &Aggregate) -> Self {
+        FatalityTotals {
+            best: a.fatalities,
+            low: a.fatalities_low,
+            high: a.fatalities_high,
+            unknown_incidents: a.fatalities_unknown,
+        }
+    }
+}
+
+/// The previous period's totals and the change to this one.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Comparison {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub incidents: u64,
+    pub fatalities: FatalityTotals,
+    pub incidents_change: i64,
+    pub fatalities_change: i64,
+    /// This period's incidents over the previous period's (null when it had none).
+    pub incidents_ratio: Option<f64>,
+    pub fatalities_ratio: Option<f64>,
+}
+
+/// An incident whose date span only overlaps the period.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Overlapping {
+    pub uid: Option<String>,
+    pub title: Option<String>,
+    pub event_type: String,
+    pub date_start: NaiveDate,
+    pub date_end: NaiveDate,
+    pub date_precision: DatePrecision,
+    pub place: Option<String>,
+    pub fatalities: Option<u32>,
+}
+
+/// A reported figure next to the counted incidents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReportedTally {
+    pub uid: Option<String>,
+    pub metric: String,
+    #[serde(serialize_with = "crate::model::whole_as_integer")]
+    pub value: f64,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub region: Option<String>,
+    pub region_code: Option<String>,
+    pub source: Option<String>,
+    pub derived: bool,
+    /// "within" when the figure's period lies inside the report's period,
+    /// "overlapping" when it only overlaps it.
+    pub coverage: &'static str,
+    pub notes: Option<String>,
+}
+
+/// A one-period report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Report {
+    pub region: RegionSummary,
+    pub period: Period,
+    pub incidents: u64,
+    pub fatalities: FatalityTotals,
+    pub civilian_fatalities: u64,
+    pub by_type: Map<String, Value>,
+    pub by_sub_type: Map<String, Value>,
+    pub by_admin1: Map<String, Value>,
+    pub by_admin2: Map<String, Value>,
+    pub by_actor: Map<String, Value>,
+    pub by_week: Map<String, Value>,
+    pub by_day: Map<String, Value>,
+    pub overlapping: Vec<Overlapping>,
+    /// How many overlapping incidents there are (the list stops at 1,000).
+    pub overlapping_total: u64,
+    pub previous_period: Comparison,
+    pub tallies: Vec<ReportedTally>,
+}
+
+/// Most overlapping incidents listed in a report.
+const OVERLAPPING_LISTED: usize = 1000;
+
+fn counts(rows: &[Aggregate], dim: Dim) -> Map<String, Value> {
+    rows.iter()
+        .map(|r| {
+            let key = r.keys[0]
+                .clone()
+                .unwrap_or_else(|| dim.null_label().to_string());
+            (key, Value::from(r.incidents))
+        })
+        .collect()
+}
+
+fn counts_with_fatalities(rows: &[Aggregate], dim: Dim) -> Map<String, Value> {
+    rows.iter()
+        .map(|r| {
+            let key = r.keys[0]
+                .clone()
+                .unwrap_or_else(|| dim.null_label().to_string());
+            let mut v = Map::new();
+            v.insert("incidents".into(), r.incidents.into());
+            v.insert("fatalities".into(), r.fatalities.into());
+            (key, Value::Object(v))
+        })
+        .collect()
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| (a as f64 / b as f64 * 100.0).round() / 100.0)
+}
+
+/// Builds the report for `period`: `filter` selects region, country, type
+/// and so on (its dates are replaced by the period's); `tally_codes` are the
+/// region codes whose reported tallies are shown (`None`: all).
+pub fn build(
+    store: &Store,
+    filter: &Filter,
+    region: RegionSummary,
+    tally_codes: Option<&[String]>,
+    period: Period,
+) -> Result<Report> {
+    let within = Filter {
+        from: Some(period.start),
+        to: Some(period.end),
+        overlapping: false,
+        limit: None,
+        ..filter.clone()
+    };
+    let total = store.aggregate(&within, &[])?;
+    let total = total.first().cloned().unwrap_or_default();
+    let by = |d: Dim| store.aggregate(&within, &[d]);
+
+    let mut overlapping = Vec::new();
+    let mut overlapping_total = 0;
+    let touching = Filter {
+        overlapping: true,
+        ..within.clone()
+    };
+    store.for_each_incident(&touching, |i| {
+        if !i.span.within(period.start, period.end) {
+            overlapping_total += 1;
+            if overlapping.len() < OVERLAPPING_LISTED {
+                overlapping.push(Overlapping {
+                    uid: i.uid,
+                    title: i.title,
+                    event_type: i.event_type,
+                    date_start: i.span.start,
+                    date_end: i.span.end,
+                    date_precision: i.span.precision,
+                    place: i.place,
+                    fatalities: i.fatalities.best,
+                });
+            }
+        }
+        Ok(())
+    })?;
+
+    let prev = period.previous();
+    let prev_total = store.aggregate(
+        &Filter {
+            from: Some(prev.start),
+            to: Some(prev.end),
+            ..within.clone()
+        },
+        &[],
+    )?;
+    let prev_total = prev_total.first().cloned().unwrap_or_default();
+
+    let tallies = store
+        .tallies(tally_codes, Some(period.start), Some(period.end))?
+        .into_iter()
+        .map(|t: Tally| ReportedTally {
+            coverage: if t.period_start >= period.start && t.period_end <= period.end {
+                "within"
+            } else {
+                "overlapping"
+            },
+            uid: t.uid,
+            metric: t.metric,
+            value: t.value,
+            period_start: t.period_start,
+            period_end: t.period_end,
+            region: t.region,
+            region_code: t.region_code,
+            source: t.source.map(|s| s.publisher),
+            derived: t.derived,
+            notes: t.notes,
+        })
+        .collect();
+
+    Ok(Report {
+        region,
+        period,
+        incidents: total.incidents,
+        fatalities: FatalityTotals::from(&total),
+        civilian_fatalities: total.civilian_fatalities,
+        by_type: counts(&by(Dim::Type)?, Dim::Type),
+        by_sub_type: counts(&by(Dim::SubType)?, Dim::SubType),
+        by_admin1: counts_with_fatalities(&by(Dim::Admin1)?, Dim::Admin1),
+        by_admin2: counts_with_fatalities(&by(Dim::Admin2)?, Dim::Admin2),
+        by_actor: counts(&by(Dim::Actor)?, Dim::Actor),
+        by_week: counts(&by(Dim::Week)?, Dim::Week),
+        by_day: counts(&by(Dim::Day)?, Dim::Day),
+        overlapping,
+        overlapping_total,
+        previous_period: Comparison {
+            start: prev.start,
+            end: prev.end,
+            incidents: prev_total.incidents,
+            fatalities: FatalityTotals::from(&prev_total),
+            incidents_change: total.incidents as i64 - prev_total.incidents as i64,
+            fatalities_change: total.fatalities as i64 - prev_total.fatalities as i64,
+            incidents_ratio: ratio(total.incidents, prev_total.incidents),
+            fatalities_ratio: ratio(total.fatalities, prev_total.fatalities),
+        },
+        tallies,
+    })
+}
+
+/// One row of a grouped report: a key per dimension plus the aggregates.
+pub fn grouped(store: &Store, filter: &Filter, dims: &[Dim]) -> Result<Vec<Map<String, Value>>> {
+    if dims.is_empty() {
+        return Err(Error::invalid("--group-by", "", "at least one dimension"));
+    }
+    let rows = store.aggregate(filter, dims)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mut m = Map::new();
+            for (d, k) in dims.iter().zip(r.keys) {
+                m.insert(
+                    d.name().into(),
+                    Value::from(k.unwrap_or_else(|| d.null_label().to_string())),
+                );
+            }
+            m.insert("incidents".into(), r.incidents.into());
+            m.insert("fatalities".into(), r.fatalities.into());
+            m.insert("fatalities_low".into(), r.fatalities_low.into());
+            m.insert("fatalities_high".into(), r.fatalities_high.into());
+            m.insert("fatalities_unknown".into(), r.fatalities_unknown.into());
+            m.insert("civilian_fatalities".into(), r.civilian_fatalities.into());
+            m
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn previous_periods() {
+        let m = Period::parse("--month", "2025-03").unwrap().previous();
+        assert_eq!((m.start, m.end), (d("2025-02-01"), d("2025-02-28")));
+        let y = Period::parse("--year", "2025").unwrap().previous();
+        assert_eq!((y.start, y.end), (d("2024-01-01"), d("2024-12-31")));
+        let w = Period::parse("--week", "2025-W02").unwrap().previous();
+        assert_eq!((w.start, w.end), (d("2024-12-30"), d("2025-01-05")));
+        let r = Period::range(d("2025-06-10"), d("2025-06-19"))
+            .unwrap()
+            .previous();
+        assert_eq!((r.start, r.end), (d("2025-05-31"), d("2025-06-09")));
+        let jan = Period::parse("--month", "2025-01").unwrap().previous();
+        assert_eq!((jan.start, jan.end), (d("2024-12-01"), d("2024-12-31")));
+    }
+}
