@@ -2,6 +2,7 @@
 //! the file formats for import and export. One file per format.
 
 pub mod csv;
+pub mod report;
 pub mod rows;
 
 pub use rows::{OutputFormat, RowWriter};

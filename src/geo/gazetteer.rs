@@ -4,7 +4,8 @@
 //! with `Regions`, so the two always agree.
 //!
 //! Ranking: an exact match of the normalised main name scores 1.0, of an
-//! alternate name 0.96, of the consonant skeleton 0.75, a fuzzy match (only
+//! alternate name 0.96, of the consonant skeleton 0.8 times the normalised Levenshtein similarity of
+//! the query to the place's closest name, a fuzzy match (only
 //! when nothing else matched) at most 0.5; a place's importance (feature
 //! code: capital, admin seat, ...; population) adds up to 0.1, so among
 //! equally good matches the bigger and more important place comes first.
@@ -25,7 +26,7 @@ static BUNDLED_INDEX: &[u8] = include_bytes!("../../data/gazetteer_index.tsv.gz"
 
 const SCORE_MAIN: f64 = 1.0;
 const SCORE_ALT: f64 = 0.96;
-const SCORE_SKELETON: f64 = 0.75;
+const SCORE_SKELETON: f64 = 0.8;
 const SCORE_FUZZY: f64 = 0.5;
 const IMPORTANCE_WEIGHT: f64 = 0.1;
 /// Fuzzy matches below this Jaro-Winkler similarity are noise.
@@ -212,17 +213,34 @@ impl Gazetteer {
         if let Some(ids) = self.extra_names.get(&key) {
             consider(ids, SCORE_MAIN, SCORE_ALT);
         }
-        if let Some(skeleton) = skeleton_key(&key) {
-            consider(
-                self.skeletons.get(&self.index_text, &skeleton),
-                SCORE_SKELETON,
-                SCORE_SKELETON,
-            );
-            if let Some(ids) = self.extra_skeletons.get(&skeleton) {
-                consider(ids, SCORE_SKELETON, SCORE_SKELETON);
+        let in_country = |p: &Place| country.is_none_or(|c| p.country.eq_ignore_ascii_case(c));
+        let exact = best
+            .keys()
+            .filter(|&&i| in_country(&self.places[i as usize]))
+            .count();
+        // Skeleton matches always score below exact ones: skip them when
+        // exact matches already fill the answer.
+        if exact < limit
+            && let Some(skeleton) = skeleton_key(&key)
+        {
+            let bundled = self.skeletons.get(&self.index_text, &skeleton);
+            let extra = self
+                .extra_skeletons
+                .get(&skeleton)
+                .map_or(&[][..], Vec::as_slice);
+            for &f in bundled.iter().chain(extra) {
+                let place = f / 2;
+                if best.contains_key(&place) {
+                    continue;
+                }
+                let p = &self.places[place as usize];
+                let similarity = std::iter::once(&p.name)
+                    .chain(&p.alt_names)
+                    .map(|n| strsim::normalized_levenshtein(&key, &normalize_name(n)))
+                    .fold(0.0, f64::max);
+                best.insert(place, SCORE_SKELETON * similarity);
             }
         }
-        let in_country = |p: &Place| country.is_none_or(|c| p.country.eq_ignore_ascii_case(c));
         if !best.keys().any(|&i| in_country(&self.places[i as usize])) {
             self.fuzzy(&key, &mut best);
         }
@@ -467,4 +485,137 @@ fn read_bundled_index(text: &str, n_places: usize) -> Result<(SortedKeys, Sorted
     let names = parse(names_start..split, 2)?;
     let skeletons = parse(split + "#skeletons\n".len()..text.len(), names_lines + 2)?;
     Ok((names, skeletons))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn bundled() -> &'static Gazetteer {
+        static GAZETTEER: OnceLock<Gazetteer> = OnceLock::new();
+        GAZETTEER.get_or_init(|| Gazetteer::bundled().expect("bundled gazetteer loads"))
+    }
+
+    fn regions() -> &'static Regions {
+        static REGIONS: OnceLock<Regions> = OnceLock::new();
+        REGIONS.get_or_init(|| Regions::bundled().expect("bundled regions load"))
+    }
+
+    fn geocodes_to(queries: &[&str], region: &str) {
+        for q in queries {
+            for country in [None, Some("SY"), Some("IQ")] {
+                let Some(best) = bundled().search(q, country, 3).into_iter().next() else {
+                    assert!(country.is_some(), "no candidate for {q}");
+                    continue;
+                };
+                if country.is_some_and(|c| !region.starts_with(c)) {
+                    continue;
+                }
+                let p = best.place;
+                let got = regions()
+                    .assign(p.latitude, p.longitude)
+                    .admin1
+                    .map(|(c, _)| c);
+                assert_eq!(got.as_deref(), Some(region), "{q} -> {} ({})", p.name, p.id);
+                assert_eq!(
+                    p.admin1_code.as_deref(),
+                    Some(region),
+                    "stored admin1 of {}",
+                    p.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn seed_places_geocode_to_their_governorates() {
+        geocodes_to(&["Al-Masmiyah", "Mismiyah", "Mesmiye", "المسمية"], "SY-DR");
+        geocodes_to(&["Al-Sanamayn", "Sanamein", "الصنمين"], "SY-DR");
+        geocodes_to(&["Busra al-Sham", "Bosra", "بصرى الشام"], "SY-DR");
+        geocodes_to(&["Daraa", "Dar'a", "Deraa", "درعا"], "SY-DR");
+        geocodes_to(&["As-Suwayda", "السويداء"], "SY-SU");
+        geocodes_to(&["Baghdad", "بغداد"], "IQ-BG");
+        geocodes_to(&["Mosul", "الموصل"], "IQ-NI");
+        geocodes_to(&["Ramadi", "الرمادي"], "IQ-AN");
+        geocodes_to(&["Tikrit", "تكريت"], "IQ-SD");
+    }
+
+    #[test]
+    fn ranking_prefers_exact_then_importance() {
+        let found = bundled().search("Damascus", None, 5);
+        assert_eq!(
+            found.first().map(|c| c.place.feature_code.as_str()),
+            Some("PPLC")
+        );
+        assert!(found.windows(2).all(|w| w[0].score >= w[1].score));
+        let sy = bundled().search("Tell", Some("sy"), 10);
+        assert!(sy.iter().all(|c| c.place.country == "SY"));
+        // A misspelling no key matches still finds the place by fuzzy match.
+        let fuzzy = bundled().search("Baghdadd", Some("IQ"), 1);
+        assert_eq!(fuzzy.first().map(|c| c.place.id), Some(98182));
+    }
+
+    #[test]
+    fn stored_keys_equal_the_normaliser() {
+        let g = bundled();
+        for (i, p) in g.places().iter().enumerate().step_by(997) {
+            let ids = g.names.get(&g.index_text, &normalize_name(&p.name));
+            assert!(ids.contains(&(i as u32 * 2 + 1)), "main key of {}", p.name);
+            for alt in &p.alt_names {
+                let key = normalize_name(alt);
+                let ids = g.names.get(&g.index_text, &key);
+                assert!(
+                    ids.iter().any(|f| f / 2 == i as u32),
+                    "alt key '{key}' of {}",
+                    p.name
+                );
+                if let Some(s) = skeleton_key(&key) {
+                    let ids = g.skeletons.get(&g.index_text, &s);
+                    assert!(
+                        ids.iter().any(|f| f / 2 == i as u32),
+                        "skeleton '{s}' of {}",
+                        p.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn user_places_are_searchable() {
+        let mut g = Gazetteer::new();
+        g.add_place(Place {
+            id: -1,
+            name: "Tell al-Hara".to_string(),
+            latitude: 33.0,
+            longitude: 36.0,
+            country: "SY".to_string(),
+            admin1_code: None,
+            admin1_name: None,
+            feature_code: "PPL".to_string(),
+            population: 0,
+            alt_names: vec!["تل الحارة".to_string()],
+        });
+        let loose = g.search("Tal Hara", None, 1);
+        assert!(
+            loose[0].place.id == -1 && loose[0].score < SCORE_ALT,
+            "skeleton match"
+        );
+        assert_eq!(g.search("tell el hara", None, 1)[0].place.id, -1);
+        assert_eq!(g.search("تل الحاره", None, 1)[0].place.id, -1);
+    }
+
+    #[test]
+    fn geonames_errors_name_line_and_field() {
+        let good = "173462\tMismīyah\tMismiyah\tAl Mismiyah,المسمية\t33.12902\t36.39402\tP\tPPLA3\tSY\t\t06\t\t\t\t0\t\t618\tAsia/Damascus\t2020-06-10\n";
+        let places = Gazetteer::read_geonames(good.as_bytes()).expect("valid line");
+        assert_eq!(places[0].alt_names.len(), 2);
+        let bad = format!("{good}{}", good.replace("33.12902", "north"));
+        let err = Gazetteer::read_geonames(bad.as_bytes()).expect_err("bad latitude");
+        assert!(
+            err.to_string().contains("line 2, field 'latitude'"),
+            "{err}"
+        );
+    }
 }

@@ -5,7 +5,8 @@
 //! Rules, decided once here:
 //! - A point strictly inside a region belongs to it. A point on the border
 //!   of several regions, or inside several (where simplified neighbours
-//!   overlap), belongs to the one with the smallest code.
+//!   overlap), belongs to the one with the smallest code (districts: the
+//!   smallest governorate code, then district code, so they still nest).
 //! - A point in no region but within [`NEAREST_TOLERANCE_DEG`] degrees
 //!   (planar lon/lat, about 5.5 km) of one belongs to the nearest, and
 //!   `Assignment::nearest` says how far it was in km.
@@ -39,8 +40,12 @@ const ADMIN2_CELL_DEG: f64 = 0.05;
 /// How many names `resolve` suggests when nothing matches.
 const SUGGESTIONS: usize = 5;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// How close (normalised Levenshtein) a skeleton match must be to a region
+/// name to be taken as the same name.
+const SKELETON_MIN_SIMILARITY: f64 = 0.6;
+
 /// Ordered as `resolve` prefers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Level {
     Admin1,
     Admin2,
@@ -248,10 +253,18 @@ impl Regions {
             });
         }
         let key = normalize_name(trimmed);
-        let ids = self
-            .by_name
-            .get(&key)
-            .or_else(|| skeleton_key(&key).and_then(|s| self.by_skeleton.get(&s)));
+        let ids: Option<Vec<u32>> = self.by_name.get(&key).cloned().or_else(|| {
+            // A skeleton (consonant) match is a transliteration variant only
+            // when the spellings are also close: Deraa ~ Daraa, Sanamein ~
+            // Sanamayn, but not Narnia ~ Nariño, which must get suggestions.
+            let ids = skeleton_key(&key).and_then(|s| self.by_skeleton.get(&s))?;
+            let close: Vec<u32> = ids
+                .iter()
+                .copied()
+                .filter(|&i| self.name_similarity(i, &key) >= SKELETON_MIN_SIMILARITY)
+                .collect();
+            (!close.is_empty()).then_some(close)
+        });
         if let Some(ids) = ids {
             let mut found: Vec<&Region> = ids.iter().map(|&i| &self.regions[i as usize]).collect();
             found.sort_by(|a, b| (a.level, &a.code).cmp(&(b.level, &b.code)));
@@ -268,6 +281,16 @@ impl Regions {
             query: query.to_string(),
             suggestions: self.suggest(&key),
         })
+    }
+
+    /// Best normalised Levenshtein similarity between `key` and any name of region `id`.
+    fn name_similarity(&self, id: u32, key: &str) -> f64 {
+        let r = &self.regions[id as usize];
+        std::iter::once(&r.name)
+            .chain(r.name_ar.iter())
+            .chain(r.alt_names.iter())
+            .map(|n| strsim::normalized_levenshtein(key, &normalize_name(n)))
+            .fold(0.0, f64::max)
     }
 
     fn suggest(&self, key: &str) -> Vec<String> {
@@ -389,9 +412,17 @@ impl Regions {
 }
 
 /// Each region's position in code order (the border rule's tie-break).
+/// Districts order by their governorate's code first, so that on a border
+/// the district chosen lies in the governorate chosen.
 fn code_ranks(regions: &[Region]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..regions.len()).collect();
-    order.sort_by(|&a, &b| regions[a].code.cmp(&regions[b].code));
+    let key = |r: &Region| {
+        (
+            r.parent.clone().unwrap_or_else(|| r.code.clone()),
+            r.code.clone(),
+        )
+    };
+    order.sort_by_cached_key(|&i| key(&regions[i]));
     let mut ranks = vec![0u32; regions.len()];
     for (rank, i) in order.into_iter().enumerate() {
         ranks[i] = rank as u32;
@@ -407,4 +438,187 @@ fn looks_like_code(s: &str) -> bool {
         && s.bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'~')
         && s.bytes().any(|b| b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    pub(crate) fn bundled() -> &'static Regions {
+        static REGIONS: OnceLock<Regions> = OnceLock::new();
+        REGIONS.get_or_init(|| Regions::bundled().expect("bundled regions load"))
+    }
+
+    fn admin1(lat: f64, lon: f64) -> Option<String> {
+        bundled().assign(lat, lon).admin1.map(|(c, _)| c)
+    }
+
+    #[test]
+    fn resolve_accepts_names_codes_and_arabic() {
+        for q in ["Daraa", "SY-DR", "sy-dr", "درعا", "Dar'a", "Deraa", "SY12"] {
+            let r = bundled().resolve(q).expect(q);
+            assert_eq!(r.region.code, "SY-DR", "{q}");
+        }
+        // The governorate wins over its central district of the same name.
+        let daraa = bundled().resolve("Dar'a").expect("Dar'a");
+        assert!(daraa.also.iter().any(|r| r.code == "SY1200"));
+        assert_eq!(
+            bundled().resolve("IQ-TS").expect("alias").region.code,
+            "IQ-KI"
+        );
+        assert_eq!(
+            bundled().resolve("Ninawa").expect("Ninawa").region.code,
+            "IQ-NI"
+        );
+        assert_eq!(
+            bundled().resolve("Saladin").expect("Saladin").region.code,
+            "IQ-SD"
+        );
+        assert_eq!(
+            bundled()
+                .resolve("As-Sanamayn")
+                .expect("district")
+                .region
+                .code,
+            "SY1202"
+        );
+    }
+
+    #[test]
+    fn skeleton_matches_must_also_be_close_spellings() {
+        assert_eq!(
+            bundled().resolve("Sanamein").expect("variant").region.code,
+            "SY1202"
+        );
+        assert!(matches!(
+            bundled().resolve("Narnia"),
+            Err(Error::UnknownRegion { .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_region_lists_suggestions() {
+        match bundled().resolve("Darraaa governorate") {
+            Err(Error::UnknownRegion { suggestions, .. }) => {
+                assert!(!suggestions.is_empty() && suggestions.len() <= SUGGESTIONS);
+            }
+            other => panic!("expected UnknownRegion, got {other:?}"),
+        }
+        match bundled().resolve("Daraq") {
+            Err(Error::UnknownRegion { suggestions, .. }) => {
+                assert!(
+                    suggestions.iter().any(|s| s.contains("SY-DR")),
+                    "{suggestions:?}"
+                );
+            }
+            other => panic!("expected UnknownRegion, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn shared_border_vertex_goes_to_the_smallest_code() {
+        let regions = bundled();
+        let (dr, su) = (
+            regions.get("SY-DR").expect("SY-DR"),
+            regions.get("SY-SU").expect("SY-SU"),
+        );
+        let su_coords: std::collections::HashSet<(u64, u64)> = su
+            .geometry
+            .0
+            .iter()
+            .flat_map(|p| p.exterior().0.iter())
+            .map(|c| (c.x.to_bits(), c.y.to_bits()))
+            .collect();
+        let shared = dr
+            .geometry
+            .0
+            .iter()
+            .flat_map(|p| p.exterior().0.iter())
+            .find(|c| su_coords.contains(&(c.x.to_bits(), c.y.to_bits())))
+            .expect("SY-DR and SY-SU share a vertex");
+        let a = regions.assign(shared.y, shared.x);
+        assert_eq!(a.admin1.map(|(c, _)| c).as_deref(), Some("SY-DR"));
+        assert_eq!(a.nearest, None);
+    }
+
+    #[test]
+    fn water_points_fall_back_to_the_nearest_region() {
+        // About 2 km off the coast at Tartus.
+        let a = bundled().assign(34.889, 35.85);
+        assert_eq!(a.admin1.map(|(c, _)| c).as_deref(), Some("SY-TA"));
+        assert!(
+            a.nearest.is_some_and(|km| km > 0.0 && km < 6.0),
+            "{:?}",
+            a.nearest
+        );
+        // Mid-Atlantic: nothing within the tolerance.
+        assert_eq!(bundled().assign(0.0, -30.0), Assignment::default());
+    }
+
+    #[test]
+    fn seed_points_and_districts() {
+        assert_eq!(admin1(32.61889, 36.10213).as_deref(), Some("SY-DR"));
+        assert_eq!(admin1(32.70896, 36.56951).as_deref(), Some("SY-SU"));
+        assert_eq!(admin1(33.34058, 44.40088).as_deref(), Some("IQ-BG"));
+        let a = bundled().assign(33.07186, 36.18316);
+        assert_eq!(a.admin2.map(|(c, _)| c).as_deref(), Some("SY1202"));
+        assert_eq!(a.country.as_deref(), Some("SY"));
+        assert_eq!(admin1(48.8566, 2.3522).as_deref(), Some("FR-75"));
+    }
+
+    #[test]
+    fn simplified_regions_match_full_resolution_at_checkpoints() {
+        let text = include_str!("../../data/border_checkpoints.tsv");
+        let mut checked = 0;
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let f: Vec<&str> = line.split('\t').collect();
+            let (lat, lon): (f64, f64) = (f[0].parse().expect("lat"), f[1].parse().expect("lon"));
+            let a = bundled().assign(lat, lon);
+            let got = [
+                a.country.unwrap_or_default(),
+                a.admin1.map(|(c, _)| c).unwrap_or_default(),
+                a.admin2.map(|(c, _)| c).unwrap_or_default(),
+            ];
+            assert_eq!(got, [f[2], f[3], f[4]], "{}", f[5]);
+            checked += 1;
+        }
+        assert!(checked > 100, "{checked} checkpoints");
+    }
+
+    fn square(code: &str, x0: f64) -> Region {
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"name":"{code}"}},
+            "geometry":{{"type":"Polygon","coordinates":[[[{x0},0],[{x1},0],[{x1},1],[{x0},1],[{x0},0]]]}}}}]}}"#,
+            x1 = x0 + 1.0
+        );
+        Regions::read_geojson_regions(text.as_bytes(), "name")
+            .expect("square")
+            .remove(0)
+    }
+
+    #[test]
+    fn custom_regions_share_borders_once() {
+        let mut regions = Regions::new(Vec::new());
+        regions.add_custom(square("west", 0.0));
+        regions.add_custom(square("east", 1.0));
+        assert_eq!(regions.custom_containing(0.5, 0.5), vec!["west"]);
+        assert_eq!(regions.custom_containing(0.5, 1.0), vec!["east"]);
+        assert!(regions.custom_containing(0.5, 5.0).is_empty());
+        assert_eq!(regions.resolve("West").expect("custom").region.code, "west");
+        assert_eq!(regions.get("east").map(|r| r.level), Some(Level::Custom));
+    }
+
+    #[test]
+    fn geojson_errors_name_feature_and_field() {
+        let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"label":"x"},
+            "geometry":{"type":"Point","coordinates":[1,2]}}]}"#;
+        let err = Regions::read_geojson_regions(text.as_bytes(), "name").expect_err("no name");
+        assert!(err.to_string().contains("feature 0, field 'name'"), "{err}");
+        let err = Regions::read_geojson_regions(text.as_bytes(), "label").expect_err("point");
+        assert!(
+            err.to_string().contains("feature 0, field 'geometry'"),
+            "{err}"
+        );
+    }
 }
