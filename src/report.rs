@@ -151,7 +151,8 @@ pub struct ReportedTally {
     pub source: Option<String>,
     pub derived: bool,
     /// "within" when the figure's period lies inside the report's period,
-    /// "overlapping" when it only overlaps it.
+    /// "overlapping" when it only overlaps it, "previous_period" when it
+    /// lies inside the previous period (for the comparison).
     pub coverage: &'static str,
     pub notes: Option<String>,
 }
@@ -208,6 +209,22 @@ fn counts_with_fatalities(rows: &[Aggregate], dim: Dim) -> Map<String, Value> {
 
 fn ratio(a: u64, b: u64) -> Option<f64> {
     (b > 0).then(|| (a as f64 / b as f64 * 100.0).round() / 100.0)
+}
+
+fn reported(t: Tally, coverage: &'static str) -> ReportedTally {
+    ReportedTally {
+        coverage,
+        uid: t.uid,
+        metric: t.metric,
+        value: t.value,
+        period_start: t.period_start,
+        period_end: t.period_end,
+        region: t.region,
+        region_code: t.region_code,
+        source: t.source.map(|s| s.publisher),
+        derived: t.derived,
+        notes: t.notes,
+    }
 }
 
 /// Builds the report for `period`: `filter` selects region, country, type
@@ -267,27 +284,18 @@ pub fn build(
     )?;
     let prev_total = prev_total.first().cloned().unwrap_or_default();
 
-    let tallies = store
-        .tallies(tally_codes, Some(period.start), Some(period.end))?
-        .into_iter()
-        .map(|t: Tally| ReportedTally {
-            coverage: if t.period_start >= period.start && t.period_end <= period.end {
-                "within"
-            } else {
-                "overlapping"
-            },
-            uid: t.uid,
-            metric: t.metric,
-            value: t.value,
-            period_start: t.period_start,
-            period_end: t.period_end,
-            region: t.region,
-            region_code: t.region_code,
-            source: t.source.map(|s| s.publisher),
-            derived: t.derived,
-            notes: t.notes,
-        })
-        .collect();
+    // This period's figures, then the previous period's ("double May's
+    // toll") so that the comparison the sources make is visible too.
+    let mut tallies: Vec<ReportedTally> = Vec::new();
+    for t in store.tallies(tally_codes, Some(period.start), Some(period.end))? {
+        let within = t.period_start >= period.start && t.period_end <= period.end;
+        tallies.push(reported(t, if within { "within" } else { "overlapping" }));
+    }
+    for t in store.tallies(tally_codes, Some(prev.start), Some(prev.end))? {
+        if t.period_start >= prev.start && t.period_end <= prev.end {
+            tallies.push(reported(t, "previous_period"));
+        }
+    }
 
     Ok(Report {
         region,

@@ -12,6 +12,7 @@ mod init;
 mod list;
 mod places;
 mod regions;
+mod report;
 mod seed;
 mod show;
 mod tally;
@@ -73,6 +74,8 @@ pub enum Command {
     Places(places::Args),
     /// List regions, or import your own polygons.
     Regions(regions::Args),
+    /// Counts, fatalities and reported tallies for a region and period.
+    Report(report::Args),
 }
 
 /// Runs a parsed command line.
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Geocode(a) => geocode::run(&ctx, a),
         Command::Places(a) => places::run(&ctx, a),
         Command::Regions(a) => regions::run(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
     }
 }
 

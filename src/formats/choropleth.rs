@@ -1,0 +1,136 @@
+//! Report results as GeoJSON region polygons with the aggregates as
+//! properties, ready for a choropleth in QGIS or kepler.gl.
+
+use std::io::Write;
+
+use geojson::{Feature, FeatureCollection, Geometry, feature::Id};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::geo::{Region, Regions};
+use crate::report::Report;
+use crate::store::Dim;
+
+fn feature(region: &Region, mut properties: Map<String, Value>) -> Feature {
+    properties.insert("code".into(), Value::from(region.code.clone()));
+    properties.insert("name".into(), Value::from(region.name.clone()));
+    properties.insert("country".into(), Value::from(region.country.clone()));
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::from(&region.geometry)),
+        id: Some(Id::String(region.code.clone())),
+        properties: Some(properties),
+        foreign_members: None,
+    }
+}
+
+fn write<W: Write>(out: &mut W, features: Vec<Feature>) -> Result<()> {
+    let fc = FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    };
+    serde_json::to_writer(&mut *out, &fc)?;
+    out.write_all(b"\n").map_err(|e| Error::io("<output>", e))?;
+    out.flush().map_err(|e| Error::io("<output>", e))
+}
+
+/// Grouped rows (from `report::grouped`) as one feature per row, placed on
+/// the polygon of the row's admin1 or admin2 key.
+pub fn write_grouped<W: Write>(
+    out: &mut W,
+    regions: &Regions,
+    dims: &[Dim],
+    rows: &[Map<String, Value>],
+) -> Result<()> {
+    let key = dims
+        .iter()
+        .find(|d| matches!(d, Dim::Admin2 | Dim::Admin1))
+        .ok_or_else(|| {
+            Error::invalid(
+                "--group-by",
+                "(no region dimension)",
+                "admin1 or admin2 among the dimensions for --format geojson",
+            )
+        })?
+        .name();
+    let features = rows
+        .iter()
+        .filter_map(|row| {
+            let code = row.get(key)?.as_str()?;
+            regions.get(code).map(|r| feature(r, row.clone()))
+        })
+        .collect();
+    write(out, features)
+}
+
+/// A one-period report as the polygons of the units inside its region (all
+/// of them, zeros included, so the map has no holes).
+pub fn write_report<W: Write>(
+    out: &mut W,
+    regions: &Regions,
+    report: &Report,
+    dim: Dim,
+    parent: Option<&str>,
+    rows: &[Map<String, Value>],
+) -> Result<()> {
+    let key = dim.name();
+    let units: Vec<&Region> = match (parent, &report.region.level[..], &report.region.code) {
+        (Some(p), _, _) => regions
+            .list(None)
+            .into_iter()
+            .filter(|r| r.parent.as_deref() == Some(p))
+            .collect(),
+        (None, "country", Some(cc)) => regions
+            .list(Some(cc))
+            .into_iter()
+            .filter(|r| r.level == crate::geo::Level::Admin1)
+            .collect(),
+        (None, _, Some(code)) if report.region.level != "all" => {
+            regions.get(code).into_iter().collect()
+        }
+        _ => rows
+            .iter()
+            .filter_map(|row| {
+                row.get(key)
+                    .and_then(Value::as_str)
+                    .and_then(|c| regions.get(c))
+            })
+            .collect(),
+    };
+    let features = units
+        .into_iter()
+        .map(|r| {
+            let found = rows
+                .iter()
+                .find(|row| row.get(key).and_then(Value::as_str) == Some(&r.code));
+            let mut p = Map::new();
+            let num = |k: &str| {
+                found
+                    .and_then(|row| row.get(k).cloned())
+                    .unwrap_or(Value::from(0))
+            };
+            p.insert("level".into(), Value::from(key));
+            p.insert(
+                "period_start".into(),
+                Value::from(report.period.start.to_string()),
+            );
+            p.insert(
+                "period_end".into(),
+                Value::from(report.period.end.to_string()),
+            );
+            for k in [
+                "incidents",
+                "fatalities",
+                "fatalities_low",
+                "fatalities_high",
+                "fatalities_unknown",
+                "civilian_fatalities",
+            ] {
+                p.insert(k.into(), num(k));
+            }
+            feature(r, p)
+        })
+        .collect();
+    write(out, features)
+}
