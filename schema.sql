@@ -22,6 +22,8 @@ CREATE TABLE incidents (
     admin1_code         TEXT,            -- ISO 3166-2 (or Natural Earth adm1_code)
     admin2              TEXT,
     admin2_code         TEXT,            -- OCHA P-code
+    reported_admin1     TEXT,            -- admin1 as an imported dataset coded it
+    reported_admin2     TEXT,            -- admin2 as an imported dataset coded it
     fatalities          INTEGER CHECK (fatalities >= 0),          -- NULL = unknown, never 0
     fatalities_low      INTEGER CHECK (fatalities_low >= 0),
     fatalities_high     INTEGER CHECK (fatalities_high >= 0),
@@ -99,6 +101,7 @@ SELECT id, uid, json_object(
     'place', place, 'latitude', latitude, 'longitude', longitude, 'geo_precision', geo_precision,
     'country', country, 'admin1', admin1, 'admin1_code', admin1_code,
     'admin2', admin2, 'admin2_code', admin2_code,
+    'reported_admin1', reported_admin1, 'reported_admin2', reported_admin2,
     'fatalities', fatalities, 'fatalities_low', fatalities_low, 'fatalities_high', fatalities_high,
     'civilian_fatalities', civilian_fatalities, 'actor1', actor1, 'actor2', actor2,
     'assoc_actors', assoc_actors, 'notes', notes, 'tags', json(tags),
@@ -117,6 +120,7 @@ CREATE TRIGGER incidents_history_update AFTER UPDATE ON incidents BEGIN
         'place', OLD.place, 'latitude', OLD.latitude, 'longitude', OLD.longitude, 'geo_precision', OLD.geo_precision,
         'country', OLD.country, 'admin1', OLD.admin1, 'admin1_code', OLD.admin1_code,
         'admin2', OLD.admin2, 'admin2_code', OLD.admin2_code,
+        'reported_admin1', OLD.reported_admin1, 'reported_admin2', OLD.reported_admin2,
         'fatalities', OLD.fatalities, 'fatalities_low', OLD.fatalities_low, 'fatalities_high', OLD.fatalities_high,
         'civilian_fatalities', OLD.civilian_fatalities, 'actor1', OLD.actor1, 'actor2', OLD.actor2,
         'assoc_actors', OLD.assoc_actors, 'notes', OLD.notes, 'tags', json(OLD.tags),

@@ -9,6 +9,7 @@ pub mod error;
 pub mod filter;
 pub mod formats;
 pub mod geo;
+pub mod import;
 pub mod locate;
 pub mod model;
 pub mod report;

@@ -364,24 +364,31 @@ pub struct Fatalities {
 }
 
 impl Fatalities {
-    /// Checks that `low <= best <= high` where they are given.
+    /// Checks that `low <= best <= high` where they are given: for values
+    /// a user types. Imported datasets are kept as published even when
+    /// inconsistent (UCDP GED has rows with low > high), and counted with
+    /// [`Fatalities::inconsistent`] instead.
     pub fn validate(&self) -> Result<()> {
-        let shown = format!(
-            "low {:?}, best {:?}, high {:?}",
-            self.low, self.best, self.high
-        );
-        let ordered = |a: Option<u32>, b: Option<u32>| match (a, b) {
-            (Some(a), Some(b)) => a <= b,
-            _ => true,
-        };
-        if ordered(self.low, self.best)
-            && ordered(self.best, self.high)
-            && ordered(self.low, self.high)
-        {
-            Ok(())
-        } else {
-            Err(Error::invalid("fatalities", shown, "low <= best <= high"))
+        if self.inconsistent() {
+            return Err(Error::invalid(
+                "fatalities",
+                format!(
+                    "low {:?}, best {:?}, high {:?}",
+                    self.low, self.best, self.high
+                ),
+                "low <= best <= high",
+            ));
         }
+        Ok(())
+    }
+
+    /// True when the estimates are out of order (low > best, best > high or low > high).
+    pub fn inconsistent(&self) -> bool {
+        let out_of_order =
+            |a: Option<u32>, b: Option<u32>| matches!((a, b), (Some(a), Some(b)) if a > b);
+        out_of_order(self.low, self.best)
+            || out_of_order(self.best, self.high)
+            || out_of_order(self.low, self.high)
     }
 }
 
@@ -433,6 +440,12 @@ pub struct Incident {
     pub admin2: Option<String>,
     #[serde(default)]
     pub admin2_code: Option<String>,
+    /// Admin1 as an imported dataset coded it, kept beside the polygon's answer.
+    #[serde(default)]
+    pub reported_admin1: Option<String>,
+    /// Admin2 as an imported dataset coded it.
+    #[serde(default)]
+    pub reported_admin2: Option<String>,
     #[serde(flatten)]
     pub fatalities: Fatalities,
     #[serde(default)]
@@ -514,6 +527,8 @@ impl Incident {
             admin1_code: None,
             admin2: None,
             admin2_code: None,
+            reported_admin1: None,
+            reported_admin2: None,
             fatalities: Fatalities::default(),
             civilian_fatalities: None,
             actor1: None,
@@ -553,7 +568,6 @@ impl Incident {
                 ));
             }
         }
-        self.fatalities.validate()?;
         if let (Some(c), Some(b)) = (self.civilian_fatalities, self.fatalities.best)
             && c > b
         {
@@ -584,6 +598,8 @@ impl Incident {
             ("actor2", &self.actor2),
             ("assoc_actors", &self.assoc_actors),
             ("notes", &self.notes),
+            ("reported_admin1", &self.reported_admin1),
+            ("reported_admin2", &self.reported_admin2),
         ] {
             check_text(field, value)?;
         }
@@ -802,15 +818,18 @@ mod tests {
             .validate()
             .is_ok()
         );
-        assert!(
-            Fatalities {
-                best: Some(3),
-                low: Some(4),
-                high: None
-            }
-            .validate()
-            .is_err()
-        );
+        let odd = Fatalities {
+            best: Some(3),
+            low: Some(4),
+            high: None,
+        };
+        assert!(odd.validate().is_err() && odd.inconsistent());
+        let reversed = Fatalities {
+            best: None,
+            low: Some(5),
+            high: Some(2),
+        };
+        assert!(reversed.validate().is_err());
         assert!(
             Fatalities {
                 best: None,
@@ -841,6 +860,14 @@ mod tests {
         i.civilian_fatalities = Some(5);
         i.fatalities.best = Some(2);
         assert!(i.normalize().is_err());
+        i.civilian_fatalities = None;
+        i.fatalities.low = Some(9);
+        assert!(i.normalize().is_ok(), "imports keep inconsistent estimates");
+        assert!(
+            i.fatalities.validate().is_err(),
+            "typed values must be ordered"
+        );
+        i.fatalities.low = None;
         i.civilian_fatalities = Some(1);
         i.country = Some("Syria".into());
         assert!(i.normalize().unwrap_err().to_string().contains("country"));

@@ -188,7 +188,7 @@ fn bad_input_names_the_field_and_changes_nothing() {
                 "2025-06-17",
                 "--type",
                 "battles",
-                "--fatalities",
+                "--fatalities-low",
                 "5",
                 "--fatalities-high",
                 "2",

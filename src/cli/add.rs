@@ -32,6 +32,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     inc.uid = a.uid.clone();
     a.fields.apply(&mut inc)?;
     inc.normalize()?;
+    inc.fatalities.validate()?;
     let mut store = ctx.store()?;
     let regions = ctx.regions(&store)?;
     if inc.latitude.is_none() {

@@ -97,6 +97,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     }
     a.fields.apply(&mut inc)?;
     inc.normalize()?;
+    inc.fatalities.validate()?;
     let regions = ctx.regions(&store)?;
     if a.fields.lat.is_none() && a.fields.place.is_some() {
         let gazetteer = ctx.gazetteer(&store)?;

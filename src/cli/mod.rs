@@ -5,9 +5,11 @@ mod add;
 mod delete;
 mod demo;
 mod edit;
+mod export;
 mod fields;
 mod geocode;
 mod history;
+mod import;
 mod init;
 mod list;
 mod places;
@@ -76,6 +78,10 @@ pub enum Command {
     Regions(regions::Args),
     /// Counts, fatalities and reported tallies for a region and period.
     Report(report::Args),
+    /// Import incidents from our CSV, ACLED, UCDP GED, GeoJSON or GeoJSONSeq.
+    Import(import::Args),
+    /// Export incidents to GeoJSON, GeoJSONSeq, CSV, ACLED CSV or GeoPackage.
+    Export(export::Args),
 }
 
 /// Runs a parsed command line.
@@ -97,6 +103,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Places(a) => places::run(&ctx, a),
         Command::Regions(a) => regions::run(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),
+        Command::Import(a) => import::run(&ctx, a),
+        Command::Export(a) => export::run(&ctx, a),
     }
 }
 

@@ -4,7 +4,10 @@
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::model::Incident;
+use crate::formats::fields::{
+    AdminDetail, Fields, Header, Row, RowError, Rows, csv_error, csv_reader, invalid, line_of,
+};
+use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident};
 
 /// The native CSV columns, in order. Documented in README.md.
 pub const COLUMNS: &[&str] = &[
@@ -24,6 +27,8 @@ pub const COLUMNS: &[&str] = &[
     "admin1_code",
     "admin2",
     "admin2_code",
+    "reported_admin1",
+    "reported_admin2",
     "fatalities",
     "fatalities_low",
     "fatalities_high",
@@ -84,4 +89,88 @@ mod tests {
             assert!(row.contains_key(*c), "{c}");
         }
     }
+}
+
+/// Reads our own CSV (the columns of [`COLUMNS`]; `uid`, `event_type`,
+/// `date_start` and `date_end` are required, the rest optional).
+pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
+    let mut reader = csv_reader(r);
+    let header = Header::new(
+        reader.byte_headers().map_err(|e| csv_error(input, e))?,
+        &["event_type", "date_start", "date_end"],
+        input,
+    )?;
+    let input = input.to_string();
+    Ok(Box::new(reader.into_byte_records().map(move |rec| {
+        let rec = rec.map_err(|e| RowError {
+            location: e
+                .position()
+                .map(|p| format!("line {}", p.line()))
+                .unwrap_or_default(),
+            field: "-".into(),
+            reason: format!("{input}: {e}"),
+        })?;
+        let cells = header.cells(&rec, line_of(&rec));
+        row(&cells)
+    })))
+}
+
+/// An incident from the native columns of any row (CSV record or GeoJSON properties).
+pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
+    let start = c
+        .date("date_start")?
+        .ok_or_else(|| c.error("date_start", "is empty"))?;
+    let end = c
+        .date("date_end")?
+        .ok_or_else(|| c.error("date_end", "is empty"))?;
+    let precision = match c.text("date_precision")? {
+        Some(p) => DatePrecision::parse(&p).map_err(|e| invalid(c.location(), e))?,
+        None if start == end => DatePrecision::Day,
+        None => DatePrecision::Range,
+    };
+    let span = DateSpan::new(start, end, precision).map_err(|e| invalid(c.location(), e))?;
+    let mut inc = Incident::new(&c.required("event_type")?, span);
+    inc.uid = c.text("uid")?;
+    inc.title = c.text("title")?;
+    inc.sub_event_type = c.text("sub_event_type")?;
+    inc.place = c.text("place")?;
+    inc.latitude = c.f64("latitude")?;
+    inc.longitude = c.f64("longitude")?;
+    inc.geo_precision = c
+        .u32("geo_precision")?
+        .map(|p| GeoPrecision::try_from(p.min(255) as u8))
+        .transpose()
+        .map_err(|e| invalid(c.location(), e))?;
+    inc.country = c.text("country")?;
+    inc.reported_admin1 = c.text("reported_admin1")?;
+    inc.reported_admin2 = c.text("reported_admin2")?;
+    inc.fatalities.best = c.u32("fatalities")?;
+    inc.fatalities.low = c.u32("fatalities_low")?;
+    inc.fatalities.high = c.u32("fatalities_high")?;
+    inc.civilian_fatalities = c.u32("civilian_fatalities")?;
+    inc.actor1 = c.text("actor1")?;
+    inc.actor2 = c.text("actor2")?;
+    inc.assoc_actors = c.text("assoc_actors")?;
+    inc.notes = c.text("notes")?;
+    inc.tags = c
+        .text("tags")?
+        .map(|t| {
+            t.split(';')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(s) = c.text("sources")? {
+        inc.sources = serde_json::from_str(&s)
+            .map_err(|e| c.error("sources", format!("expected a JSON array of sources: {e}")))?;
+    }
+    inc.created_at = c.text("created_at")?;
+    inc.updated_at = c.text("updated_at")?;
+    inc.normalize().map_err(|e| invalid(c.location(), e))?;
+    Ok(Row {
+        location: c.location().to_string(),
+        incident: inc,
+        detail: AdminDetail::Full,
+    })
 }

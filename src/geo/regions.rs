@@ -267,7 +267,16 @@ impl Regions {
         });
         if let Some(ids) = ids {
             let mut found: Vec<&Region> = ids.iter().map(|&i| &self.regions[i as usize]).collect();
-            found.sort_by(|a, b| (a.level, &a.code).cmp(&(b.level, &b.code)));
+            // Bigger units first; within a level a region whose own name
+            // matches beats one that only lists it as an alternate (Homs,
+            // Syria before Murqub, Libya, alias "Homs").
+            let alternate = |r: &Region| {
+                normalize_name(&r.name) != key
+                    && r.name_ar.as_deref().map(normalize_name) != Some(key.clone())
+            };
+            found.sort_by(|a, b| {
+                (a.level, alternate(a), &a.code).cmp(&(b.level, alternate(b), &b.code))
+            });
             found.dedup_by(|a, b| std::ptr::eq(*a, *b));
             let mut found = found.into_iter();
             if let Some(region) = found.next() {
@@ -483,6 +492,13 @@ mod tests {
                 .code,
             "SY1202"
         );
+    }
+
+    #[test]
+    fn own_names_beat_alternate_names() {
+        let r = bundled().resolve("Homs").expect("Homs");
+        assert_eq!(r.region.code, "SY-HI");
+        assert!(r.also.iter().any(|o| o.country == "LY"));
     }
 
     #[test]

@@ -35,7 +35,7 @@ const COLUMNS: &str = "i.id, i.uid, i.title, i.event_type, i.sub_event_type, i.d
     i.date_precision, i.place, i.latitude, i.longitude, i.geo_precision, i.country, i.admin1, \
     i.admin1_code, i.admin2, i.admin2_code, i.fatalities, i.fatalities_low, i.fatalities_high, \
     i.civilian_fatalities, i.actor1, i.actor2, i.assoc_actors, i.notes, i.tags, i.created_at, \
-    i.updated_at, (SELECT json_group_array(json_object('publisher', s.publisher, 'title', \
+    i.updated_at, i.reported_admin1, i.reported_admin2, (SELECT json_group_array(json_object('publisher', s.publisher, 'title', \
     NULLIF(s.title, ''), 'url', NULLIF(s.url, ''), 'published', s.published, 'excerpt', l.excerpt)) \
     FROM incident_sources l JOIN sources s ON s.id = l.source_id WHERE l.incident_id = i.id)";
 
@@ -54,7 +54,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Incident> {
     let precision: String = row.get(7)?;
     let geo: Option<u8> = row.get(11)?;
     let tags: String = row.get(25)?;
-    let sources: Option<String> = row.get(28)?;
+    let sources: Option<String> = row.get(30)?;
     Ok(Incident {
         uid: row.get(1)?,
         title: row.get(2)?,
@@ -77,6 +77,8 @@ fn from_row(row: &Row) -> rusqlite::Result<Incident> {
         admin1_code: row.get(14)?,
         admin2: row.get(15)?,
         admin2_code: row.get(16)?,
+        reported_admin1: row.get(28)?,
+        reported_admin2: row.get(29)?,
         fatalities: Fatalities {
             best: row.get(17)?,
             low: row.get(18)?,
@@ -89,7 +91,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Incident> {
         notes: row.get(24)?,
         tags: serde_json::from_str(&tags).map_err(|e| conversion(25, e.into()))?,
         sources: match sources {
-            Some(s) => serde_json::from_str(&s).map_err(|e| conversion(28, e.into()))?,
+            Some(s) => serde_json::from_str(&s).map_err(|e| conversion(30, e.into()))?,
             None => Vec::new(),
         },
         created_at: row.get(26)?,
@@ -118,7 +120,8 @@ impl Writer<'_> {
             }
             None => self.next_uid()?,
         };
-        let ts = now();
+        // Imports keep the dataset's own timestamps; new records get now.
+        let ts = inc.updated_at.clone().unwrap_or_else(now);
         let id = self.write_row(inc, &uid, &ts, None)?;
         self.link_sources(id, &inc.sources)?;
         Ok(uid)
@@ -224,6 +227,9 @@ impl Writer<'_> {
             inc.notes,
             tags,
             ts,
+            inc.reported_admin1,
+            inc.reported_admin2,
+            inc.created_at.as_deref().unwrap_or(ts),
         ];
         match id {
             None => {
@@ -233,9 +239,9 @@ impl Writer<'_> {
                          date_end, date_precision, place, latitude, longitude, geo_precision, country, \
                          admin1, admin1_code, admin2, admin2_code, fatalities, fatalities_low, \
                          fatalities_high, civilian_fatalities, actor1, actor2, assoc_actors, notes, \
-                         tags, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
-                         ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, \
-                         ?25, ?26, ?26)",
+                         tags, created_at, updated_at, reported_admin1, reported_admin2) VALUES (?1, ?2, \
+                         ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
+                         ?20, ?21, ?22, ?23, ?24, ?25, ?29, ?26, ?27, ?28)",
                     )?
                     .execute(values)?;
                 Ok(self.tx.last_insert_rowid())
@@ -250,7 +256,8 @@ impl Writer<'_> {
                          admin2_code = ?16, fatalities = ?17, fatalities_low = ?18, \
                          fatalities_high = ?19, civilian_fatalities = ?20, actor1 = ?21, \
                          actor2 = ?22, assoc_actors = ?23, notes = ?24, tags = ?25, \
-                         updated_at = ?26 WHERE id = ?27",
+                         updated_at = ?26, reported_admin1 = ?27, reported_admin2 = ?28 \
+                         WHERE id = ?30",
                     )?
                     .execute(rusqlite::params_from_iter(
                         values
@@ -320,6 +327,8 @@ fn merge(old: &Incident, new: &Incident) -> Incident {
     m.assoc_actors = keep(&new.assoc_actors, &old.assoc_actors);
     m.notes = keep(&new.notes, &old.notes);
     m.civilian_fatalities = keep(&new.civilian_fatalities, &old.civilian_fatalities);
+    m.reported_admin1 = keep(&new.reported_admin1, &old.reported_admin1);
+    m.reported_admin2 = keep(&new.reported_admin2, &old.reported_admin2);
     if new.latitude.is_none() {
         m.latitude = old.latitude;
         m.longitude = old.longitude;

@@ -1,0 +1,235 @@
+//! What every reader shares: a row read from a file, a row-level error that
+//! names the line and field, and typed access to CSV cells by column name.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use csv::ByteRecord;
+
+use crate::error::{Error, Result};
+use crate::model::Incident;
+
+/// How much of an imported point's region the dataset vouches for: a point
+/// coded only to the province (UCDP where_prec 4-5) must not be credited to
+/// the district its centroid falls in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminDetail {
+    /// Country, admin1 and admin2 from the point.
+    Full,
+    /// Country and admin1 only.
+    Admin1,
+    /// Country only (the point is a country centroid).
+    Country,
+}
+
+/// One incident read from a file, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// "line 12" or "feature 3", for messages.
+    pub location: String,
+    pub incident: Incident,
+    pub detail: AdminDetail,
+}
+
+/// A row that could not be read: where, which field, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowError {
+    pub location: String,
+    pub field: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: field {}: {}",
+            self.location, self.field, self.reason
+        )
+    }
+}
+
+/// A stream of rows from one file.
+pub type Rows<'a> = Box<dyn Iterator<Item = std::result::Result<Row, RowError>> + 'a>;
+
+/// Column positions of a CSV header, by name.
+pub struct Header {
+    idx: HashMap<String, usize>,
+}
+
+impl Header {
+    /// Reads the header and checks that every `required` column is present.
+    pub fn new(headers: &ByteRecord, required: &[&str], input: &str) -> Result<Header> {
+        let mut idx = HashMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            let name = String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_ascii_lowercase();
+            idx.entry(name).or_insert(i);
+        }
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|c| !idx.contains_key(*c))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::Input {
+                input: input.into(),
+                location: "line 1 (header)".into(),
+                reason: format!("missing column(s): {}", missing.join(", ")),
+            });
+        }
+        Ok(Header { idx })
+    }
+
+    /// True when the file has this column.
+    pub fn has(&self, col: &str) -> bool {
+        self.idx.contains_key(col)
+    }
+
+    /// A cell as a CSV record view.
+    pub fn cells<'r>(&'r self, rec: &'r ByteRecord, location: String) -> Cells<'r> {
+        Cells {
+            header: self,
+            rec,
+            location,
+        }
+    }
+}
+
+/// Typed, named access to the fields of one row (a CSV record, a GeoJSON
+/// feature's properties); every error names the row and the field.
+pub trait Fields {
+    /// "line 12" or "feature 3".
+    fn location(&self) -> &str;
+
+    /// The trimmed text of a field; `None` when absent, null or empty.
+    fn text(&self, col: &str) -> std::result::Result<Option<String>, RowError>;
+
+    /// The error for `field`.
+    fn error(&self, field: &str, reason: impl Into<String>) -> RowError {
+        RowError {
+            location: self.location().to_string(),
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// A required text field.
+    fn required(&self, col: &str) -> std::result::Result<String, RowError> {
+        self.text(col)?
+            .ok_or_else(|| self.error(col, "is empty; a value is required"))
+    }
+
+    /// A number, or `None` when empty.
+    fn f64(&self, col: &str) -> std::result::Result<Option<f64>, RowError> {
+        match self.text(col)? {
+            None => Ok(None),
+            Some(s) => match s.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(Some(v)),
+                _ => Err(self.error(col, format!("{s:?} is not a number"))),
+            },
+        }
+    }
+
+    /// A non-negative whole number, or `None` when empty.
+    fn u32(&self, col: &str) -> std::result::Result<Option<u32>, RowError> {
+        match self.text(col)? {
+            None => Ok(None),
+            Some(s) => s
+                .parse::<u32>()
+                .map(Some)
+                .map_err(|_| self.error(col, format!("{s:?} is not a whole number >= 0"))),
+        }
+    }
+
+    /// A date as YYYY-MM-DD, or `None` when empty.
+    fn date(&self, col: &str) -> std::result::Result<Option<NaiveDate>, RowError> {
+        match self.text(col)? {
+            None => Ok(None),
+            Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| self.error(col, format!("{s:?} is not a real date as YYYY-MM-DD"))),
+        }
+    }
+}
+
+/// The cells of one CSV record, by column name.
+pub struct Cells<'r> {
+    header: &'r Header,
+    rec: &'r ByteRecord,
+    location: String,
+}
+
+impl Fields for Cells<'_> {
+    fn location(&self) -> &str {
+        &self.location
+    }
+
+    fn text(&self, col: &str) -> std::result::Result<Option<String>, RowError> {
+        let Some(&i) = self.header.idx.get(col) else {
+            return Ok(None);
+        };
+        let Some(bytes) = self.rec.get(i) else {
+            return Ok(None);
+        };
+        let s = std::str::from_utf8(bytes).map_err(|e| {
+            self.error(
+                col,
+                format!(
+                    "not valid UTF-8 (byte {}); convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8",
+                    e.valid_up_to()
+                ),
+            )
+        })?;
+        let t = s.trim();
+        Ok((!t.is_empty()).then(|| t.to_string()))
+    }
+}
+
+/// Turns a model validation error into a row error at `location`.
+pub fn invalid(location: &str, e: Error) -> RowError {
+    match e {
+        Error::Invalid {
+            field,
+            value,
+            expected,
+        } => RowError {
+            location: location.into(),
+            field,
+            reason: format!("{value:?}: expected {expected}"),
+        },
+        other => RowError {
+            location: location.into(),
+            field: "-".into(),
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// Opens a CSV reader over `r` and reads its header; the reader is
+/// flexible about short rows, which are reported per row.
+pub fn csv_reader<R: std::io::Read>(r: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new().flexible(true).from_reader(r)
+}
+
+/// Line number of the record just read, for messages.
+pub fn line_of(rec: &ByteRecord) -> String {
+    rec.position()
+        .map(|p| format!("line {}", p.line()))
+        .unwrap_or_else(|| "line ?".into())
+}
+
+/// A CSV-level error (unbalanced quote, I/O) as a fatal input error.
+pub fn csv_error(input: &str, e: csv::Error) -> Error {
+    let location = e
+        .position()
+        .map(|p| format!("line {}", p.line()))
+        .unwrap_or_else(|| "-".into());
+    Error::Input {
+        input: input.into(),
+        location,
+        reason: e.to_string(),
+    }
+}

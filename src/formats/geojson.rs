@@ -1,0 +1,299 @@
+//! GeoJSON (RFC 7946) and GeoJSON Text Sequences (RFC 8142) of incidents as
+//! Point features: streaming writers and readers.
+
+use std::io::{BufRead, Write};
+
+use geojson::{Feature, FeatureReader, FeatureWriter, Geometry, GeometryValue, feature::Id};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::formats::csv;
+use crate::formats::fields::{Fields, Row, RowError, Rows};
+use crate::model::Incident;
+
+/// Decimal places of exported coordinates (6: about 0.1 m).
+pub const COORDINATE_DECIMALS: i32 = 6;
+
+/// Rounds a coordinate to [`COORDINATE_DECIMALS`].
+pub fn round_coordinate(v: f64) -> f64 {
+    let f = 10f64.powi(COORDINATE_DECIMALS);
+    (v * f).round() / f
+}
+
+/// An incident as a Point feature: [longitude, latitude], the uid as the
+/// feature id, every field as a property. `None` without coordinates.
+pub fn feature(inc: &Incident) -> Result<Option<Feature>> {
+    let (Some(lat), Some(lon)) = (inc.latitude, inc.longitude) else {
+        return Ok(None);
+    };
+    let (lat, lon) = (round_coordinate(lat), round_coordinate(lon));
+    let Value::Object(mut props) = serde_json::to_value(inc)? else {
+        return Err(Error::Data {
+            what: "incident".into(),
+            reason: "did not serialise to an object".into(),
+        });
+    };
+    props.insert("latitude".into(), lat.into());
+    props.insert("longitude".into(), lon.into());
+    Ok(Some(Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(GeometryValue::new_point([lon, lat]))),
+        id: inc.uid.clone().map(Id::String),
+        properties: Some(props),
+        foreign_members: None,
+    }))
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
+}
+
+fn geojson_err(e: geojson::Error) -> Error {
+    match e {
+        geojson::Error::Io(io) => Error::io("<output>", io),
+        other => Error::Data {
+            what: "GeoJSON".into(),
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// Streams features: a FeatureCollection, or one feature per line (RFC 8142:
+/// each record starts with the RS character and ends with a newline).
+pub enum GeoJsonWriter<W: Write> {
+    Collection(FeatureWriter<W>),
+    Sequence(W),
+}
+
+impl<W: Write> GeoJsonWriter<W> {
+    pub fn collection(out: W) -> Self {
+        GeoJsonWriter::Collection(FeatureWriter::from_writer(out))
+    }
+
+    pub fn sequence(out: W) -> Self {
+        GeoJsonWriter::Sequence(out)
+    }
+
+    /// Writes the incident; returns false (writing nothing) when it has no coordinates.
+    pub fn write(&mut self, inc: &Incident) -> Result<bool> {
+        let Some(f) = feature(inc)? else {
+            return Ok(false);
+        };
+        match self {
+            GeoJsonWriter::Collection(w) => w.write_feature(&f).map_err(geojson_err)?,
+            GeoJsonWriter::Sequence(w) => {
+                w.write_all(b"\x1e").map_err(io)?;
+                serde_json::to_writer(&mut *w, &f)?;
+                w.write_all(b"\n").map_err(io)?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Closes the collection and flushes: a full disk is an error here, not
+    /// a truncated file that looks complete.
+    pub fn finish(self) -> Result<()> {
+        match self {
+            GeoJsonWriter::Collection(mut w) => {
+                w.finish().map_err(geojson_err)?;
+                w.flush().map_err(geojson_err)
+            }
+            GeoJsonWriter::Sequence(mut w) => w.flush().map_err(io),
+        }
+    }
+}
+
+/// A feature's properties (and geometry) read as native fields. Numbers
+/// written as strings (as ogr2ogr makes them from CSV) are accepted.
+struct Props<'a> {
+    props: &'a Map<String, Value>,
+    location: String,
+}
+
+impl Fields for Props<'_> {
+    fn location(&self) -> &str {
+        &self.location
+    }
+
+    fn text(&self, col: &str) -> std::result::Result<Option<String>, RowError> {
+        let s = match self.props.get(col) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::String(s)) => s.trim().to_string(),
+            Some(Value::Array(a)) if col == "tags" => a
+                .iter()
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                })
+                .collect::<Vec<_>>()
+                .join(";"),
+            Some(other) => other.to_string(),
+        };
+        Ok((!s.is_empty()).then_some(s))
+    }
+}
+
+/// The incident of one feature, located as `location`.
+fn feature_row(f: Feature, location: String) -> std::result::Result<Row, RowError> {
+    let mut props = f.properties.clone().unwrap_or_default();
+    if let (None, Some(Id::String(id))) = (props.get("uid"), &f.id) {
+        props.insert("uid".into(), Value::from(id.clone()));
+    }
+    if let (None, Some(Id::Number(n))) = (props.get("uid"), &f.id) {
+        props.insert("uid".into(), Value::from(n.to_string()));
+    }
+    match f.geometry.as_ref().map(|g| &g.value) {
+        Some(GeometryValue::Point { coordinates }) => {
+            let c = coordinates.as_slice();
+            if c.len() < 2 {
+                return Err(RowError {
+                    location,
+                    field: "geometry".into(),
+                    reason: "a Point needs [longitude, latitude]".into(),
+                });
+            }
+            props.insert("longitude".into(), Value::from(c[0]));
+            props.insert("latitude".into(), Value::from(c[1]));
+        }
+        None => {}
+        Some(other) => {
+            return Err(RowError {
+                location,
+                field: "geometry".into(),
+                reason: format!("expected a Point, got a {}", other.type_name()),
+            });
+        }
+    }
+    csv::row(&Props {
+        props: &props,
+        location,
+    })
+}
+
+/// Reads a FeatureCollection, streaming feature by feature.
+pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
+    let input = input.to_string();
+    let mut n = 0usize;
+    Ok(Box::new(FeatureReader::from_reader(r).features().map(
+        move |f| {
+            n += 1;
+            let location = format!("feature {n}");
+            let f = f.map_err(|e| RowError {
+                location: location.clone(),
+                field: "-".into(),
+                reason: format!("{input}: not valid GeoJSON: {e}"),
+            })?;
+            feature_row(f, location)
+        },
+    )))
+}
+
+/// Reads GeoJSON Text Sequences (RFC 8142) or newline-delimited GeoJSON.
+pub fn read_seq<'a, R: BufRead + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
+    let input = input.to_string();
+    Ok(Box::new(r.lines().enumerate().filter_map(
+        move |(i, line)| {
+            let location = format!("line {}", i + 1);
+            let line = match line {
+                Ok(l) => l,
+                Err(e) => {
+                    return Some(Err(RowError {
+                        location,
+                        field: "-".into(),
+                        reason: format!("{input}: {e}"),
+                    }));
+                }
+            };
+            let text = line.trim_start_matches('\u{1e}').trim();
+            if text.is_empty() {
+                return None;
+            }
+            Some(
+                text.parse::<Feature>()
+                    .map_err(|e| RowError {
+                        location: location.clone(),
+                        field: "-".into(),
+                        reason: format!("not a GeoJSON Feature: {e}"),
+                    })
+                    .and_then(|f| feature_row(f, location)),
+            )
+        },
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DateSpan;
+
+    fn incident() -> Incident {
+        let mut i = Incident::new("Battles", DateSpan::parse("d", "2025-06-17").unwrap());
+        i.uid = Some("X-1".into());
+        i.latitude = Some(32.61234567);
+        i.longitude = Some(36.1);
+        i.tags = vec!["a".into(), "b".into()];
+        i
+    }
+
+    #[test]
+    fn feature_is_lon_lat_rounded_with_uid_id() {
+        let f = feature(&incident()).unwrap().unwrap();
+        let v = serde_json::to_value(&f).unwrap();
+        assert_eq!(
+            v["geometry"]["coordinates"],
+            serde_json::json!([36.1, 32.612346])
+        );
+        assert_eq!(v["id"], "X-1");
+        assert!(v["properties"]["fatalities"].is_null());
+        assert!(v.get("crs").is_none());
+        let mut none = incident();
+        none.latitude = None;
+        none.longitude = None;
+        assert!(feature(&none).unwrap().is_none());
+    }
+
+    #[test]
+    fn collection_and_sequence_round_trip() {
+        for seq in [false, true] {
+            let mut buf = Vec::new();
+            let mut w = if seq {
+                GeoJsonWriter::sequence(&mut buf)
+            } else {
+                GeoJsonWriter::collection(&mut buf)
+            };
+            assert!(w.write(&incident()).unwrap());
+            w.finish().unwrap();
+            let rows: Vec<_> = if seq {
+                read_seq(&buf[..], "t").unwrap().collect()
+            } else {
+                read(&buf[..], "t").unwrap().collect()
+            };
+            let got = rows.into_iter().next().unwrap().unwrap().incident;
+            assert_eq!(got.uid.as_deref(), Some("X-1"));
+            assert_eq!(got.latitude, Some(32.612346));
+            assert_eq!(got.tags, ["a", "b"]);
+        }
+    }
+
+    #[test]
+    fn bad_features_name_the_feature() {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]},"properties":{"event_type":"Battles","date_start":"2025-01-01","date_end":"2025-01-01"}},
+            {"type":"Feature","geometry":null,"properties":{"event_type":"Battles","date_start":"2025-02-30","date_end":"2025-01-01"}}
+        ]}"#;
+        let rows: Vec<_> = read(text.as_bytes(), "t").unwrap().collect();
+        let e0 = rows[0].as_ref().unwrap_err();
+        assert_eq!(
+            (e0.location.as_str(), e0.field.as_str()),
+            ("feature 1", "geometry")
+        );
+        let e1 = rows[1].as_ref().unwrap_err();
+        assert_eq!(
+            (e1.location.as_str(), e1.field.as_str()),
+            ("feature 2", "date_start")
+        );
+        let truncated = &text[..60];
+        assert!(read(truncated.as_bytes(), "t").unwrap().any(|r| r.is_err()));
+    }
+}

@@ -1,0 +1,340 @@
+//! Importing files: format detection, per-row validation, region
+//! assignment, idempotent upserts in one transaction, and a summary.
+//!
+//! By default a bad row aborts the whole import and the database is left as
+//! it was; with `skip_invalid` the rest is imported and each rejected row is
+//! handed to the caller with its line (or feature), field and reason.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::formats::fields::{AdminDetail, RowError, Rows};
+use crate::formats::{acled, csv, geojson, ucdp};
+use crate::geo::Regions;
+use crate::locate;
+use crate::store::{Store, Upsert};
+
+/// The formats `incidents import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportFormat {
+    /// Our own CSV (see README: CSV columns).
+    Csv,
+    /// An ACLED CSV export.
+    Acled,
+    /// A UCDP GED CSV file.
+    Ucdp,
+    /// A GeoJSON FeatureCollection of Points.
+    Geojson,
+    /// GeoJSON Text Sequences (RFC 8142) or newline-delimited GeoJSON.
+    Geojsonseq,
+}
+
+/// Guesses the format from the file name and its first bytes.
+pub fn detect(path: &Path, head: &[u8]) -> Result<ImportFormat> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let text = String::from_utf8_lossy(head);
+    let first_line = text.lines().next().unwrap_or("").to_ascii_lowercase();
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let format = match ext.as_str() {
+        "geojsonl" | "geojsonseq" | "geojsons" | "ndjson" | "jsonl" => ImportFormat::Geojsonseq,
+        "geojson" | "json" if trimmed.starts_with('\u{1e}') => ImportFormat::Geojsonseq,
+        "geojson" | "json" => ImportFormat::Geojson,
+        _ if trimmed.starts_with('\u{1e}') => ImportFormat::Geojsonseq,
+        _ if trimmed.starts_with('{')
+            && trimmed.lines().count() > 1
+            && trimmed.contains("\"FeatureCollection\"") =>
+        {
+            ImportFormat::Geojson
+        }
+        _ if first_line.contains("event_id_cnty") => ImportFormat::Acled,
+        _ if first_line.contains("where_prec") && first_line.contains("type_of_violence") => {
+            ImportFormat::Ucdp
+        }
+        _ if first_line.contains("date_start") && first_line.contains("event_type") => {
+            ImportFormat::Csv
+        }
+        _ => {
+            return Err(Error::Input {
+                input: path.display().to_string(),
+                location: "line 1".into(),
+                reason: "cannot tell the format from the name or header; give --format csv|acled|ucdp|geojson|geojsonseq".into(),
+            });
+        }
+    };
+    Ok(format)
+}
+
+/// Opens `path` and reads it as `format` (detected when `None`).
+pub fn open(path: &Path, format: Option<ImportFormat>) -> Result<(ImportFormat, Rows<'static>)> {
+    let name = path.display().to_string();
+    let mut file = File::open(path).map_err(|e| Error::io(&name, e))?;
+    let mut head = vec![0u8; 4096];
+    let n = file.read(&mut head).map_err(|e| Error::io(&name, e))?;
+    head.truncate(n);
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return Err(Error::Input {
+            input: name,
+            location: "byte 0".into(),
+            reason: "the file is UTF-16; convert it to UTF-8 (e.g. iconv -f utf-16 -t utf-8)"
+                .into(),
+        });
+    }
+    let format = match format {
+        Some(f) => f,
+        None => detect(path, &head)?,
+    };
+    let file = File::open(path).map_err(|e| Error::io(&name, e))?;
+    let r = BufReader::with_capacity(1 << 16, file);
+    let rows = match format {
+        ImportFormat::Csv => csv::read(r, &name)?,
+        ImportFormat::Acled => acled::read(r, &name)?,
+        ImportFormat::Ucdp => ucdp::read(r, &name)?,
+        ImportFormat::Geojson => geojson::read(r, &name)?,
+        ImportFormat::Geojsonseq => geojson::read_seq(r, &name)?,
+    };
+    Ok((format, rows))
+}
+
+/// A row whose dataset admin1 label names another region than its point.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Disagreement {
+    pub uid: String,
+    pub reported_admin1: String,
+    pub assigned_admin1: Option<String>,
+}
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Summary {
+    pub rows: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    pub without_coordinates: u64,
+    /// Points outside every region, placed in the nearest within the tolerance.
+    pub nearest_region: u64,
+    /// Rows whose fatality estimates are out of order (kept as given).
+    pub fatalities_inconsistent: u64,
+    /// Rows whose file admin1 names another region than the polygon: both kept.
+    pub admin1_disagreements: u64,
+    /// Rows whose file admin1 label matches no known region.
+    pub admin1_unrecognised: u64,
+    /// The most frequent disagreements, as "file label -> polygon code: count".
+    pub disagreement_pairs: Vec<(String, u64)>,
+    pub dry_run: bool,
+}
+
+/// Options for [`import`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub dry_run: bool,
+    pub skip_invalid: bool,
+}
+
+/// Region labels as datasets write them ("Homs Governorate", "Markaz
+/// Daraa district") reduced to a name the region index knows.
+fn label_key(label: &str) -> String {
+    let lower = label.trim().to_lowercase();
+    let mut s = lower.as_str();
+    for suffix in [
+        " governorate",
+        " province",
+        " district",
+        " muhafazat",
+        " mohafaza",
+        " governorat",
+    ] {
+        if let Some(x) = s.strip_suffix(suffix) {
+            s = x;
+        }
+    }
+    s.trim().to_string()
+}
+
+/// The region a dataset's admin1 label names, preferring one in `country`.
+fn label_code(regions: &Regions, label: &str, country: &str) -> Option<String> {
+    let r = regions.resolve(&label_key(label)).ok()?;
+    let mut all = std::iter::once(r.region).chain(r.also);
+    let first = r.region.code.clone();
+    Some(
+        all.find(|x| x.country == country)
+            .map(|x| x.code.clone())
+            .unwrap_or(first),
+    )
+}
+
+/// Imports `rows` in one transaction. `reject` receives each invalid row
+/// when `skip_invalid` is set; `progress` the number of rows read so far.
+pub fn import(
+    store: &mut Store,
+    regions: &Regions,
+    input: &str,
+    rows: Rows,
+    opts: Options,
+    reject: &mut dyn FnMut(&RowError) -> Result<()>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Summary> {
+    let has_custom = !store.custom_regions()?.is_empty();
+    let body = |w: &mut crate::store::Writer| -> Result<Summary> {
+        let mut s = Summary {
+            dry_run: opts.dry_run,
+            ..Summary::default()
+        };
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut labels: HashMap<String, Option<String>> = HashMap::new();
+        let mut pairs: HashMap<String, u64> = HashMap::new();
+        for row in rows {
+            s.rows += 1;
+            if s.rows % 10_000 == 0 {
+                progress(s.rows);
+            }
+            let checked = row.and_then(|r| match r.incident.uid.as_ref() {
+                Some(uid) => match seen.get(uid) {
+                    Some(first) => Err(RowError {
+                        location: r.location.clone(),
+                        field: "id".into(),
+                        reason: format!("duplicate id {uid:?} (first at {first})"),
+                    }),
+                    None => {
+                        seen.insert(uid.clone(), r.location.clone());
+                        Ok(r)
+                    }
+                },
+                None => Ok(r),
+            });
+            let mut r = match checked {
+                Ok(r) => r,
+                Err(e) if opts.skip_invalid => {
+                    s.rejected += 1;
+                    reject(&e)?;
+                    continue;
+                }
+                Err(e) => {
+                    return Err(Error::Input {
+                        input: input.into(),
+                        location: e.location,
+                        reason: format!(
+                            "field {}: {} (nothing was imported; fix the row or use --skip-invalid)",
+                            e.field, e.reason
+                        ),
+                    });
+                }
+            };
+            let inc = &mut r.incident;
+            if inc.latitude.is_none() {
+                s.without_coordinates += 1;
+            } else if locate::assign_regions(regions, inc).is_some() && inc.admin1_code.is_some() {
+                s.nearest_region += 1;
+            }
+            match r.detail {
+                AdminDetail::Full => {}
+                AdminDetail::Admin1 => {
+                    inc.admin2 = None;
+                    inc.admin2_code = None;
+                }
+                AdminDetail::Country => {
+                    inc.admin1 = None;
+                    inc.admin1_code = None;
+                    inc.admin2 = None;
+                    inc.admin2_code = None;
+                }
+            }
+            if inc.fatalities.inconsistent() {
+                s.fatalities_inconsistent += 1;
+            }
+            if let Some(label) = &inc.reported_admin1 {
+                let country = inc.country.clone().unwrap_or_default();
+                let code = labels
+                    .entry(format!("{country}\t{label}"))
+                    .or_insert_with(|| label_code(regions, label, &country))
+                    .clone();
+                match code {
+                    None => s.admin1_unrecognised += 1,
+                    Some(c)
+                        if inc.admin1_code.is_some() && inc.admin1_code.as_ref() != Some(&c) =>
+                    {
+                        s.admin1_disagreements += 1;
+                        let assigned = inc.admin1_code.clone().unwrap_or_default();
+                        *pairs.entry(format!("{label} -> {assigned}")).or_insert(0) += 1;
+                    }
+                    Some(_) => {}
+                }
+            }
+            let outcome = w.upsert_incident(inc)?;
+            match outcome {
+                Upsert::Inserted => s.inserted += 1,
+                Upsert::Updated => s.updated += 1,
+                Upsert::Unchanged => s.unchanged += 1,
+            }
+            if has_custom
+                && outcome != Upsert::Unchanged
+                && let Some(uid) = &inc.uid
+            {
+                w.set_incident_custom_regions(uid, &locate::custom_regions_of(regions, inc))?;
+            }
+        }
+        let mut pairs: Vec<(String, u64)> = pairs.into_iter().collect();
+        pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        pairs.truncate(10);
+        s.disagreement_pairs = pairs;
+        progress(s.rows);
+        Ok(s)
+    };
+    if opts.dry_run {
+        store.dry_run(body)
+    } else {
+        store.write(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_formats() {
+        let p = |s: &str| Path::new(s).to_path_buf();
+        assert_eq!(
+            detect(&p("a.geojson"), b"{\"type\":\"FeatureCollection\"").unwrap(),
+            ImportFormat::Geojson
+        );
+        assert_eq!(
+            detect(&p("a.geojsonl"), b"{}").unwrap(),
+            ImportFormat::Geojsonseq
+        );
+        assert_eq!(
+            detect(&p("a.json"), b"\x1e{}").unwrap(),
+            ImportFormat::Geojsonseq
+        );
+        assert_eq!(
+            detect(&p("a.csv"), b"event_id_cnty,event_date\n").unwrap(),
+            ImportFormat::Acled
+        );
+        assert_eq!(
+            detect(&p("a.csv"), b"id,relid,year,type_of_violence,where_prec\n").unwrap(),
+            ImportFormat::Ucdp
+        );
+        assert_eq!(
+            detect(&p("a.csv"), b"uid,title,event_type,date_start\n").unwrap(),
+            ImportFormat::Csv
+        );
+        assert!(detect(&p("a.txt"), b"hello\n").is_err());
+    }
+
+    #[test]
+    fn labels_lose_their_unit_word() {
+        assert_eq!(label_key("Homs Governorate"), "homs");
+        assert_eq!(label_key("Ar Rastan district"), "ar rastan");
+    }
+}
