@@ -196,7 +196,7 @@ pub fn import(
         let mut pairs: HashMap<String, u64> = HashMap::new();
         for row in rows {
             s.rows += 1;
-            if s.rows % 10_000 == 0 {
+            if s.rows.is_multiple_of(10_000) {
                 progress(s.rows);
             }
             let checked = row.and_then(|r| match r.incident.uid.as_ref() {

@@ -40,6 +40,22 @@ pub fn run(a: Args) -> Result<()> {
         format: Some(OutputFormat::Table),
         raw: false,
     };
+    say("\n== The Daraa June 2025 report (incidents report --region Daraa --month 2025-06)")?;
+    super::report::run(
+        &ctx,
+        super::report::Args {
+            filter: FilterArgs {
+                region: Some("Daraa".into()),
+                month: Some("2025-06".into()),
+                ..FilterArgs::default()
+            },
+            week: None,
+            year: None,
+            group_by: Vec::new(),
+            format: Some(super::report::ReportFormat::Table),
+            raw: false,
+        },
+    )?;
     say("\n== The seed incidents (incidents list)")?;
     super::list::run(
         &ctx,
@@ -61,7 +77,7 @@ pub fn run(a: Args) -> Result<()> {
         },
     )?;
     say(format!(
-        "\nTry: incidents --db {} list --region Daraa --from 2025-06 --to 2025-07 --overlapping",
+        "\nTry: incidents --db {} report --region Daraa --month 2025-07",
         path.display()
     ))
 }

@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             } else {
                 skipped += 1
             }
-            if written % 10_000 == 0 {
+            if written.is_multiple_of(10_000) {
                 bar.set_position(written);
             }
             Ok(())
@@ -128,7 +128,7 @@ fn write_stream<W: Write>(
     bar: &indicatif::ProgressBar,
 ) -> Result<()> {
     let tick = |n: u64| {
-        if n % 10_000 == 0 {
+        if n.is_multiple_of(10_000) {
             bar.set_position(n);
         }
     };

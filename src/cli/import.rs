@@ -74,7 +74,6 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     );
     bar.finish_and_clear();
     let s = summary?;
-    drop(reject);
     if let Some(mut w) = rejects {
         w.flush()
             .map_err(|e| Error::io(rejects_path.display(), e))?;

@@ -68,29 +68,6 @@ pub fn incident_row(inc: &Incident) -> Result<Map<String, Value>> {
     Ok(map)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::DateSpan;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        for s in ["=1+1", "+1", "-2", "@SUM(A1)"] {
-            assert!(neutralise(s).starts_with('\''));
-        }
-        assert_eq!(neutralise("Daraa"), "Daraa");
-    }
-
-    #[test]
-    fn row_has_every_column() {
-        let inc = Incident::new("Battles", DateSpan::parse("d", "2025-06").unwrap());
-        let row = incident_row(&inc).unwrap();
-        for c in COLUMNS {
-            assert!(row.contains_key(*c), "{c}");
-        }
-    }
-}
-
 /// Reads our own CSV (the columns of [`COLUMNS`]; `uid`, `event_type`,
 /// `date_start` and `date_end` are required, the rest optional).
 pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
@@ -173,4 +150,27 @@ pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
         incident: inc,
         detail: AdminDetail::Full,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DateSpan;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        for s in ["=1+1", "+1", "-2", "@SUM(A1)"] {
+            assert!(neutralise(s).starts_with('\''));
+        }
+        assert_eq!(neutralise("Daraa"), "Daraa");
+    }
+
+    #[test]
+    fn row_has_every_column() {
+        let inc = Incident::new("Battles", DateSpan::parse("d", "2025-06").unwrap());
+        let row = incident_row(&inc).unwrap();
+        for c in COLUMNS {
+            assert!(row.contains_key(*c), "{c}");
+        }
+    }
 }

@@ -121,6 +121,68 @@ impl SortedKeys {
     }
 }
 
+/// Each place's normalised names (main and alternate), in place order, so
+/// that ranking a skeleton match compares stored keys instead of
+/// normalising the place's names again, and reads them from one short
+/// stretch of memory. Bundled places' keys come from inverting the name
+/// index at load.
+#[derive(Debug)]
+struct PlaceKeys {
+    /// Every key followed by a newline (keys never contain one).
+    text: String,
+    /// Place `i`'s keys are `text[start[i]..start[i + 1]]`.
+    start: Vec<u32>,
+}
+
+impl Default for PlaceKeys {
+    fn default() -> PlaceKeys {
+        PlaceKeys {
+            text: String::new(),
+            start: vec![0],
+        }
+    }
+}
+
+impl PlaceKeys {
+    fn invert(index_text: &str, names: &SortedKeys, n_places: usize) -> Result<PlaceKeys, Error> {
+        let mut start = vec![0u32; n_places + 1];
+        for k in 0..names.keys.len() {
+            let len = names.key(index_text, k).len() as u32 + 1;
+            for &f in names.ids_of(k) {
+                start[f as usize / 2 + 1] += len;
+            }
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut fill = start.clone();
+        let mut bytes = vec![b'\n'; start[n_places] as usize];
+        for k in 0..names.keys.len() {
+            let key = names.key(index_text, k).as_bytes();
+            for &f in names.ids_of(k) {
+                let at = &mut fill[f as usize / 2];
+                bytes[*at as usize..*at as usize + key.len()].copy_from_slice(key);
+                *at += key.len() as u32 + 1;
+            }
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| bundled_error("gazetteer_index.tsv", 0, "keys are not UTF-8"))?;
+        Ok(PlaceKeys { text, start })
+    }
+
+    fn push(&mut self, keys: &[String]) {
+        for key in keys {
+            self.text.push_str(key);
+            self.text.push('\n');
+        }
+        self.start.push(self.text.len() as u32);
+    }
+
+    fn of(&self, place: usize) -> impl Iterator<Item = &str> {
+        self.text[self.start[place] as usize..self.start[place + 1] as usize].split_terminator('\n')
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Gazetteer {
     places: Vec<Place>,
@@ -128,6 +190,9 @@ pub struct Gazetteer {
     index_text: String,
     names: SortedKeys,
     skeletons: SortedKeys,
+    place_keys: PlaceKeys,
+    /// `Place::importance` of each place, computed once.
+    importance: Vec<f64>,
     extra_names: HashMap<String, Vec<u32>>,
     extra_skeletons: HashMap<String, Vec<u32>>,
 }
@@ -138,11 +203,15 @@ impl Gazetteer {
         let places = read_bundled_places(&gunzip(BUNDLED_PLACES)?)?;
         let index = gunzip(BUNDLED_INDEX)?;
         let (names, skeletons) = read_bundled_index(&index, places.len())?;
+        let place_keys = PlaceKeys::invert(&index, &names, places.len())?;
+        let importance = places.iter().map(Place::importance).collect();
         Ok(Gazetteer {
             places,
             index_text: index,
             names,
             skeletons,
+            place_keys,
+            importance,
             ..Gazetteer::default()
         })
     }
@@ -175,6 +244,7 @@ impl Gazetteer {
                 keys.push((key, id * 2));
             }
         }
+        let mut place_keys = Vec::with_capacity(keys.len());
         for (key, flagged) in keys {
             if key.is_empty() {
                 continue;
@@ -185,8 +255,14 @@ impl Gazetteer {
                     .or_default()
                     .push(flagged);
             }
-            self.extra_names.entry(key).or_default().push(flagged);
+            self.extra_names
+                .entry(key.clone())
+                .or_default()
+                .push(flagged);
+            place_keys.push(key);
         }
+        self.place_keys.push(&place_keys);
+        self.importance.push(place.importance());
         self.places.push(place);
     }
 
@@ -233,11 +309,7 @@ impl Gazetteer {
                 if best.contains_key(&place) {
                     continue;
                 }
-                let p = &self.places[place as usize];
-                let similarity = std::iter::once(&p.name)
-                    .chain(&p.alt_names)
-                    .map(|n| strsim::normalized_levenshtein(&key, &normalize_name(n)))
-                    .fold(0.0, f64::max);
+                let similarity = self.closest_similarity(&key, place);
                 best.insert(place, SCORE_SKELETON * similarity);
             }
         }
@@ -250,7 +322,7 @@ impl Gazetteer {
                 let place = &self.places[i as usize];
                 Candidate {
                     place,
-                    score: base + IMPORTANCE_WEIGHT * place.importance(),
+                    score: base + IMPORTANCE_WEIGHT * self.importance[i as usize],
                 }
             })
             .filter(|c| in_country(c.place))
@@ -263,6 +335,24 @@ impl Gazetteer {
         });
         out.truncate(limit);
         out
+    }
+
+    /// The normalised Levenshtein similarity of `key` (not empty) to the
+    /// closest of the place's normalised names.
+    fn closest_similarity(&self, key: &str, place: u32) -> f64 {
+        let key_len = key.chars().count();
+        let mut best = 0.0;
+        let mut consider = |name: &str| {
+            // The distance is at least the difference in length: skip names
+            // whose length alone keeps them from beating the best so far.
+            let len = name.chars().count();
+            let bound = 1.0 - key_len.abs_diff(len) as f64 / key_len.max(len) as f64;
+            if bound > best {
+                best = f64::max(best, strsim::normalized_levenshtein(key, name));
+            }
+        };
+        self.place_keys.of(place as usize).for_each(&mut consider);
+        best
     }
 
     /// Jaro-Winkler over the keys that share the query's first letter.
@@ -579,6 +669,23 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn place_keys_are_the_places_normalised_names() {
+        let g = bundled();
+        for (i, p) in g.places().iter().enumerate().step_by(499) {
+            let mut want: Vec<String> = std::iter::once(&p.name)
+                .chain(&p.alt_names)
+                .map(|n| normalize_name(n))
+                .filter(|k| !k.is_empty())
+                .collect();
+            want.sort();
+            want.dedup();
+            let mut got: Vec<&str> = g.place_keys.of(i).collect();
+            got.sort_unstable();
+            assert_eq!(got, want, "keys of {}", p.name);
         }
     }
 
