@@ -48,8 +48,8 @@ pub enum Error {
         query: String,
         suggestions: Vec<String>,
     },
-    /// Bundled data could not be read (a build problem, not a user one).
-    #[error("bundled {what}: {reason}")]
+    /// Data that is not as expected: `what` says which and where.
+    #[error("{what}: {reason}")]
     Data { what: String, reason: String },
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -101,6 +101,29 @@ impl Error {
     }
 
     /// True when the error is a closed output pipe, which ends a command quietly.
+    /// Names the input file in a data error from a reader that does not know it.
+    pub fn in_file(self, file: &std::path::Path) -> Error {
+        match self {
+            Error::Data { what, reason }
+            | Error::Input {
+                location: what,
+                reason,
+                ..
+            } => Error::Input {
+                input: file.display().to_string(),
+                location: what,
+                reason,
+            },
+            Error::Json(e) => Error::Input {
+                input: file.display().to_string(),
+                location: format!("line {}, column {}", e.line(), e.column()),
+                reason: format!("not valid JSON: {e}"),
+            },
+            Error::Io { source, .. } => Error::io(file.display(), source),
+            other => other,
+        }
+    }
+
     pub fn is_broken_pipe(&self) -> bool {
         match self {
             Error::Io { source, .. } => source.kind() == std::io::ErrorKind::BrokenPipe,

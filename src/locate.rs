@@ -144,10 +144,14 @@ pub fn describe(c: &Candidate) -> String {
     )
 }
 
-/// Candidates this close to the best score, and this far from it, make a
-/// name ambiguous: two different places answer equally well.
-const AMBIGUOUS_SCORE_RATIO: f64 = 0.9;
+/// Two candidates make a name ambiguous when they answer about equally
+/// well (scores within this margin), are different places (this far apart)
+/// and the rival is a real contender (at least this share of the best one's
+/// population): Tripoli in Libya and Lebanon, but not Ramadi in Iraq and a
+/// hamlet of the same name.
+const AMBIGUOUS_SCORE_MARGIN: f64 = 0.03;
 const SAME_PLACE_KM: f64 = 10.0;
+const RIVAL_POPULATION_SHARE: f64 = 0.1;
 
 /// Geocodes `name`. When several distinct places match about equally well,
 /// `pick` is asked to choose (it returns `None` when no one can answer, e.g.
@@ -170,7 +174,9 @@ pub fn choose_place(
     let rivals: Vec<usize> = (1..candidates.len())
         .filter(|&i| {
             let c = &candidates[i];
-            c.score >= best.score * AMBIGUOUS_SCORE_RATIO
+            c.score >= best.score - AMBIGUOUS_SCORE_MARGIN
+                && c.place.population as f64
+                    >= best.place.population as f64 * RIVAL_POPULATION_SHARE
                 && crate::filter::distance_km(
                     c.place.latitude,
                     c.place.longitude,

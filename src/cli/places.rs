@@ -69,16 +69,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
         PlacesCommand::Import { file } => {
             let f = File::open(&file).map_err(|e| Error::io(file.display(), e))?;
-            let places = Gazetteer::read_geonames(f).map_err(|e| match e {
-                Error::Input {
-                    location, reason, ..
-                } => Error::Input {
-                    input: file.display().to_string(),
-                    location,
-                    reason,
-                },
-                other => other,
-            })?;
+            let places = Gazetteer::read_geonames(f).map_err(|e| e.in_file(&file))?;
             let n = places.len();
             store.write(|w| {
                 for p in places {

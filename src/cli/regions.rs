@@ -61,16 +61,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
         RegionsCommand::Import { file, name_field } => {
             let f = File::open(&file).map_err(|e| Error::io(file.display(), e))?;
-            let imported = Regions::read_geojson_regions(f, &name_field).map_err(|e| match e {
-                Error::Input {
-                    location, reason, ..
-                } => Error::Input {
-                    input: file.display().to_string(),
-                    location,
-                    reason,
-                },
-                other => other,
-            })?;
+            let imported =
+                Regions::read_geojson_regions(f, &name_field).map_err(|e| e.in_file(&file))?;
             let mut store = ctx.store()?;
             let mut regions = ctx.regions(&store)?;
             let rows: Vec<_> = imported

@@ -253,7 +253,9 @@ impl Regions {
             });
         }
         let key = normalize_name(trimmed);
-        let ids: Option<Vec<u32>> = self.by_name.get(&key).cloned().or_else(|| {
+        let exact = self.by_name.get(&key).cloned();
+        let spelled_alike = exact.is_none();
+        let ids: Option<Vec<u32>> = exact.or_else(|| {
             // A skeleton (consonant) match is a transliteration variant only
             // when the spellings are also close: Deraa ~ Daraa, Sanamein ~
             // Sanamayn, but not Narnia ~ Nariño, which must get suggestions.
@@ -266,17 +268,32 @@ impl Regions {
             (!close.is_empty()).then_some(close)
         });
         if let Some(ids) = ids {
-            let mut found: Vec<&Region> = ids.iter().map(|&i| &self.regions[i as usize]).collect();
-            // Bigger units first; within a level a region whose own name
+            let mut found: Vec<(f64, &Region)> = ids
+                .iter()
+                .map(|&i| {
+                    // Among spellings that are only alike, the closest wins
+                    // (Darra is Daraa, not Derry); exact names tie at 1.
+                    let closeness = if spelled_alike {
+                        self.name_similarity(i, &key)
+                    } else {
+                        1.0
+                    };
+                    (closeness, &self.regions[i as usize])
+                })
+                .collect();
+            // Then bigger units first; within a level a region whose own name
             // matches beats one that only lists it as an alternate (Homs,
             // Syria before Murqub, Libya, alias "Homs").
             let alternate = |r: &Region| {
                 normalize_name(&r.name) != key
                     && r.name_ar.as_deref().map(normalize_name) != Some(key.clone())
             };
-            found.sort_by(|a, b| {
-                (a.level, alternate(a), &a.code).cmp(&(b.level, alternate(b), &b.code))
+            found.sort_by(|(ca, a), (cb, b)| {
+                cb.total_cmp(ca).then_with(|| {
+                    (a.level, alternate(a), &a.code).cmp(&(b.level, alternate(b), &b.code))
+                })
             });
+            let mut found: Vec<&Region> = found.into_iter().map(|(_, r)| r).collect();
             found.dedup_by(|a, b| std::ptr::eq(*a, *b));
             let mut found = found.into_iter();
             if let Some(region) = found.next() {
