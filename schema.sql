@@ -83,6 +83,10 @@ CREATE INDEX tallies_by_period ON tallies (period_start, period_end);
 
 -- Every insert, update and delete of an incident or tally, with old and new
 -- values as JSON, written by triggers so that no code path can skip it.
+-- An insert of an incident records the event without a copy of the row:
+-- the values it inserted are the `old` of its first update, or the row
+-- itself while it has none, so nothing is lost and a million-row import
+-- does not write every row twice (`Store::history` fills them in).
 CREATE TABLE history (
     id     INTEGER PRIMARY KEY,
     entity TEXT NOT NULL CHECK (entity IN ('incident', 'tally')),
@@ -109,8 +113,7 @@ SELECT id, uid, json_object(
 FROM incidents;
 
 CREATE TRIGGER incidents_history_insert AFTER INSERT ON incidents BEGIN
-    INSERT INTO history (entity, uid, action, new)
-    SELECT 'incident', NEW.uid, 'insert', doc FROM incident_json WHERE id = NEW.id;
+    INSERT INTO history (entity, uid, action) VALUES ('incident', NEW.uid, 'insert');
 END;
 CREATE TRIGGER incidents_history_update AFTER UPDATE ON incidents BEGIN
     INSERT INTO history (entity, uid, action, old, new)

@@ -81,6 +81,13 @@ pub fn open(path: &Path, format: Option<ImportFormat>) -> Result<(ImportFormat, 
     let mut head = vec![0u8; 4096];
     let n = file.read(&mut head).map_err(|e| Error::io(&name, e))?;
     head.truncate(n);
+    if n == 0 {
+        return Err(Error::Input {
+            input: name,
+            location: "byte 0".into(),
+            reason: "the file is empty".into(),
+        });
+    }
     if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
         return Err(Error::Input {
             input: name,
@@ -191,6 +198,15 @@ pub fn import(
             dry_run: opts.dry_run,
             ..Summary::default()
         };
+        // Into an empty database, build the indexes once at the end.
+        let deferred = if w.is_empty("incidents")? {
+            let mut defs = w.defer_indexes("incidents")?;
+            defs.extend(w.defer_indexes("history")?);
+            defs.extend(w.defer_indexes("incident_sources")?);
+            defs
+        } else {
+            Vec::new()
+        };
         let mut seen: HashMap<String, String> = HashMap::new();
         let mut labels: HashMap<String, Option<String>> = HashMap::new();
         let mut pairs: HashMap<String, u64> = HashMap::new();
@@ -288,6 +304,7 @@ pub fn import(
         pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         pairs.truncate(10);
         s.disagreement_pairs = pairs;
+        w.restore_indexes(&deferred)?;
         progress(s.rows);
         Ok(s)
     };

@@ -171,20 +171,33 @@ fn feature_row(f: Feature, location: String) -> std::result::Result<Row, RowErro
     })
 }
 
-/// Reads a FeatureCollection, streaming feature by feature.
+/// Reads a FeatureCollection, streaming feature by feature. After a JSON
+/// syntax error (a truncated file) nothing further can be read: the error is
+/// reported once, at the feature where it happened, and the stream ends.
 pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
     let input = input.to_string();
     let mut n = 0usize;
-    Ok(Box::new(FeatureReader::from_reader(r).features().map(
+    let mut broken = false;
+    Ok(Box::new(FeatureReader::from_reader(r).features().map_while(
         move |f| {
+            if broken {
+                return None;
+            }
             n += 1;
             let location = format!("feature {n}");
-            let f = f.map_err(|e| RowError {
-                location: location.clone(),
-                field: "-".into(),
-                reason: format!("{input}: not valid GeoJSON: {e}"),
-            })?;
-            feature_row(f, location)
+            Some(match f {
+                Ok(f) => feature_row(f, location),
+                Err(e) => {
+                    broken = true;
+                    Err(RowError {
+                        location,
+                        field: "-".into(),
+                        reason: format!(
+                            "{input}: not valid GeoJSON from here on (truncated or malformed?): {e}"
+                        ),
+                    })
+                }
+            })
         },
     )))
 }

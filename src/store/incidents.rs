@@ -120,11 +120,16 @@ impl Writer<'_> {
             }
             None => self.next_uid()?,
         };
+        self.insert_new(inc, &uid)?;
+        Ok(uid)
+    }
+
+    /// Inserts an incident whose uid is known to be free.
+    fn insert_new(&mut self, inc: &Incident, uid: &str) -> Result<()> {
         // Imports keep the dataset's own timestamps; new records get now.
         let ts = inc.updated_at.clone().unwrap_or_else(now);
-        let id = self.write_row(inc, &uid, &ts, None)?;
-        self.link_sources(id, &inc.sources)?;
-        Ok(uid)
+        let id = self.write_row(inc, uid, &ts, None)?;
+        self.link_sources(id, &inc.sources)
     }
 
     /// Inserts the incident, or updates the one with the same uid. Fields the
@@ -135,9 +140,12 @@ impl Writer<'_> {
             self.insert_incident(inc)?;
             return Ok(Upsert::Inserted);
         };
-        let Some(old) = self.get_incident(uid)? else {
-            self.insert_incident(inc)?;
+        if self.incident_id(uid)?.is_none() {
+            self.insert_new(inc, uid)?;
             return Ok(Upsert::Inserted);
+        }
+        let Some(old) = self.get_incident(uid)? else {
+            return Err(not_found(uid));
         };
         let merged = merge(&old, inc);
         if same_content(&old, &merged) {
@@ -271,7 +279,7 @@ impl Writer<'_> {
     }
 
     /// Links sources to an incident, adding sources not seen before.
-    fn link_sources(&self, incident_id: i64, sources: &[Source]) -> Result<()> {
+    fn link_sources(&mut self, incident_id: i64, sources: &[Source]) -> Result<()> {
         for s in sources {
             let source_id = self.source_id(s)?;
             self.tx
@@ -285,23 +293,35 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// The id of a source, inserting it when new.
-    pub(super) fn source_id(&self, s: &Source) -> Result<i64> {
-        let title = s.title.clone().unwrap_or_default();
-        let url = s.url.clone().unwrap_or_default();
+    /// The id of a source, inserting it when new. Ids are cached for the
+    /// transaction: an import of a million rows cites few distinct sources.
+    pub(super) fn source_id(&mut self, s: &Source) -> Result<i64> {
+        let key = (
+            s.publisher.clone(),
+            s.title.clone().unwrap_or_default(),
+            s.url.clone().unwrap_or_default(),
+        );
+        if s.published.is_none()
+            && let Some(&id) = self.source_ids.get(&key)
+        {
+            return Ok(id);
+        }
+        let (publisher, title, url) = &key;
         self.tx
             .prepare_cached(
                 "INSERT INTO sources (publisher, title, url, published) VALUES (?1, ?2, ?3, ?4) \
                  ON CONFLICT (publisher, title, url) DO UPDATE SET \
                  published = COALESCE(excluded.published, published)",
             )?
-            .execute(params![s.publisher, title, url, s.published])?;
-        Ok(self
+            .execute(params![publisher, title, url, s.published])?;
+        let id: i64 = self
             .tx
             .prepare_cached(
                 "SELECT id FROM sources WHERE publisher = ?1 AND title = ?2 AND url = ?3",
             )?
-            .query_row(params![s.publisher, title, url], |r| r.get(0))?)
+            .query_row(params![publisher, title, url], |r| r.get(0))?;
+        self.source_ids.insert(key, id);
+        Ok(id)
     }
 }
 
@@ -430,6 +450,19 @@ impl Store {
         Ok(out)
     }
 
+    /// The stored JSON document of an incident (as history records it).
+    fn incident_doc(&self, uid: &str) -> Result<Option<serde_json::Value>> {
+        let doc: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT doc FROM incident_json WHERE uid = ?1",
+                params![uid],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?)
+    }
+
     /// How many incidents there are in all.
     pub fn count_incidents(&self) -> Result<u64> {
         let n: i64 = self
@@ -448,7 +481,7 @@ impl Store {
             let new: Option<String> = r.get(5)?;
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, old, new))
         })?;
-        let mut out = Vec::new();
+        let mut out: Vec<HistoryEntry> = Vec::new();
         for row in rows {
             let (at, entity, uid, action, old, new) = row?;
             let parse = |s: Option<String>| -> Result<Option<serde_json::Value>> {
@@ -462,6 +495,21 @@ impl Store {
                 old: parse(old)?,
                 new: parse(new)?,
             });
+        }
+        // An incident's insert is stored without a copy of the row (see
+        // schema.sql): its values are the next change's old values, or the
+        // current row when nothing changed since.
+        for i in 0..out.len() {
+            if out[i].action == "insert" && out[i].new.is_none() && out[i].entity == "incident" {
+                let after = out[i + 1..]
+                    .iter()
+                    .find(|e| e.uid == out[i].uid)
+                    .map(|e| e.old.clone());
+                out[i].new = match after {
+                    Some(old) => old,
+                    None => self.incident_doc(uid)?,
+                };
+            }
         }
         Ok(out)
     }
