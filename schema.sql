@@ -201,3 +201,22 @@ CREATE TABLE incident_regions (
     PRIMARY KEY (region_code, incident_id)
 ) WITHOUT ROWID;
 CREATE INDEX incident_regions_by_incident ON incident_regions (incident_id);
+
+-- migration 2
+-- A spatial index of incident points for --near and --bbox (SQLite R*Tree;
+-- boxes are stored as 32-bit floats rounded outwards, so queries use it to
+-- narrow down and then compare the exact coordinates).
+CREATE VIRTUAL TABLE incidents_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat);
+INSERT INTO incidents_rtree
+    SELECT id, longitude, longitude, latitude, latitude FROM incidents WHERE latitude IS NOT NULL;
+CREATE TRIGGER incidents_rtree_insert AFTER INSERT ON incidents WHEN NEW.latitude IS NOT NULL BEGIN
+    INSERT INTO incidents_rtree VALUES (NEW.id, NEW.longitude, NEW.longitude, NEW.latitude, NEW.latitude);
+END;
+CREATE TRIGGER incidents_rtree_update AFTER UPDATE OF latitude, longitude ON incidents BEGIN
+    DELETE FROM incidents_rtree WHERE id = OLD.id;
+    INSERT INTO incidents_rtree
+        SELECT NEW.id, NEW.longitude, NEW.longitude, NEW.latitude, NEW.latitude WHERE NEW.latitude IS NOT NULL;
+END;
+CREATE TRIGGER incidents_rtree_delete AFTER DELETE ON incidents BEGIN
+    DELETE FROM incidents_rtree WHERE id = OLD.id;
+END;

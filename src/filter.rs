@@ -22,6 +22,18 @@ pub struct Near {
     pub radius_km: f64,
 }
 
+/// The order incidents come in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    /// By first possible date, then by when they were recorded.
+    #[default]
+    Date,
+    /// By the single date ACLED would give each (the day; the Monday of a
+    /// week; the first of the month otherwise), then by uid: stable across
+    /// an ACLED export, import and export again.
+    AcledDate,
+}
+
 /// Which incidents to select. Empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
@@ -47,6 +59,7 @@ pub struct Filter {
     /// min lon, min lat, max lon, max lat.
     pub bbox: Option<[f64; 4]>,
     pub limit: Option<usize>,
+    pub order: Order,
 }
 
 /// Great-circle distance in kilometres (haversine, mean Earth radius).

@@ -50,11 +50,11 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<ImportFormat> {
         "geojson" | "json" if trimmed.starts_with('\u{1e}') => ImportFormat::Geojsonseq,
         "geojson" | "json" => ImportFormat::Geojson,
         _ if trimmed.starts_with('\u{1e}') => ImportFormat::Geojsonseq,
-        _ if trimmed.starts_with('{')
-            && trimmed.lines().count() > 1
-            && trimmed.contains("\"FeatureCollection\"") =>
-        {
+        _ if trimmed.starts_with('{') && trimmed.contains("\"FeatureCollection\"") => {
             ImportFormat::Geojson
+        }
+        _ if trimmed.starts_with('{') && trimmed.contains("\"Feature\"") => {
+            ImportFormat::Geojsonseq
         }
         _ if first_line.contains("event_id_cnty") => ImportFormat::Acled,
         _ if first_line.contains("where_prec") && first_line.contains("type_of_violence") => {
@@ -199,14 +199,7 @@ pub fn import(
             ..Summary::default()
         };
         // Into an empty database, build the indexes once at the end.
-        let deferred = if w.is_empty("incidents")? {
-            let mut defs = w.defer_indexes("incidents")?;
-            defs.extend(w.defer_indexes("history")?);
-            defs.extend(w.defer_indexes("incident_sources")?);
-            defs
-        } else {
-            Vec::new()
-        };
+        let bulk = w.begin_bulk_load()?;
         let mut seen: HashMap<String, String> = HashMap::new();
         let mut labels: HashMap<String, Option<String>> = HashMap::new();
         let mut pairs: HashMap<String, u64> = HashMap::new();
@@ -304,7 +297,9 @@ pub fn import(
         pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         pairs.truncate(10);
         s.disagreement_pairs = pairs;
-        w.restore_indexes(&deferred)?;
+        if let Some(bulk) = bulk {
+            w.end_bulk_load(bulk)?;
+        }
         progress(s.rows);
         Ok(s)
     };
@@ -347,6 +342,15 @@ mod tests {
             ImportFormat::Csv
         );
         assert!(detect(&p("a.txt"), b"hello\n").is_err());
+        let one_line = br#"{"type":"FeatureCollection","features":[{"properties":{"date_start":"","event_type":""}}]}"#;
+        assert_eq!(
+            detect(&p("a.dat"), one_line).unwrap(),
+            ImportFormat::Geojson
+        );
+        assert_eq!(
+            detect(&p("a.txt"), br#"{"type":"Feature","properties":{}}"#).unwrap(),
+            ImportFormat::Geojsonseq
+        );
     }
 
     #[test]

@@ -50,7 +50,10 @@ fn partial(path: &Path) -> PathBuf {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let store = ctx.reader()?;
-    let filter = a.filter.to_filter(ctx, &store)?;
+    let mut filter = a.filter.to_filter(ctx, &store)?;
+    if a.format == ExportFormat::Acled {
+        filter.order = incidents::filter::Order::AcledDate;
+    }
     let bar = if std::io::stderr().is_terminal() && a.output.is_some() {
         indicatif::ProgressBar::new_spinner()
     } else {

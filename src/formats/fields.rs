@@ -184,7 +184,19 @@ impl Fields for Cells<'_> {
             )
         })?;
         let t = s.trim();
-        Ok((!t.is_empty()).then(|| t.to_string()))
+        Ok((!t.is_empty()).then(|| unguard(t.to_string())))
+    }
+}
+
+/// Undoes the CSV writer's guard against spreadsheet formulas (see
+/// `formats::csv::neutralise`): a leading apostrophe before = + - @, tab or
+/// carriage return is dropped, so our CSV round-trips. A text that itself
+/// began with such an apostrophe loses it: a documented, rare loss.
+pub fn unguard(s: String) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some('\''), Some('=' | '+' | '-' | '@' | '\t' | '\r')) => s[1..].to_string(),
+        _ => s,
     }
 }
 
@@ -231,5 +243,18 @@ pub fn csv_error(input: &str, e: csv::Error) -> Error {
         input: input.into(),
         location,
         reason: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unguard;
+
+    #[test]
+    fn unguard_reverses_the_formula_guard_only() {
+        assert_eq!(unguard("'=SUM(A1)".into()), "=SUM(A1)");
+        assert_eq!(unguard("'-3 killed".into()), "-3 killed");
+        assert_eq!(unguard("'quoted'".into()), "'quoted'");
+        assert_eq!(unguard("=raw".into()), "=raw");
     }
 }

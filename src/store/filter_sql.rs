@@ -93,9 +93,13 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
     let boxes = [f.bbox, f.near.map(|n| n.bbox())];
     for b in boxes.iter().flatten() {
         let ps: Vec<String> = b.iter().map(|v| bind(&mut args, Value::Real(*v))).collect();
+        // The R*Tree narrows down; its boxes are rounded outwards to 32-bit
+        // floats, so the exact coordinates decide.
         parts.push(format!(
-            "i.longitude BETWEEN {} AND {} AND i.latitude BETWEEN {} AND {}",
-            ps[0], ps[2], ps[1], ps[3]
+            "i.id IN (SELECT id FROM incidents_rtree WHERE max_lon >= {0} AND min_lon <= {2} \
+             AND max_lat >= {1} AND min_lat <= {3}) \
+             AND i.longitude BETWEEN {0} AND {2} AND i.latitude BETWEEN {1} AND {3}",
+            ps[0], ps[1], ps[2], ps[3]
         ));
     }
     if parts.is_empty() {

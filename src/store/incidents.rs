@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::filter_sql::where_clause;
 use super::{Store, Writer, now};
 use crate::error::{Error, Result};
-use crate::filter::{Filter, distance_km};
+use crate::filter::{Filter, Order, distance_km};
 use crate::model::{DatePrecision, DateSpan, Fatalities, GeoPrecision, Incident, Source};
 
 /// What an upsert did.
@@ -415,7 +415,15 @@ impl Store {
             .unwrap_or_default();
         // A radius is checked exactly here, after the bounding box in SQL.
         let sql = format!(
-            "SELECT {COLUMNS} FROM incidents i WHERE {clause} ORDER BY i.date_start, i.id{}",
+            "SELECT {COLUMNS} FROM incidents i WHERE {clause} ORDER BY {}{}",
+            match filter.order {
+                Order::Date => "i.date_start, i.id",
+                Order::AcledDate => {
+                    "CASE i.date_precision WHEN 'day' THEN i.date_start \
+                     WHEN 'week' THEN date(i.date_start, '-6 days', 'weekday 1') \
+                     ELSE substr(i.date_start, 1, 7) || '-01' END, i.uid"
+                }
+            },
             if filter.near.is_some() { "" } else { &limit }
         );
         let mut stmt = self.conn.prepare(&sql)?;

@@ -58,41 +58,59 @@ fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// What [`Writer::begin_bulk_load`] set aside, for [`Writer::end_bulk_load`].
+pub struct BulkLoad {
+    definitions: Vec<String>,
+}
+
+/// Tables whose secondary indexes a bulk load builds once at the end.
+const BULK_TABLES: &[&str] = &["incidents", "history", "incident_sources"];
+
 impl Writer<'_> {
-    /// Drops the secondary indexes of `table` and returns their definitions,
-    /// for [`Writer::restore_indexes`]: filling an empty table and building
-    /// its indexes once at the end is several times faster than keeping them
-    /// up to date row by row.
-    pub fn defer_indexes(&mut self, table: &str) -> Result<Vec<String>> {
-        let defs: Vec<(String, String)> = {
-            let mut stmt = self.tx.prepare(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
-            )?;
-            let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        for (name, _) in &defs {
+    /// Prepares an empty database for a large import: drops the secondary
+    /// indexes and the spatial-index trigger, which [`Writer::end_bulk_load`]
+    /// rebuilds in one pass. Several times faster than keeping them up to
+    /// date row by row. `None` when the database already holds incidents.
+    pub fn begin_bulk_load(&mut self) -> Result<Option<BulkLoad>> {
+        let empty: bool =
             self.tx
-                .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM incidents)", [], |r| {
+                    r.get(0)
+                })?;
+        if !empty {
+            return Ok(None);
         }
-        Ok(defs.into_iter().map(|(_, sql)| sql).collect())
+        let mut defs: Vec<(String, String, String)> = Vec::new();
+        for table in BULK_TABLES {
+            let mut stmt = self.tx.prepare(
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ?1 AND sql IS NOT NULL \
+                 AND (type = 'index' OR (type = 'trigger' AND name = 'incidents_rtree_insert'))",
+            )?;
+            let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            for row in rows {
+                defs.push(row?);
+            }
+        }
+        for (kind, name, _) in &defs {
+            let kind = if kind == "index" { "INDEX" } else { "TRIGGER" };
+            self.tx
+                .execute_batch(&format!("DROP {kind} \"{}\"", name.replace('"', "\"\"")))?;
+        }
+        Ok(Some(BulkLoad {
+            definitions: defs.into_iter().map(|(_, _, sql)| sql).collect(),
+        }))
     }
 
-    /// Rebuilds indexes dropped by [`Writer::defer_indexes`].
-    pub fn restore_indexes(&mut self, defs: &[String]) -> Result<()> {
-        for sql in defs {
+    /// Rebuilds what [`Writer::begin_bulk_load`] set aside.
+    pub fn end_bulk_load(&mut self, bulk: BulkLoad) -> Result<()> {
+        self.tx.execute_batch(
+            "INSERT INTO incidents_rtree SELECT id, longitude, longitude, latitude, latitude \
+             FROM incidents WHERE latitude IS NOT NULL",
+        )?;
+        for sql in &bulk.definitions {
             self.tx.execute_batch(sql)?;
         }
         Ok(())
-    }
-
-    /// True when the table has no rows.
-    pub fn is_empty(&self, table: &str) -> Result<bool> {
-        let sql = format!(
-            "SELECT NOT EXISTS (SELECT 1 FROM \"{}\")",
-            table.replace('"', "\"\"")
-        );
-        Ok(self.tx.query_row(&sql, [], |r| r.get(0))?)
     }
 }
 
