@@ -51,6 +51,11 @@ pub enum Error {
     /// Data that is not as expected: `what` says which and where.
     #[error("{what}: {reason}")]
     Data { what: String, reason: String },
+    /// A write to a database the user may only read.
+    #[error(
+        "database {path} is read-only (file or directory permissions): list, show, report and export work; adding, editing and importing need write access"
+    )]
+    ReadOnly { path: PathBuf },
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("{path}: {source}")]

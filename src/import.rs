@@ -193,6 +193,7 @@ pub fn import(
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary> {
     let has_custom = !store.custom_regions()?.is_empty();
+    store.use_large_cache()?;
     let body = |w: &mut crate::store::Writer| -> Result<Summary> {
         let mut s = Summary {
             dry_run: opts.dry_run,

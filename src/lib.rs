@@ -5,6 +5,7 @@
 //! `geo` / `report` -> `formats` -> output.
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod check;
 pub mod error;
 pub mod filter;
 pub mod formats;

@@ -12,9 +12,19 @@ use crate::model::{
 };
 use crate::store::{CustomRegionRow, Store};
 
-/// The bundled regions plus the database's custom regions.
+/// The bundled regions plus the database's custom regions, with polygons.
 pub fn regions_with_custom(store: &Store) -> Result<Regions> {
-    let mut regions = Regions::bundled()?;
+    add_custom(store, Regions::bundled()?)
+}
+
+/// Region names and codes (bundled and custom) without the bundled
+/// polygons: enough to resolve `--region` and list regions, and much faster
+/// to load than [`regions_with_custom`].
+pub fn region_names_with_custom(store: &Store) -> Result<Regions> {
+    add_custom(store, Regions::bundled_names()?)
+}
+
+fn add_custom(store: &Store, mut regions: Regions) -> Result<Regions> {
     for row in store.custom_regions()? {
         regions.add_custom(custom_region_from_row(&row)?);
     }

@@ -2,6 +2,8 @@
 //! over the library. Flags are defined here once and shared.
 
 mod add;
+mod backup;
+mod check;
 mod delete;
 mod demo;
 mod edit;
@@ -82,6 +84,10 @@ pub enum Command {
     Import(import::Args),
     /// Export incidents to GeoJSON, GeoJSONSeq, CSV, ACLED CSV or GeoPackage.
     Export(export::Args),
+    /// Write a consistent copy of the database (safe while others write).
+    Backup(backup::Args),
+    /// Check integrity and invariants (dates, coordinates, regions); exit 1 on problems.
+    Check(check::Args),
 }
 
 /// Runs a parsed command line.
@@ -105,6 +111,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
+        Command::Backup(a) => backup::run(&ctx, a),
+        Command::Check(a) => check::run(&ctx, a),
     }
 }
 
@@ -131,6 +139,11 @@ impl Ctx {
     /// The bundled regions plus the database's custom regions.
     pub fn regions(&self, store: &Store) -> Result<Regions> {
         incidents::locate::regions_with_custom(store)
+    }
+
+    /// Region names and codes only (fast): for resolving `--region`.
+    pub fn region_names(&self, store: &Store) -> Result<Regions> {
+        incidents::locate::region_names_with_custom(store)
     }
 
     /// The bundled gazetteer plus the database's own places.
@@ -235,7 +248,11 @@ impl FilterArgs {
             bbox: self.bbox.clone(),
             limit: self.limit,
         }
-        .build(|| ctx.regions(store), || ctx.gazetteer(store), &mut note)
+        .build(
+            || ctx.region_names(store),
+            || ctx.gazetteer(store),
+            &mut note,
+        )
     }
 }
 

@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     match a.command {
         RegionsCommand::List { country, output } => {
             let store = ctx.reader()?;
-            let regions = ctx.regions(&store)?;
+            let regions = ctx.region_names(&store)?;
             let country = country.map(|c| c.to_ascii_uppercase());
             let mut out = output.writer(&[
                 "code", "pcode", "name", "name_ar", "level", "country", "parent",

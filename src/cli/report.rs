@@ -182,10 +182,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let filter = a.filter.to_filter(ctx, &store)?;
     let needs_regions =
         a.filter.region.is_some() || a.filter.country.is_some() || format == ReportFormat::Geojson;
-    let regions = if needs_regions {
-        Some(ctx.regions(&store)?)
-    } else {
-        None
+    // Polygons only for the GeoJSON map; names resolve regions otherwise.
+    let regions = match (needs_regions, format == ReportFormat::Geojson) {
+        (false, _) => None,
+        (true, true) => Some(ctx.regions(&store)?),
+        (true, false) => Some(ctx.region_names(&store)?),
     };
     let period = period(&a)?;
     let mut out = std::io::stdout().lock();

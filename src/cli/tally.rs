@@ -127,7 +127,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
 fn add(ctx: &Ctx, a: AddArgs) -> Result<()> {
     let (start, end) = period(&a)?;
     let mut store = ctx.store()?;
-    let regions = ctx.regions(&store)?;
+    let regions = ctx.region_names(&store)?;
     let region_code = match &a.region {
         Some(r) => Some(locate::resolve_region(&regions, r, &mut note)?.code.clone()),
         None => None,
@@ -179,7 +179,7 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
     let store = ctx.reader()?;
     let codes = match &a.region {
         Some(r) => {
-            let regions = ctx.regions(&store)?;
+            let regions = ctx.region_names(&store)?;
             let region = locate::resolve_region(&regions, r, &mut note)?;
             Some(region_codes(&regions, region))
         }

@@ -78,6 +78,41 @@ pub fn encode_regions(regions: &[Region]) -> Result<Vec<u8>, Error> {
     Ok(gz.finish()?)
 }
 
+/// Reads only the regions' names, codes, levels and label points (the
+/// geometry is left empty): the metadata comes first in the file, so this
+/// decompresses a small part of it. For resolving and listing regions.
+pub fn decode_region_names(gz: &[u8]) -> Result<Vec<Region>, Error> {
+    let mut z = GzDecoder::new(gz);
+    let mut head = vec![0u8; MAGIC.len() + 4];
+    z.read_exact(&mut head)?;
+    if &head[..MAGIC.len()] != MAGIC {
+        return Err(Error::Data {
+            what: "regions file".into(),
+            reason: "not a regions file (bad magic)".into(),
+        });
+    }
+    let mut len = [0u8; 4];
+    len.copy_from_slice(&head[MAGIC.len()..]);
+    let mut json = vec![0u8; u32::from_le_bytes(len) as usize];
+    z.read_exact(&mut json)?;
+    let meta: Vec<Meta> = serde_json::from_slice(&json)?;
+    Ok(meta
+        .into_iter()
+        .map(|m| Region {
+            code: m.code,
+            pcode: m.pcode,
+            name: m.name,
+            name_ar: m.name_ar,
+            alt_names: m.alt_names,
+            level: m.level,
+            country: m.country,
+            parent: m.parent,
+            label: m.label,
+            geometry: MultiPolygon(Vec::new()),
+        })
+        .collect())
+}
+
 /// Reads regions written by [`encode_regions`].
 pub fn decode_regions(gz: &[u8]) -> Result<Vec<Region>, Error> {
     let mut raw = Vec::new();

@@ -109,6 +109,13 @@ impl Regions {
         Ok(Regions::new(decode_regions(BUNDLED)?))
     }
 
+    /// The bundled regions' names, codes and levels without their polygons:
+    /// loads in a few milliseconds, for resolving `--region` and listing.
+    /// `assign` finds nothing in it; use [`Regions::bundled`] for that.
+    pub fn bundled_names() -> Result<Regions, Error> {
+        Ok(Regions::new(super::encoding::decode_region_names(BUNDLED)?))
+    }
+
     /// Indexes regions of any level (custom ones too).
     pub fn new(regions: Vec<Region>) -> Regions {
         let ranks = code_ranks(&regions);
@@ -509,6 +516,19 @@ mod tests {
                 .code,
             "SY1202"
         );
+    }
+
+    #[test]
+    fn names_only_resolve_like_the_full_regions() {
+        let names = Regions::bundled_names().expect("names");
+        assert_eq!(names.list(None).len(), bundled().list(None).len());
+        for q in ["Daraa", "SY1202", "Ninawa", "Homs", "درعا"] {
+            assert_eq!(
+                names.resolve(q).expect(q).region.code,
+                bundled().resolve(q).expect(q).region.code
+            );
+        }
+        assert_eq!(names.assign(32.62, 36.10).admin1, None);
     }
 
     #[test]

@@ -155,6 +155,28 @@ impl Store {
         Store::setup(Connection::open_in_memory()?, Path::new(":memory:"))
     }
 
+    /// Gives this connection a large page cache (256 MB) for a big import,
+    /// so pages are not spilled to disk before the commit. Readers keep
+    /// SQLite's small default, which keeps exports' memory flat.
+    pub fn use_large_cache(&self) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -262144)?;
+        Ok(())
+    }
+
+    /// Writes a consistent copy of the database to `dest` (which must not
+    /// exist) with SQLite's online backup, safe while others write: the copy
+    /// is one snapshot, written under a temporary name and renamed at the end.
+    pub fn backup(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(Error::invalid(
+                "backup file",
+                dest.display(),
+                "a path that does not exist yet (a backup never overwrites)",
+            ));
+        }
+        copy_database(&self.conn, dest)
+    }
+
     fn setup(mut conn: Connection, path: &Path) -> Result<Store> {
         conn.busy_timeout(Duration::from_secs(30))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -167,6 +189,11 @@ impl Store {
             });
         }
         if found < schema_version() {
+            if found > 0 {
+                // Keep a copy of the database as it was before changing its schema.
+                let backup = backup_path(path, found);
+                copy_database(&conn, &backup)?;
+            }
             conn.pragma_update(None, "journal_mode", "WAL")?;
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             // Another process may have migrated while we waited for the lock.
@@ -180,14 +207,47 @@ impl Store {
             tx.commit()?;
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // A larger page cache keeps big imports from spilling pages early,
-        // and statement journals (triggers, upserts) stay off the disk.
-        conn.pragma_update(None, "cache_size", -262144)?;
+        // Statement journals (triggers, upserts) stay off the disk.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Problems SQLite and the schema's own bookkeeping find: the integrity
+    /// check, foreign keys, and the spatial index agreeing with the points.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut out: Vec<String> = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = row?;
+            if line != "ok" {
+                out.push(format!("integrity_check: {line}"));
+            }
+        }
+        let fk: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+        if fk > 0 {
+            out.push(format!(
+                "{fk} rows break foreign keys (PRAGMA foreign_key_check)"
+            ));
+        }
+        let (points, indexed): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM incidents WHERE latitude IS NOT NULL), \
+                    (SELECT count(*) FROM incidents_rtree)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if points != indexed {
+            out.push(format!(
+                "spatial index holds {indexed} points for {points} incidents with coordinates"
+            ));
+        }
+        Ok(out)
     }
 
     /// The database file.
@@ -198,16 +258,20 @@ impl Store {
     /// Runs `f` in one transaction: it commits only if `f` succeeds, so a
     /// failed import leaves the database as it was.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = Writer {
-            tx,
-            source_ids: Default::default(),
+        let path = self.path.clone();
+        let run = || -> Result<T> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut w = Writer {
+                tx,
+                source_ids: Default::default(),
+            };
+            let out = f(&mut w)?;
+            w.tx.commit()?;
+            Ok(out)
         };
-        let out = f(&mut w)?;
-        w.tx.commit()?;
-        Ok(out)
+        run().map_err(|e| read_only(e, &path))
     }
 
     /// Like [`Store::write`] but always rolls back: for `--dry-run`.
@@ -225,6 +289,54 @@ impl Store {
     }
 }
 
+/// A write refused because the file is read-only, said plainly.
+fn read_only(e: Error, path: &Path) -> Error {
+    match e {
+        Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::ReadOnly =>
+        {
+            Error::ReadOnly {
+                path: path.to_path_buf(),
+            }
+        }
+        other => other,
+    }
+}
+
+/// Where the automatic backup before a migration from `version` goes: the
+/// first free `<db>.schema-v<version>.backup[.N]`.
+fn backup_path(db: &Path, version: i64) -> PathBuf {
+    let base = format!("{}.schema-v{version}.backup", db.display());
+    let mut candidate = PathBuf::from(&base);
+    let mut n = 1;
+    while candidate.exists() {
+        candidate = PathBuf::from(format!("{base}.{n}"));
+        n += 1;
+    }
+    candidate
+}
+
+/// Copies the whole database in one backup step (one consistent snapshot;
+/// in WAL mode writers are not blocked), to a temporary name first.
+fn copy_database(conn: &Connection, dest: &Path) -> Result<()> {
+    let mut tmp = dest.as_os_str().to_owned();
+    tmp.push(".partial");
+    let tmp = PathBuf::from(tmp);
+    let result = (|| -> Result<()> {
+        let mut out = Connection::open(&tmp)?;
+        {
+            let b = rusqlite::backup::Backup::new(conn, &mut out)?;
+            b.step(-1)?;
+        }
+        out.close().map_err(|(_, e)| Error::Sqlite(e))?;
+        std::fs::rename(&tmp, dest).map_err(|e| Error::io(dest.display(), e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +349,61 @@ mod tests {
             assert_eq!(*v, i as i64 + 1);
             assert!(sql.contains("CREATE"));
         }
+    }
+
+    #[test]
+    fn old_schema_is_backed_up_then_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let c = Connection::open(&path).unwrap();
+        let first = &migrations()[0];
+        c.execute_batch(&first.1).unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        c.execute_batch(
+            "INSERT INTO incidents (uid, event_type, date_start, date_end, date_precision, latitude, \
+             longitude, created_at, updated_at) VALUES ('OLD-1', 'Battles', '2020-01-01', '2020-01-01', \
+             'day', 32.6, 36.1, 'x', 'x')",
+        )
+        .unwrap();
+        drop(c);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.count_incidents().unwrap(), 1);
+        let v: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, schema_version());
+        let in_rtree: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM incidents_rtree", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(in_rtree, 1, "migration 2 indexes existing points");
+        let backup = dir.path().join("old.db.schema-v1.backup");
+        let b = Connection::open(&backup).unwrap();
+        let bv: i64 = b
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(bv, 1);
+        let n: i64 = b
+            .query_row("SELECT count(*) FROM incidents", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn backup_copies_and_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.db")).unwrap();
+        let dest = dir.path().join("copy.db");
+        store.backup(&dest).unwrap();
+        assert!(Store::open(&dest).is_ok());
+        assert!(
+            store
+                .backup(&dest)
+                .unwrap_err()
+                .to_string()
+                .contains("never overwrites")
+        );
     }
 
     #[test]
