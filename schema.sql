@@ -220,3 +220,8 @@ END;
 CREATE TRIGGER incidents_rtree_delete AFTER DELETE ON incidents BEGIN
     DELETE FROM incidents_rtree WHERE id = OLD.id;
 END;
+
+-- migration 3
+-- The longest date span in the database, found in O(log n): it bounds the
+-- search for incidents that only overlap a period (see filter_sql.rs).
+CREATE INDEX incidents_by_span ON incidents (julianday(date_end) - julianday(date_start));

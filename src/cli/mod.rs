@@ -131,7 +131,9 @@ impl Ctx {
     pub fn reader(&self) -> Result<Store> {
         match Store::open(&self.db) {
             Ok(s) => Ok(s),
-            Err(Error::Sqlite(_)) if self.db.exists() => Store::open_read_only(&self.db),
+            Err(Error::Sqlite(_) | Error::ReadOnly { .. }) if self.db.exists() => {
+                Store::open_read_only(&self.db)
+            }
             Err(e) => Err(e),
         }
     }

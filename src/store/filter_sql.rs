@@ -52,7 +52,14 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
     if let Some(from) = f.from {
         let p = bind(&mut args, Value::Text(from.to_string()));
         parts.push(format!("{start_col} >= {p}"));
-        if !f.overlapping {
+        if f.overlapping {
+            // An incident overlapping the period starts at most the longest
+            // span in the database before it: a bound the date indexes can
+            // use (the longest span comes from incidents_by_span).
+            parts.push(format!(
+                "i.date_start >= date({p}, '-' || (SELECT COALESCE(MAX(julianday(date_end) - julianday(date_start)), 0) FROM incidents) || ' days')"
+            ));
+        } else {
             // Lets SQLite use the date index's leading column for both bounds.
             parts.push(format!("i.date_end >= {p}"));
         }

@@ -118,8 +118,15 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema
     /// up to date. A database from a newer program is refused unchanged.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path)?;
-        Store::setup(conn, path)
+        if path.is_dir() {
+            return Err(Error::invalid(
+                "database",
+                path.display(),
+                "a database file, not a directory",
+            ));
+        }
+        let conn = Connection::open(path).map_err(|e| read_only(e.into(), path))?;
+        Store::setup(conn, path).map_err(|e| read_only(e, path))
     }
 
     /// Opens an existing database for reading only.
@@ -131,12 +138,25 @@ impl Store {
                 suggestions: vec![],
             });
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(Duration::from_secs(30))?;
-        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let open = |conn: Connection| -> Result<(Connection, i64)> {
+            conn.busy_timeout(Duration::from_secs(30))?;
+            let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            Ok((conn, v))
+        };
+        // A WAL database in a directory we cannot write to cannot create its
+        // -shm file, so it cannot even be read normally; since no one can
+        // write it there either, it is read as immutable.
+        let (conn, found) = match open(Connection::open_with_flags(path, flags)?) {
+            Ok(x) => x,
+            Err(_) => {
+                let uri = format!("file:{}?immutable=1", path.display());
+                open(Connection::open_with_flags(
+                    uri,
+                    flags | OpenFlags::SQLITE_OPEN_URI,
+                )?)?
+            }
+        };
         if found > schema_version() {
             return Err(Error::SchemaTooNew {
                 path: path.to_path_buf(),
