@@ -543,7 +543,24 @@ impl Incident {
     }
 
     /// Validates every field and puts the event types in canonical spelling.
+    /// Blank text is unknown (None), as an empty cell is on import.
     pub fn normalize(&mut self) -> Result<()> {
+        for field in [
+            &mut self.title,
+            &mut self.sub_event_type,
+            &mut self.place,
+            &mut self.actor1,
+            &mut self.actor2,
+            &mut self.assoc_actors,
+            &mut self.notes,
+            &mut self.reported_admin1,
+            &mut self.reported_admin2,
+        ] {
+            if field.as_deref().is_some_and(|t| t.trim().is_empty()) {
+                *field = None;
+            }
+        }
+        self.tags.retain(|t| !t.trim().is_empty());
         self.event_type = canonical_event_type(&self.event_type)?.to_string();
         if let Some(sub) = &self.sub_event_type {
             self.sub_event_type =

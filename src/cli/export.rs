@@ -49,6 +49,15 @@ fn partial(path: &Path) -> PathBuf {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    if let Some(o) = &a.output
+        && o.is_dir()
+    {
+        return Err(Error::invalid(
+            "-o",
+            o.display(),
+            "a file path, not a directory",
+        ));
+    }
     let store = ctx.reader()?;
     let mut filter = a.filter.to_filter(ctx, &store)?;
     if a.format == ExportFormat::Acled {
@@ -97,9 +106,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             &bar,
         );
         match (&tmp, &a.output, result) {
-            (Some(t), Some(o), Ok(())) => {
-                std::fs::rename(t, o).map_err(|e| Error::io(o.display(), e))?
-            }
+            (Some(t), Some(o), Ok(())) => std::fs::rename(t, o).map_err(|e| {
+                let _ = std::fs::remove_file(t);
+                Error::io(o.display(), e)
+            })?,
             (Some(t), _, Err(e)) => {
                 let _ = std::fs::remove_file(t);
                 return Err(e);

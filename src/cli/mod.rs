@@ -216,7 +216,7 @@ pub struct FilterArgs {
     #[arg(long)]
     pub tag: Option<String>,
     /// A place or LAT,LON to search around (with --radius).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub near: Option<String>,
     /// Radius for --near, e.g. 25km (default 10km).
     #[arg(long, requires = "near", allow_hyphen_values = true)]

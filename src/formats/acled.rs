@@ -16,9 +16,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::formats::fields::{
-    AdminDetail, Fields, Header, Row, RowError, Rows, csv_error, csv_reader, invalid, line_of,
-};
+use crate::formats::fields::{AdminDetail, Fields, Row, RowError, Rows, csv_rows, invalid};
 use crate::formats::{OutputFormat, RowWriter};
 use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident, Source};
 
@@ -234,9 +232,9 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
 
 /// Reads an ACLED CSV export.
 pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
-    let mut reader = csv_reader(r);
-    let header = Header::new(
-        reader.byte_headers().map_err(|e| csv_error(input, e))?,
+    csv_rows(
+        r,
+        input,
         &[
             "event_id_cnty",
             "event_date",
@@ -244,20 +242,8 @@ pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
             "latitude",
             "longitude",
         ],
-        input,
-    )?;
-    let input = input.to_string();
-    Ok(Box::new(reader.into_byte_records().map(move |rec| {
-        let rec = rec.map_err(|e| RowError {
-            location: e
-                .position()
-                .map(|p| format!("line {}", p.line()))
-                .unwrap_or_default(),
-            field: "-".into(),
-            reason: format!("{input}: {e}"),
-        })?;
-        row(&header.cells(&rec, line_of(&rec)))
-    })))
+        |c| row(c),
+    )
 }
 
 #[cfg(test)]

@@ -4,9 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::formats::fields::{
-    AdminDetail, Fields, Header, Row, RowError, Rows, csv_error, csv_reader, invalid, line_of,
-};
+use crate::formats::fields::{AdminDetail, Fields, Row, RowError, Rows, csv_rows, invalid};
 use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident};
 
 /// The native CSV columns, in order. Documented in README.md.
@@ -44,10 +42,14 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 /// Prefixes a cell that a spreadsheet would run as a formula (= + - @, tab,
-/// carriage return) with an apostrophe, as OWASP recommends.
+/// carriage return) with an apostrophe, as OWASP recommends. A cell that
+/// already starts with an apostrophe before one of those gets another, so
+/// that reading it back (`fields::unguard`) gives the text unchanged.
 pub fn neutralise(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some('=' | '+' | '-' | '@' | '\t' | '\r'), _) => format!("'{s}"),
+        (Some('\''), Some('=' | '+' | '-' | '@' | '\t' | '\r')) => format!("'{s}"),
         _ => s.to_string(),
     }
 }
@@ -71,25 +73,9 @@ pub fn incident_row(inc: &Incident) -> Result<Map<String, Value>> {
 /// Reads our own CSV (the columns of [`COLUMNS`]; `uid`, `event_type`,
 /// `date_start` and `date_end` are required, the rest optional).
 pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
-    let mut reader = csv_reader(r);
-    let header = Header::new(
-        reader.byte_headers().map_err(|e| csv_error(input, e))?,
-        &["event_type", "date_start", "date_end"],
-        input,
-    )?;
-    let input = input.to_string();
-    Ok(Box::new(reader.into_byte_records().map(move |rec| {
-        let rec = rec.map_err(|e| RowError {
-            location: e
-                .position()
-                .map(|p| format!("line {}", p.line()))
-                .unwrap_or_default(),
-            field: "-".into(),
-            reason: format!("{input}: {e}"),
-        })?;
-        let cells = header.cells(&rec, line_of(&rec));
-        row(&cells)
-    })))
+    csv_rows(r, input, &["event_type", "date_start", "date_end"], |c| {
+        row(c)
+    })
 }
 
 /// An incident from the native columns of any row (CSV record or GeoJSON properties).
@@ -163,6 +149,9 @@ mod tests {
             assert!(neutralise(s).starts_with('\''));
         }
         assert_eq!(neutralise("Daraa"), "Daraa");
+        assert_eq!(neutralise("'=x"), "''=x");
+        assert_eq!(crate::formats::fields::unguard(neutralise("'=x")), "'=x");
+        assert_eq!(crate::formats::fields::unguard(neutralise("=x")), "=x");
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! What every reader shares: a row read from a file, a row-level error that
 //! names the line and field, and typed access to CSV cells by column name.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::io::Read;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use csv::ByteRecord;
@@ -190,12 +193,11 @@ impl Fields for Cells<'_> {
 
 /// Undoes the CSV writer's guard against spreadsheet formulas (see
 /// `formats::csv::neutralise`): a leading apostrophe before = + - @, tab or
-/// carriage return is dropped, so our CSV round-trips. A text that itself
-/// began with such an apostrophe loses it: a documented, rare loss.
+/// carriage return is dropped, so our CSV round-trips (the writer doubles an
+/// apostrophe that was already there, so nothing is lost).
 pub fn unguard(s: String) -> String {
-    let mut chars = s.chars();
-    match (chars.next(), chars.next()) {
-        (Some('\''), Some('=' | '+' | '-' | '@' | '\t' | '\r')) => s[1..].to_string(),
+    match s.strip_prefix('\'') {
+        Some(rest) if crate::formats::csv::neutralise(rest) == s => rest.to_string(),
         _ => s,
     }
 }
@@ -220,21 +222,84 @@ pub fn invalid(location: &str, e: Error) -> RowError {
     }
 }
 
-/// Opens a CSV reader over `r` and reads its header; the reader is
-/// flexible about short rows, which are reported per row.
-pub fn csv_reader<R: std::io::Read>(r: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new().flexible(true).from_reader(r)
+/// Counts the quote characters read, to notice a file that ends inside a
+/// quoted field: the csv crate takes an unclosed quote at the end of the
+/// file as the end of the field, so a truncated file would look complete.
+struct QuoteCounter<R> {
+    inner: R,
+    quotes: Rc<Cell<u64>>,
 }
 
-/// Line number of the record just read, for messages.
-pub fn line_of(rec: &ByteRecord) -> String {
-    rec.position()
-        .map(|p| format!("line {}", p.line()))
-        .unwrap_or_else(|| "line ?".into())
+impl<R: Read> Read for QuoteCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let q = buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
+        self.quotes.set(self.quotes.get() + q);
+        Ok(n)
+    }
+}
+
+/// The rows of a CSV file: checks the header has the `required` columns,
+/// then turns each record into a row with `row`. Short rows are reported
+/// per row; a file that ends inside a quoted field has its last row
+/// reported as truncated instead of imported.
+pub fn csv_rows<'a, R: Read + 'a>(
+    r: R,
+    input: &str,
+    required: &[&str],
+    row: fn(&Cells) -> std::result::Result<Row, RowError>,
+) -> Result<Rows<'a>> {
+    let quotes = Rc::new(Cell::new(0));
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(QuoteCounter {
+            inner: r,
+            quotes: Rc::clone(&quotes),
+        });
+    let header = Header::new(
+        reader.byte_headers().map_err(|e| csv_error(input, e))?,
+        required,
+        input,
+    )?;
+    let input = input.to_string();
+    let mut records = reader.into_byte_records().peekable();
+    Ok(Box::new(std::iter::from_fn(move || {
+        let rec = records.next()?;
+        // Peeking reads on to the next record (or the end of the file), so
+        // at the last record every quote of the file has been counted.
+        let last = records.peek().is_none();
+        Some(match rec {
+            Err(e) => Err(RowError {
+                location: e
+                    .position()
+                    .map(|p| format!("line {}", p.line()))
+                    .unwrap_or_default(),
+                field: "-".into(),
+                reason: format!("{input}: {e}"),
+            }),
+            Ok(rec) => {
+                let location = rec
+                    .position()
+                    .map(|p| format!("line {}", p.line()))
+                    .unwrap_or_else(|| "line ?".into());
+                if last && quotes.get() % 2 == 1 {
+                    Err(RowError {
+                        location,
+                        field: "-".into(),
+                        reason: format!(
+                            "{input}: the file ends inside a quoted field (truncated?)"
+                        ),
+                    })
+                } else {
+                    row(&header.cells(&rec, location))
+                }
+            }
+        })
+    })))
 }
 
 /// A CSV-level error (unbalanced quote, I/O) as a fatal input error.
-pub fn csv_error(input: &str, e: csv::Error) -> Error {
+fn csv_error(input: &str, e: csv::Error) -> Error {
     let location = e
         .position()
         .map(|p| format!("line {}", p.line()))

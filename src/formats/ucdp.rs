@@ -24,9 +24,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use crate::error::Result;
-use crate::formats::fields::{
-    AdminDetail, Fields, Header, Row, RowError, Rows, csv_error, csv_reader, invalid, line_of,
-};
+use crate::formats::fields::{AdminDetail, Fields, Row, RowError, Rows, csv_rows, invalid};
 use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident, Source};
 
 /// The precision a plain date range has in our terms.
@@ -134,9 +132,9 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
 
 /// Reads a UCDP GED CSV file.
 pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
-    let mut reader = csv_reader(r);
-    let header = Header::new(
-        reader.byte_headers().map_err(|e| csv_error(input, e))?,
+    csv_rows(
+        r,
+        input,
         &[
             "id",
             "date_start",
@@ -147,20 +145,8 @@ pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
             "best",
             "type_of_violence",
         ],
-        input,
-    )?;
-    let input = input.to_string();
-    Ok(Box::new(reader.into_byte_records().map(move |rec| {
-        let rec = rec.map_err(|e| RowError {
-            location: e
-                .position()
-                .map(|p| format!("line {}", p.line()))
-                .unwrap_or_default(),
-            field: "-".into(),
-            reason: format!("{input}: {e}"),
-        })?;
-        row(&header.cells(&rec, line_of(&rec)))
-    })))
+        |c| row(c),
+    )
 }
 
 #[cfg(test)]

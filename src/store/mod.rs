@@ -309,7 +309,7 @@ impl Store {
     }
 }
 
-/// A write refused because the file is read-only, said plainly.
+/// Errors about the database file itself (read-only, not a database), said plainly.
 fn read_only(e: Error, path: &Path) -> Error {
     match e {
         Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
@@ -317,6 +317,15 @@ fn read_only(e: Error, path: &Path) -> Error {
         {
             Error::ReadOnly {
                 path: path.to_path_buf(),
+            }
+        }
+        Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            Error::Input {
+                input: path.display().to_string(),
+                location: "-".into(),
+                reason: "not an incidents database (not SQLite, or encrypted or damaged)".into(),
             }
         }
         other => other,
