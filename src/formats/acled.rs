@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use crate::error::Result;
 use crate::formats::fields::{AdminDetail, Fields, Row, RowError, Rows, csv_rows, invalid};
 use crate::formats::{OutputFormat, RowWriter};
-use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident, Source};
+use crate::model::{DatePrecision, DateSpan, Incident, Source};
 
 /// ACLED's export columns, in ACLED's order.
 pub const COLUMNS: &[&str] = &[
@@ -191,24 +191,12 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     inc.place = c.text("location")?;
     inc.latitude = c.f64("latitude")?;
     inc.longitude = c.f64("longitude")?;
-    inc.geo_precision = c
-        .u32("geo_precision")?
-        .map(|p| GeoPrecision::try_from(p.min(255) as u8))
-        .transpose()
-        .map_err(|e| invalid(c.location(), e))?;
+    inc.geo_precision = c.geo_precision("geo_precision")?;
     inc.reported_admin1 = c.text("admin1")?;
     inc.reported_admin2 = c.text("admin2")?;
     inc.notes = c.text("notes")?;
     inc.fatalities.best = c.u32("fatalities")?;
-    inc.tags = c
-        .text("tags")?
-        .map(|t| {
-            t.split(';')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    inc.tags = c.list("tags")?;
     if let Some(s) = c.text("source")? {
         inc.sources.push(Source {
             publisher: s,

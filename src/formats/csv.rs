@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::formats::fields::{AdminDetail, Fields, Row, RowError, Rows, csv_rows, invalid};
-use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident};
+use crate::model::{DatePrecision, DateSpan, Incident};
 
 /// The native CSV columns, in order. Documented in README.md.
 pub const COLUMNS: &[&str] = &[
@@ -99,11 +99,7 @@ pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     inc.place = c.text("place")?;
     inc.latitude = c.f64("latitude")?;
     inc.longitude = c.f64("longitude")?;
-    inc.geo_precision = c
-        .u32("geo_precision")?
-        .map(|p| GeoPrecision::try_from(p.min(255) as u8))
-        .transpose()
-        .map_err(|e| invalid(c.location(), e))?;
+    inc.geo_precision = c.geo_precision("geo_precision")?;
     inc.country = c.text("country")?;
     inc.reported_admin1 = c.text("reported_admin1")?;
     inc.reported_admin2 = c.text("reported_admin2")?;
@@ -115,15 +111,7 @@ pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     inc.actor2 = c.text("actor2")?;
     inc.assoc_actors = c.text("assoc_actors")?;
     inc.notes = c.text("notes")?;
-    inc.tags = c
-        .text("tags")?
-        .map(|t| {
-            t.split(';')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    inc.tags = c.list("tags")?;
     if let Some(s) = c.text("sources")? {
         inc.sources = serde_json::from_str(&s)
             .map_err(|e| c.error("sources", format!("expected a JSON array of sources: {e}")))?;

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use csv::ByteRecord;
 
 use crate::error::{Error, Result};
-use crate::model::Incident;
+use crate::model::{GeoPrecision, Incident};
 
 /// How much of an imported point's region the dataset vouches for: a point
 /// coded only to the province (UCDP where_prec 4-5) must not be credited to
@@ -145,6 +145,27 @@ pub trait Fields {
                 .map(Some)
                 .map_err(|_| self.error(col, format!("{s:?} is not a whole number >= 0"))),
         }
+    }
+
+    /// A geo precision (1, 2 or 3), or `None` when empty.
+    fn geo_precision(&self, col: &str) -> std::result::Result<Option<GeoPrecision>, RowError> {
+        self.u32(col)?
+            .map(|p| GeoPrecision::try_from(p.min(255) as u8))
+            .transpose()
+            .map_err(|e| invalid(self.location(), e))
+    }
+
+    /// A `;`-separated list (tags), without blank items.
+    fn list(&self, col: &str) -> std::result::Result<Vec<String>, RowError> {
+        Ok(self
+            .text(col)?
+            .map(|t| {
+                t.split(';')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     /// A date as YYYY-MM-DD, or `None` when empty.
