@@ -25,6 +25,9 @@ const NOBODY: u32 = 65534;
 /// A seeded database made read-only, and a writable copy to compare with.
 struct ReadOnly {
     session: Session,
+    /// A copy of the binary inside the session directory, which `nobody`
+    /// can reach (the build directory may not be).
+    bin: PathBuf,
     copy: Session,
     /// Run the commands as `nobody`: the tests run as root.
     as_nobody: bool,
@@ -44,6 +47,9 @@ impl ReadOnly {
         session.file("import.csv", IMPORT_CSV.as_bytes());
         let copy = Session::new();
         std::fs::copy(&session.db, &copy.db).expect("copy database");
+        let bin = session.dir.path().join("incidents-bin");
+        std::fs::copy(assert_cmd::cargo::cargo_bin("incidents"), &bin).expect("copy binary");
+        set_mode(&bin, 0o755);
         set_mode(&session.db, 0o444);
         let privileged = OpenOptions::new().write(true).open(&session.db).is_ok();
         let dir_mode = match (dir_writable, privileged) {
@@ -55,6 +61,7 @@ impl ReadOnly {
         set_mode(session.dir.path(), dir_mode);
         ReadOnly {
             session,
+            bin,
             copy,
             as_nobody: privileged,
         }
@@ -66,7 +73,7 @@ impl ReadOnly {
 
     /// The binary on the read-only database, as a user it binds.
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(assert_cmd::cargo::cargo_bin("incidents"));
+        let mut c = Command::new(&self.bin);
         c.arg("--db")
             .arg(self.db())
             .args(args)
