@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Session, fixture};
+use common::{Session, fixture, uids};
 use serde_json::Value;
 
 fn arg(p: &Path) -> &str {
@@ -39,17 +39,6 @@ fn run(s: &Session, args: &[&str]) -> (String, String) {
         o.stdout, o.stderr
     );
     (o.stdout, o.stderr)
-}
-
-fn uids(v: &Value) -> Vec<String> {
-    let mut u: Vec<String> = v
-        .as_array()
-        .expect("a JSON array")
-        .iter()
-        .map(|i| i["uid"].as_str().expect("uid").to_string())
-        .collect();
-    u.sort();
-    u
 }
 
 /// Seeds (7), the ACLED (30) and UCDP (30) fixtures, one incident with a

@@ -4,8 +4,7 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{Session, fixture};
-use serde_json::Value;
+use common::{Session, fixture, uids};
 
 /// A path as the &str the command line takes.
 fn arg(p: &Path) -> &str {
@@ -22,17 +21,6 @@ fn said(s: &Session, args: &[&str]) -> String {
         o.stdout, o.stderr
     );
     o.stdout + &o.stderr
-}
-
-fn uids(v: &Value) -> Vec<String> {
-    let mut u: Vec<String> = v
-        .as_array()
-        .expect("a JSON array")
-        .iter()
-        .map(|i| i["uid"].as_str().expect("uid").to_string())
-        .collect();
-    u.sort();
-    u
 }
 
 fn count(s: &Session) -> usize {

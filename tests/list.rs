@@ -1,6 +1,6 @@
 //! `incidents list`: filters and output formats.
 mod common;
-use common::Session;
+use common::{Session, uids_in_order};
 
 fn session() -> Session {
     let s = Session::new();
@@ -61,29 +61,24 @@ fn session() -> Session {
     s
 }
 
-fn uids(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["uid"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn filters_select_the_right_incidents() {
     let s = session();
-    assert_eq!(uids(&s.json(&["list"])).len(), 4);
+    assert_eq!(uids_in_order(&s.json(&["list"])).len(), 4);
     assert_eq!(
-        uids(&s.json(&["list", "--month", "2025-06"])),
+        uids_in_order(&s.json(&["list", "--month", "2025-06"])),
         ["INC-000002", "INC-000001"]
     );
     assert_eq!(
-        uids(&s.json(&["list", "--month", "2025-06", "--overlapping"])).len(),
+        uids_in_order(&s.json(&["list", "--month", "2025-06", "--overlapping"])).len(),
         3
     );
-    assert_eq!(uids(&s.json(&["list", "--country", "IQ"])), ["INC-000004"]);
     assert_eq!(
-        uids(&s.json(&[
+        uids_in_order(&s.json(&["list", "--country", "IQ"])),
+        ["INC-000004"]
+    );
+    assert_eq!(
+        uids_in_order(&s.json(&[
             "list",
             "--type",
             "BATTLES",
@@ -95,33 +90,36 @@ fn filters_select_the_right_incidents() {
         ["INC-000001"]
     );
     assert_eq!(
-        uids(&s.json(&["list", "--actor", "military forces"])),
+        uids_in_order(&s.json(&["list", "--actor", "military forces"])),
         ["INC-000001"]
     );
     assert_eq!(
-        uids(&s.json(&["list", "--text", "PRAYING"])),
+        uids_in_order(&s.json(&["list", "--text", "PRAYING"])),
         ["INC-000002"]
     );
-    assert_eq!(uids(&s.json(&["list", "--tag", "x"])), ["INC-000001"]);
     assert_eq!(
-        uids(&s.json(&["list", "--region", "SY-DR", "--month", "2025-06"])).len(),
+        uids_in_order(&s.json(&["list", "--tag", "x"])),
+        ["INC-000001"]
+    );
+    assert_eq!(
+        uids_in_order(&s.json(&["list", "--region", "SY-DR", "--month", "2025-06"])).len(),
         2
     );
     assert_eq!(
-        uids(&s.json(&["list", "--region", "Baghdad"])),
+        uids_in_order(&s.json(&["list", "--region", "Baghdad"])),
         ["INC-000004"]
     );
     assert_eq!(
-        uids(&s.json(&["list", "--near", "32.62,36.10", "--radius", "5km"])),
+        uids_in_order(&s.json(&["list", "--near", "32.62,36.10", "--radius", "5km"])),
         ["INC-000003", "INC-000001"]
     );
     assert_eq!(
-        uids(&s.json(&["list", "--bbox", "44,33,45,34"])),
+        uids_in_order(&s.json(&["list", "--bbox", "44,33,45,34"])),
         ["INC-000004"]
     );
-    assert_eq!(uids(&s.json(&["list", "--limit", "1"])).len(), 1);
-    assert!(uids(&s.json(&["list", "--text", "'; DROP TABLE incidents; --"])).is_empty());
-    assert_eq!(uids(&s.json(&["list"])).len(), 4);
+    assert_eq!(uids_in_order(&s.json(&["list", "--limit", "1"])).len(), 1);
+    assert!(uids_in_order(&s.json(&["list", "--text", "'; DROP TABLE incidents; --"])).is_empty());
+    assert_eq!(uids_in_order(&s.json(&["list"])).len(), 4);
 }
 
 #[test]

@@ -1,19 +1,8 @@
 //! `incidents regions list|import`, and how region names and points are
 //! resolved by `list --region`, `report --region` and `add`.
 mod common;
-use common::Session;
+use common::{Session, uids};
 use serde_json::Value;
-
-fn uids(v: &Value) -> Vec<String> {
-    let mut u: Vec<String> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["uid"].as_str().unwrap().to_string())
-        .collect();
-    u.sort();
-    u
-}
 
 fn show(s: &Session, uid: &str) -> Value {
     serde_json::from_str(&s.ok(&["show", uid, "--format", "json"])).unwrap()

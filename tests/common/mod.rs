@@ -135,6 +135,22 @@ pub fn snapshot(db: &Path) -> String {
     out
 }
 
+/// The uids of a JSON array of incidents, in their order.
+pub fn uids_in_order(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|i| i["uid"].as_str().expect("uid").to_string())
+        .collect()
+}
+
+/// The uids of a JSON array of incidents, sorted.
+pub fn uids(v: &serde_json::Value) -> Vec<String> {
+    let mut u = uids_in_order(v);
+    u.sort();
+    u
+}
+
 /// The path to a fixture file in tests/fixtures.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
