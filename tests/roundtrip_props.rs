@@ -67,10 +67,10 @@ fn text(guard_like: bool) -> impl Strategy<Value = String> {
         })
 }
 
-/// True for text that starts like the CSV formula guard.
+/// True for text that starts like the CSV formula guard: apostrophes
+/// before = + - @, tab or carriage return.
 fn looks_guarded(t: &str) -> bool {
-    let mut c = t.chars();
-    c.next() == Some('\'') && matches!(c.next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
+    t.starts_with('\'') && incidents::formats::csv::starts_formula(t.trim_start_matches('\''))
 }
 
 fn opt_text(guard_like: bool) -> impl Strategy<Value = Option<String>> {

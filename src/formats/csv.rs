@@ -42,16 +42,20 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 /// Prefixes a cell that a spreadsheet would run as a formula (= + - @, tab,
-/// carriage return) with an apostrophe, as OWASP recommends. A cell that
-/// already starts with an apostrophe before one of those gets another, so
-/// that reading it back (`fields::unguard`) gives the text unchanged.
+/// carriage return) with an apostrophe, as OWASP recommends. Text that
+/// already has apostrophes before such a character gets one more, so the
+/// guard can always be undone exactly (`fields::unguard`).
 pub fn neutralise(s: &str) -> String {
-    let mut chars = s.chars();
-    match (chars.next(), chars.next()) {
-        (Some('=' | '+' | '-' | '@' | '\t' | '\r'), _) => format!("'{s}"),
-        (Some('\''), Some('=' | '+' | '-' | '@' | '\t' | '\r')) => format!("'{s}"),
-        _ => s.to_string(),
+    if starts_formula(s.trim_start_matches('\'')) {
+        format!("'{s}")
+    } else {
+        s.to_string()
     }
+}
+
+/// True when a spreadsheet would read the text as a formula.
+pub fn starts_formula(s: &str) -> bool {
+    matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
 /// An incident as a flat row for the native CSV: tags joined with `;`,
@@ -138,6 +142,13 @@ mod tests {
         }
         assert_eq!(neutralise("Daraa"), "Daraa");
         assert_eq!(neutralise("'=x"), "''=x");
+        for text in ["''=", "'=", "=", "'", "''", "'a", "-1", "'''-x", "plain"] {
+            assert_eq!(
+                crate::formats::fields::unguard(neutralise(text)),
+                text,
+                "{text:?}"
+            );
+        }
         assert_eq!(crate::formats::fields::unguard(neutralise("'=x")), "'=x");
         assert_eq!(crate::formats::fields::unguard(neutralise("=x")), "=x");
     }

@@ -218,7 +218,9 @@ impl Fields for Cells<'_> {
 /// apostrophe that was already there, so nothing is lost).
 pub fn unguard(s: String) -> String {
     match s.strip_prefix('\'') {
-        Some(rest) if crate::formats::csv::neutralise(rest) == s => rest.to_string(),
+        Some(rest) if crate::formats::csv::starts_formula(rest.trim_start_matches('\'')) => {
+            rest.to_string()
+        }
         _ => s,
     }
 }
