@@ -31,6 +31,23 @@ struct Meta {
     label: (f64, f64),
 }
 
+impl Meta {
+    fn into_region(self, geometry: MultiPolygon<f64>) -> Region {
+        Region {
+            code: self.code,
+            pcode: self.pcode,
+            name: self.name,
+            name_ar: self.name_ar,
+            alt_names: self.alt_names,
+            level: self.level,
+            country: self.country,
+            parent: self.parent,
+            label: self.label,
+            geometry,
+        }
+    }
+}
+
 /// Rounds a coordinate to the stored precision.
 pub fn quantize(v: f64) -> f64 {
     (v * SCALE).round() / SCALE
@@ -98,18 +115,7 @@ pub fn decode_region_names(gz: &[u8]) -> Result<Vec<Region>, Error> {
     let meta: Vec<Meta> = serde_json::from_slice(&json)?;
     Ok(meta
         .into_iter()
-        .map(|m| Region {
-            code: m.code,
-            pcode: m.pcode,
-            name: m.name,
-            name_ar: m.name_ar,
-            alt_names: m.alt_names,
-            level: m.level,
-            country: m.country,
-            parent: m.parent,
-            label: m.label,
-            geometry: MultiPolygon(Vec::new()),
-        })
+        .map(|m| m.into_region(MultiPolygon(Vec::new())))
         .collect())
 }
 
@@ -150,18 +156,7 @@ pub fn decode_regions(gz: &[u8]) -> Result<Vec<Region>, Error> {
             };
             polygons.push(Polygon::new(exterior, rings.collect()));
         }
-        regions.push(Region {
-            code: m.code,
-            pcode: m.pcode,
-            name: m.name,
-            name_ar: m.name_ar,
-            alt_names: m.alt_names,
-            level: m.level,
-            country: m.country,
-            parent: m.parent,
-            label: m.label,
-            geometry: MultiPolygon(polygons),
-        });
+        regions.push(m.into_region(MultiPolygon(polygons)));
     }
     Ok(regions)
 }
