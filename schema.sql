@@ -225,3 +225,119 @@ END;
 -- The longest date span in the database, found in O(log n): it bounds the
 -- search for incidents that only overlap a period (see filter_sql.rs).
 CREATE INDEX incidents_by_span ON incidents (julianday(date_end) - julianday(date_start));
+
+-- migration 4
+-- Geo precision 4 (only the country is known), and the rule that geo
+-- precision decides the levels an incident is credited to: 3 credits the
+-- country and admin1 only, 4 the country only. SQLite cannot change a CHECK
+-- in place, so the table is rebuilt (foreign keys are off while migrations
+-- run) with its indexes, view and triggers; then existing rows are
+-- corrected through the update trigger, so history records each change.
+CREATE TABLE incidents_new (
+    id                  INTEGER PRIMARY KEY,
+    uid                 TEXT NOT NULL UNIQUE,
+    title               TEXT,
+    event_type          TEXT NOT NULL,
+    sub_event_type      TEXT,
+    date_start          TEXT NOT NULL,   -- ISO 8601 date
+    date_end            TEXT NOT NULL,   -- ISO 8601 date, >= date_start
+    date_precision      TEXT NOT NULL CHECK (date_precision IN ('day', 'week', 'month', 'year', 'range')),
+    place               TEXT,            -- the name as reported
+    latitude            REAL CHECK (latitude BETWEEN -90 AND 90),
+    longitude           REAL CHECK (longitude BETWEEN -180 AND 180),
+    geo_precision       INTEGER CHECK (geo_precision IN (1, 2, 3, 4)),  -- 4: only the country is known
+    country             TEXT,            -- ISO 3166-1 alpha-2
+    admin1              TEXT,
+    admin1_code         TEXT,            -- ISO 3166-2 (or Natural Earth adm1_code)
+    admin2              TEXT,
+    admin2_code         TEXT,            -- OCHA P-code
+    reported_admin1     TEXT,            -- admin1 as an imported dataset coded it
+    reported_admin2     TEXT,            -- admin2 as an imported dataset coded it
+    fatalities          INTEGER CHECK (fatalities >= 0),          -- NULL = unknown, never 0
+    fatalities_low      INTEGER CHECK (fatalities_low >= 0),
+    fatalities_high     INTEGER CHECK (fatalities_high >= 0),
+    civilian_fatalities INTEGER CHECK (civilian_fatalities >= 0),
+    actor1              TEXT,
+    actor2              TEXT,
+    assoc_actors        TEXT,
+    notes               TEXT,
+    tags                TEXT NOT NULL DEFAULT '[]',              -- JSON array of strings
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    CHECK (date_end >= date_start),
+    CHECK ((latitude IS NULL) = (longitude IS NULL))
+);
+INSERT INTO incidents_new SELECT * FROM incidents;
+DROP VIEW incident_json;
+DROP TABLE incidents;
+ALTER TABLE incidents_new RENAME TO incidents;
+CREATE INDEX incidents_by_date ON incidents (date_start, date_end);
+CREATE INDEX incidents_by_admin1 ON incidents (admin1_code, date_start);
+CREATE INDEX incidents_by_admin2 ON incidents (admin2_code, date_start);
+CREATE INDEX incidents_by_country ON incidents (country, date_start);
+CREATE INDEX incidents_by_type ON incidents (event_type, date_start);
+CREATE INDEX incidents_by_span ON incidents (julianday(date_end) - julianday(date_start));
+
+CREATE VIEW incident_json (id, uid, doc) AS
+SELECT id, uid, json_object(
+    'uid', uid, 'title', title, 'event_type', event_type, 'sub_event_type', sub_event_type,
+    'date_start', date_start, 'date_end', date_end, 'date_precision', date_precision,
+    'place', place, 'latitude', latitude, 'longitude', longitude, 'geo_precision', geo_precision,
+    'country', country, 'admin1', admin1, 'admin1_code', admin1_code,
+    'admin2', admin2, 'admin2_code', admin2_code,
+    'reported_admin1', reported_admin1, 'reported_admin2', reported_admin2,
+    'fatalities', fatalities, 'fatalities_low', fatalities_low, 'fatalities_high', fatalities_high,
+    'civilian_fatalities', civilian_fatalities, 'actor1', actor1, 'actor2', actor2,
+    'assoc_actors', assoc_actors, 'notes', notes, 'tags', json(tags),
+    'created_at', created_at, 'updated_at', updated_at)
+FROM incidents;
+
+CREATE TRIGGER incidents_history_insert AFTER INSERT ON incidents BEGIN
+    INSERT INTO history (entity, uid, action) VALUES ('incident', NEW.uid, 'insert');
+END;
+CREATE TRIGGER incidents_history_update AFTER UPDATE ON incidents BEGIN
+    INSERT INTO history (entity, uid, action, old, new)
+    VALUES ('incident', NEW.uid, 'update', json_object(
+        'uid', OLD.uid, 'title', OLD.title, 'event_type', OLD.event_type, 'sub_event_type', OLD.sub_event_type,
+        'date_start', OLD.date_start, 'date_end', OLD.date_end, 'date_precision', OLD.date_precision,
+        'place', OLD.place, 'latitude', OLD.latitude, 'longitude', OLD.longitude, 'geo_precision', OLD.geo_precision,
+        'country', OLD.country, 'admin1', OLD.admin1, 'admin1_code', OLD.admin1_code,
+        'admin2', OLD.admin2, 'admin2_code', OLD.admin2_code,
+        'reported_admin1', OLD.reported_admin1, 'reported_admin2', OLD.reported_admin2,
+        'fatalities', OLD.fatalities, 'fatalities_low', OLD.fatalities_low, 'fatalities_high', OLD.fatalities_high,
+        'civilian_fatalities', OLD.civilian_fatalities, 'actor1', OLD.actor1, 'actor2', OLD.actor2,
+        'assoc_actors', OLD.assoc_actors, 'notes', OLD.notes, 'tags', json(OLD.tags),
+        'created_at', OLD.created_at, 'updated_at', OLD.updated_at),
+        (SELECT doc FROM incident_json WHERE id = NEW.id));
+END;
+CREATE TRIGGER incidents_history_delete BEFORE DELETE ON incidents BEGIN
+    INSERT INTO history (entity, uid, action, old)
+    SELECT 'incident', OLD.uid, 'delete', json_set(doc, '$.sources', json((
+        SELECT json_group_array(json_object('publisher', s.publisher, 'title', s.title,
+            'url', s.url, 'published', s.published, 'excerpt', l.excerpt))
+        FROM incident_sources l JOIN sources s ON s.id = l.source_id
+        WHERE l.incident_id = OLD.id)))
+    FROM incident_json WHERE id = OLD.id;
+END;
+
+CREATE TRIGGER incidents_rtree_insert AFTER INSERT ON incidents WHEN NEW.latitude IS NOT NULL BEGIN
+    INSERT INTO incidents_rtree VALUES (NEW.id, NEW.longitude, NEW.longitude, NEW.latitude, NEW.latitude);
+END;
+CREATE TRIGGER incidents_rtree_update AFTER UPDATE OF latitude, longitude ON incidents BEGIN
+    DELETE FROM incidents_rtree WHERE id = OLD.id;
+    INSERT INTO incidents_rtree
+        SELECT NEW.id, NEW.longitude, NEW.longitude, NEW.latitude, NEW.latitude WHERE NEW.latitude IS NOT NULL;
+END;
+CREATE TRIGGER incidents_rtree_delete AFTER DELETE ON incidents BEGIN
+    DELETE FROM incidents_rtree WHERE id = OLD.id;
+END;
+
+UPDATE incidents SET geo_precision = 4, admin1 = NULL, admin1_code = NULL, admin2 = NULL,
+    admin2_code = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+WHERE geo_precision = 3 AND EXISTS (
+    SELECT 1 FROM json_each(incidents.tags)
+    WHERE value IN ('ucdp:where_prec=6', 'ucdp:where_prec=7')
+       OR (value = 'ucdp:where_prec=5' AND incidents.reported_admin1 IS NULL));
+UPDATE incidents SET admin2 = NULL, admin2_code = NULL,
+    updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+WHERE geo_precision = 3 AND admin2_code IS NOT NULL;

@@ -7,8 +7,10 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::filter::Filter;
 use crate::geo::Regions;
+use crate::locate;
 use crate::model::{
-    DatePrecision, Incident, canonical_event_type, canonical_sub_event_type, check_coordinates,
+    AdminLevel, DatePrecision, Incident, canonical_event_type, canonical_sub_event_type,
+    check_coordinates,
 };
 use crate::store::Store;
 
@@ -27,9 +29,9 @@ pub struct Report {
 }
 
 /// The problems of one incident: its date span agrees with its precision,
-/// its type is in the taxonomy, its coordinates are in range, and its
-/// regions are the ones its coordinates fall in (a region left empty on
-/// purpose, as for a UCDP point known only to the country, is not a problem).
+/// its type is in the taxonomy, its coordinates are in range, it is not
+/// credited to a level finer than its geo precision vouches for, and its
+/// regions are the ones its coordinates and precision give.
 pub fn incident_problems(inc: &Incident, regions: &Regions) -> Vec<String> {
     let mut out = Vec::new();
     let s = &inc.span;
@@ -71,25 +73,38 @@ pub fn incident_problems(inc: &Incident, regions: &Regions) -> Vec<String> {
             inc.event_type
         )),
     }
+    if let Some(level) = inc.credited_below_precision() {
+        out.push(format!(
+            "credited to {level:?} ({}) but its geo precision {} vouches only for {:?}",
+            match level {
+                AdminLevel::Admin2 => inc.admin2_code.as_deref(),
+                _ => inc.admin1_code.as_deref(),
+            }
+            .unwrap_or("?"),
+            inc.geo_precision.map(u8::from).unwrap_or(0),
+            inc.finest_level()
+        ));
+    }
     if let (Some(lat), Some(lon)) = (inc.latitude, inc.longitude) {
         if let Err(e) = check_coordinates(lat, lon) {
             out.push(e.to_string());
         } else {
-            let a = regions.assign(lat, lon);
-            let code = |x: &Option<(String, String)>| x.as_ref().map(|(c, _)| c.clone());
-            if inc.admin1_code.is_some() && inc.admin1_code != code(&a.admin1) {
-                out.push(format!(
-                    "admin1 {:?} but its coordinates {lat},{lon} are in {:?}",
-                    inc.admin1_code,
-                    code(&a.admin1)
-                ));
-            }
-            if inc.admin2_code.is_some() && inc.admin2_code != code(&a.admin2) {
-                out.push(format!(
-                    "admin2 {:?} but its coordinates {lat},{lon} are in {:?}",
-                    inc.admin2_code,
-                    code(&a.admin2)
-                ));
+            // The regions it would be given now, by the one rule that gave them.
+            let mut expected = inc.clone();
+            match locate::assign_regions(regions, &mut expected) {
+                Err(e) => out.push(e.to_string()),
+                Ok(_) => {
+                    for (level, stored, derived) in [
+                        ("admin1", &inc.admin1_code, &expected.admin1_code),
+                        ("admin2", &inc.admin2_code, &expected.admin2_code),
+                    ] {
+                        if stored.is_some() && stored != derived {
+                            out.push(format!(
+                                "{level} {stored:?} but its coordinates {lat},{lon} and geo precision give {derived:?}"
+                            ));
+                        }
+                    }
+                }
             }
         }
     } else if inc.latitude.is_some() != inc.longitude.is_some() {
@@ -131,7 +146,7 @@ mod tests {
         let mut ok = Incident::new("Battles", DateSpan::parse("d", "2025-06").unwrap());
         ok.latitude = Some(32.62);
         ok.longitude = Some(36.10);
-        crate::locate::assign_regions(&regions, &mut ok);
+        crate::locate::assign_regions(&regions, &mut ok).unwrap();
         assert!(
             incident_problems(&ok, &regions).is_empty(),
             "{:?}",

@@ -13,10 +13,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::formats::fields::{AdminDetail, RowError, Rows};
+use crate::formats::fields::{RowError, Rows};
 use crate::formats::{acled, csv, geojson, ucdp};
 use crate::geo::Regions;
-use crate::locate;
+use crate::locate::{self, Placement};
 use crate::store::{Store, Upsert};
 
 /// The formats `incidents import` reads.
@@ -242,23 +242,10 @@ pub fn import(
                 }
             };
             let inc = &mut r.incident;
-            if inc.latitude.is_none() {
-                s.without_coordinates += 1;
-            } else if locate::assign_regions(regions, inc).is_some() && inc.admin1_code.is_some() {
-                s.nearest_region += 1;
-            }
-            match r.detail {
-                AdminDetail::Full => {}
-                AdminDetail::Admin1 => {
-                    inc.admin2 = None;
-                    inc.admin2_code = None;
-                }
-                AdminDetail::Country => {
-                    inc.admin1 = None;
-                    inc.admin1_code = None;
-                    inc.admin2 = None;
-                    inc.admin2_code = None;
-                }
+            match locate::assign_regions(regions, inc)? {
+                Placement::NoPoint => s.without_coordinates += 1,
+                Placement::Nearest(_) => s.nearest_region += 1,
+                Placement::Inside | Placement::Nowhere => {}
             }
             if inc.fatalities.inconsistent() {
                 s.fatalities_inconsistent += 1;

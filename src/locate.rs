@@ -98,11 +98,49 @@ pub fn gazetteer_with_places(store: &Store) -> Result<Gazetteer> {
     Ok(g)
 }
 
-/// Fills country, admin1 and admin2 from the incident's coordinates. Returns
-/// a message when the point was outside every region and the nearest region
-/// within the tolerance was used.
-pub fn assign_regions(regions: &Regions, inc: &mut Incident) -> Option<String> {
-    let (lat, lon) = (inc.latitude?, inc.longitude?);
+/// Where region assignment put an incident's point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Placement {
+    /// The incident has no coordinates: its regions are left as they are.
+    NoPoint,
+    /// Inside a region.
+    Inside,
+    /// Outside every region; the nearest, this many km away, was used.
+    Nearest(f64),
+    /// In no region at all (open sea): no admin units.
+    Nowhere,
+}
+
+impl Placement {
+    /// A note for the user when the placement is not plain.
+    pub fn note(&self, inc: &Incident) -> Option<String> {
+        let (lat, lon) = (inc.latitude?, inc.longitude?);
+        let name = inc
+            .admin1
+            .as_deref()
+            .or(inc.country.as_deref())
+            .unwrap_or("?");
+        match self {
+            Placement::Nearest(km) => Some(format!(
+                "note: {lat},{lon} is outside every region boundary; assigned to the nearest, {name}, {km:.1} km away"
+            )),
+            Placement::Nowhere => Some(format!(
+                "note: {lat},{lon} is not inside any region (open sea?); no admin units assigned"
+            )),
+            Placement::NoPoint | Placement::Inside => None,
+        }
+    }
+}
+
+/// Credits an incident to its regions: country, admin1 and admin2 from its
+/// point, then only down to the level its geo precision vouches for
+/// ([`Incident::credit_to_precision`]). Every way an incident enters or
+/// changes goes through here, so the rule holds everywhere.
+pub fn assign_regions(regions: &Regions, inc: &mut Incident) -> Result<Placement> {
+    let (Some(lat), Some(lon)) = (inc.latitude, inc.longitude) else {
+        inc.credit_to_precision();
+        return Ok(Placement::NoPoint);
+    };
     let a = regions.assign(lat, lon);
     if a.country.is_some() {
         inc.country = a.country.clone();
@@ -111,15 +149,12 @@ pub fn assign_regions(regions: &Regions, inc: &mut Incident) -> Option<String> {
     inc.admin1 = a.admin1.as_ref().map(|(_, n)| n.clone());
     inc.admin2_code = a.admin2.as_ref().map(|(c, _)| c.clone());
     inc.admin2 = a.admin2.as_ref().map(|(_, n)| n.clone());
-    match (a.nearest, &a.admin1) {
-        (Some(km), Some((code, name))) => Some(format!(
-            "note: {lat},{lon} is outside every region boundary; assigned to the nearest, {name} ({code}), {km:.1} km away"
-        )),
-        (_, None) => Some(format!(
-            "note: {lat},{lon} is not inside any region (open sea?); no admin units assigned"
-        )),
-        _ => None,
-    }
+    inc.credit_to_precision();
+    Ok(match (a.nearest, &a.admin1) {
+        (_, None) => Placement::Nowhere,
+        (Some(km), _) => Placement::Nearest(km),
+        (None, _) => Placement::Inside,
+    })
 }
 
 /// Codes of the custom regions containing the incident.
@@ -224,12 +259,20 @@ pub fn set_place(inc: &mut Incident, place: &Place) {
     }
 }
 
-/// Places an incident known only by region at the region's label point,
-/// with geo precision 3.
+/// Places an incident known only by region at the region's label point:
+/// geo precision 2 for a district (the district is known), 3 otherwise
+/// (only the province), so it is never credited to whichever district the
+/// label point of a province happens to lie in.
 pub fn set_region_label(inc: &mut Incident, region: &Region) {
     inc.latitude = Some(region.label.0);
     inc.longitude = Some(region.label.1);
-    inc.geo_precision = Some(GeoPrecision::Region);
+    inc.geo_precision = Some(match region.level {
+        Level::Admin2 => GeoPrecision::Near,
+        Level::Admin1 | Level::Custom => GeoPrecision::Region,
+    });
+    if !region.country.is_empty() {
+        inc.country = Some(region.country.clone());
+    }
 }
 
 /// Resolves a region name or code; when it also matched other regions the

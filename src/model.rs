@@ -317,7 +317,9 @@ impl DateSpan {
     }
 }
 
-/// How precisely an incident's location is known (ACLED's geo_precision).
+/// How precisely an incident's location is known: ACLED's geo_precision
+/// (1-3), plus 4 for a location known only to the country (UCDP where_prec
+/// 5 without a province, 6 and 7), which ACLED's scale cannot say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
 pub enum GeoPrecision {
@@ -327,6 +329,30 @@ pub enum GeoPrecision {
     Near = 2,
     /// Only the province or region is known.
     Region = 3,
+    /// Only the country is known.
+    Country = 4,
+}
+
+/// The administrative levels an incident can be credited to, coarsest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AdminLevel {
+    Country,
+    Admin1,
+    Admin2,
+}
+
+impl GeoPrecision {
+    /// The finest level this precision vouches for. The one rule for which
+    /// regions an incident counts in: a point stored for a province known
+    /// only as a province (its label point, a centroid) lies in some
+    /// district, but crediting that district would be false precision.
+    pub fn finest_level(self) -> AdminLevel {
+        match self {
+            GeoPrecision::Exact | GeoPrecision::Near => AdminLevel::Admin2,
+            GeoPrecision::Region => AdminLevel::Admin1,
+            GeoPrecision::Country => AdminLevel::Country,
+        }
+    }
 }
 
 impl TryFrom<u8> for GeoPrecision {
@@ -336,10 +362,11 @@ impl TryFrom<u8> for GeoPrecision {
             1 => Ok(GeoPrecision::Exact),
             2 => Ok(GeoPrecision::Near),
             3 => Ok(GeoPrecision::Region),
+            4 => Ok(GeoPrecision::Country),
             _ => Err(Error::invalid(
                 "geo precision",
                 v,
-                "1 (exact place), 2 (near a place or district) or 3 (province/region only)",
+                "1 (exact place), 2 (near a place or district), 3 (province/region only) or 4 (country only)",
             )),
         }
     }
@@ -510,6 +537,39 @@ pub fn check_coordinates(lat: f64, lon: f64) -> Result<()> {
 }
 
 impl Incident {
+    /// The finest level the incident may be credited to: its precision's,
+    /// or admin2 for a point whose precision nobody stated.
+    pub fn finest_level(&self) -> AdminLevel {
+        self.geo_precision
+            .map_or(AdminLevel::Admin2, GeoPrecision::finest_level)
+    }
+
+    /// Empties the admin units finer than the geo precision vouches for.
+    pub fn credit_to_precision(&mut self) {
+        let finest = self.finest_level();
+        if finest < AdminLevel::Admin2 {
+            self.admin2 = None;
+            self.admin2_code = None;
+        }
+        if finest < AdminLevel::Admin1 {
+            self.admin1 = None;
+            self.admin1_code = None;
+        }
+    }
+
+    /// The finest level the incident is credited to, when it is finer than
+    /// its precision vouches for (for `check`).
+    pub fn credited_below_precision(&self) -> Option<AdminLevel> {
+        let credited = if self.admin2_code.is_some() {
+            AdminLevel::Admin2
+        } else if self.admin1_code.is_some() {
+            AdminLevel::Admin1
+        } else {
+            AdminLevel::Country
+        };
+        (credited > self.finest_level()).then_some(credited)
+    }
+
     /// A new incident with only the required fields set.
     pub fn new(event_type: &str, span: DateSpan) -> Incident {
         Incident {

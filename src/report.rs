@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::filter::Filter;
+use crate::filter::{Filter, RegionKey};
 use crate::model::{DatePrecision, DateSpan, Tally};
 use crate::store::{Aggregate, Dim, Store};
 
@@ -87,6 +87,18 @@ pub struct RegionSummary {
     /// admin1, admin2, custom, country or all.
     pub level: String,
     pub country: Option<String>,
+    /// The governorate (admin1 code) of a district.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+}
+
+/// For a district report: the incidents of its governorate in the period
+/// that have no district (known only to the governorate), which cannot be
+/// counted in any district.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WithoutDistrict {
+    pub admin1_code: String,
+    pub incidents: u64,
 }
 
 /// Fatality totals: `unknown_incidents` counts incidents whose toll is
@@ -177,6 +189,8 @@ pub struct Report {
     pub overlapping_total: u64,
     pub previous_period: Comparison,
     pub tallies: Vec<ReportedTally>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_without_district: Option<WithoutDistrict>,
 }
 
 /// Most overlapping incidents listed in a report.
@@ -297,7 +311,26 @@ pub fn build(
         }
     }
 
+    let parent_without_district = match (region.level.as_str(), &region.parent) {
+        ("admin2", Some(parent)) => {
+            let parent_filter = Filter {
+                region: Some(RegionKey::Admin1(parent.clone())),
+                ..within.clone()
+            };
+            let rows = store.aggregate(&parent_filter, &[Dim::Admin2])?;
+            Some(WithoutDistrict {
+                admin1_code: parent.clone(),
+                incidents: rows
+                    .iter()
+                    .find(|r| r.keys[0].is_none())
+                    .map_or(0, |r| r.incidents),
+            })
+        }
+        _ => None,
+    };
+
     Ok(Report {
+        parent_without_district,
         region,
         period,
         incidents: total.incidents,

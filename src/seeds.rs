@@ -53,7 +53,7 @@ pub fn incidents(regions: &Regions) -> Result<Vec<Incident>> {
     let mut out: Vec<Incident> = parse("seeds/incidents.json", INCIDENTS)?;
     for inc in &mut out {
         inc.normalize()?;
-        locate::assign_regions(regions, inc);
+        locate::assign_regions(regions, inc)?;
     }
     Ok(out)
 }

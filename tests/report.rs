@@ -836,8 +836,13 @@ fn generated_session(n: usize) -> (Session, Vec<Generated>) {
     let regions = incidents::geo::Regions::bundled().unwrap();
     for g in &mut all {
         g.inc.normalize().unwrap();
-        let note = incidents::locate::assign_regions(&regions, &mut g.inc);
-        assert_eq!(note, None, "{:?} is inside a region", g.inc.uid);
+        let placed = incidents::locate::assign_regions(&regions, &mut g.inc).unwrap();
+        assert_eq!(
+            placed,
+            incidents::locate::Placement::Inside,
+            "{:?} is inside a region",
+            g.inc.uid
+        );
         assert_eq!(
             g.inc.admin1_code.as_deref(),
             Some(g.admin1),

@@ -2,7 +2,7 @@
 
 use incidents::Result;
 use incidents::locate;
-use incidents::model::{DateSpan, Incident};
+use incidents::model::{DateSpan, GeoPrecision, Incident};
 
 use super::fields::Fields;
 use super::{Ctx, note, say};
@@ -16,7 +16,8 @@ pub struct Args {
     #[arg(long = "type")]
     pub event_type: String,
     /// Region name or code when only the region is known: the incident gets
-    /// the region's label point and geo precision 3.
+    /// the region's label point and geo precision 3 (2 for a district), and
+    /// counts in that region only, never in a district it did not name.
     #[arg(long)]
     pub region: Option<String>,
     /// Keep this uid instead of generating INC-000123.
@@ -31,6 +32,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut inc = Incident::new(&a.event_type, span);
     inc.uid = a.uid.clone();
     a.fields.apply(&mut inc)?;
+    if inc.latitude.is_some() {
+        inc.geo_precision.get_or_insert(GeoPrecision::Exact);
+    }
     inc.normalize()?;
     inc.fatalities.validate()?;
     let mut store = ctx.store()?;
@@ -46,7 +50,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             locate::set_region_label(&mut inc, r);
         }
     }
-    if let Some(msg) = locate::assign_regions(&regions, &mut inc) {
+    if let Some(msg) = locate::assign_regions(&regions, &mut inc)?.note(&inc) {
         note(&msg);
     }
     let custom = locate::custom_regions_of(&regions, &inc);

@@ -106,14 +106,23 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             locate::choose_place(&gazetteer, place, a.fields.country.as_deref(), super::pick)?;
         locate::set_place(&mut inc, &chosen);
     }
+    let moved = (inc.latitude, inc.longitude) != (old.latitude, old.longitude);
+    if moved && a.fields.country.is_none() {
+        // The stored country was found from the old point, not stated for the new one.
+        inc.country = None;
+    }
     if inc.latitude.is_none() {
-        inc.country = inc.country.clone().filter(|_| old.latitude.is_none());
         inc.admin1 = None;
         inc.admin1_code = None;
         inc.admin2 = None;
         inc.admin2_code = None;
-    } else if let Some(msg) = locate::assign_regions(&regions, &mut inc) {
-        note(&msg);
+    }
+    // Regions are derived again only when what they derive from changed, so
+    // an edit of the title never moves an incident between regions.
+    if moved || inc.geo_precision != old.geo_precision || inc.country != old.country {
+        if let Some(msg) = locate::assign_regions(&regions, &mut inc)?.note(&inc) {
+            note(&msg);
+        }
     }
     if inc == old {
         return say(format!("{}: nothing changed", a.uid));

@@ -136,6 +136,7 @@ fn scope(a: &Args, regions: Option<&Regions>) -> Result<(RegionSummary, Option<V
                 code: Some(r.code.clone()),
                 level: level.into(),
                 country: Some(r.country.clone()).filter(|c| !c.is_empty()),
+                parent: r.parent.clone(),
             },
             Some(codes),
         ));
@@ -156,6 +157,7 @@ fn scope(a: &Args, regions: Option<&Regions>) -> Result<(RegionSummary, Option<V
                 code: Some(c.clone()),
                 level: "country".into(),
                 country: Some(c),
+                parent: None,
             },
             Some(codes),
         ));
@@ -166,6 +168,7 @@ fn scope(a: &Args, regions: Option<&Regions>) -> Result<(RegionSummary, Option<V
             code: None,
             level: "all".into(),
             country: None,
+            parent: None,
         },
         None,
     ))

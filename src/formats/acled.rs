@@ -6,7 +6,9 @@
 //! writes day spans as 1; week spans as 2 with the week's Monday; month,
 //! year and range spans as 3 with the first day of the start's month (ACLED
 //! has no coarser precision: the full span is lost, so keep our own CSV or
-//! GeoJSON when it matters). Unknown fatalities are exported as an empty
+//! GeoJSON when it matters). Geo precision: ACLED's 1-3 as they are; a
+//! location known only to the country (our 4) is written as 3 with no
+//! admin1, and a row at 3 without an admin1 reads back as 4. Unknown fatalities are exported as an empty
 //! cell, never 0; ACLED itself writes 0 for "none reported", which imports
 //! as 0.
 
@@ -16,9 +18,9 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::formats::fields::{AdminDetail, Fields, Row, RowError, Rows, csv_rows, invalid};
+use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
 use crate::formats::{OutputFormat, RowWriter};
-use crate::model::{DatePrecision, DateSpan, Incident, Source};
+use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident, Source};
 
 /// ACLED's export columns, in ACLED's order.
 pub const COLUMNS: &[&str] = &[
@@ -124,7 +126,12 @@ pub fn incident_row(inc: &Incident) -> Map<String, Value> {
             .map(crate::formats::geojson::round_coordinate)
             .into(),
     );
-    put("geo_precision", inc.geo_precision.map(u8::from).into());
+    // ACLED's scale stops at 3; a location known only to the country is
+    // written as 3 with no admin1, which is how `row` reads it back.
+    put(
+        "geo_precision",
+        inc.geo_precision.map(|p| u8::from(p).min(3)).into(),
+    );
     let publishers: Vec<&str> = inc.sources.iter().map(|s| s.publisher.as_str()).collect();
     put(
         "source",
@@ -191,8 +198,11 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     inc.place = c.text("location")?;
     inc.latitude = c.f64("latitude")?;
     inc.longitude = c.f64("longitude")?;
-    inc.geo_precision = c.geo_precision("geo_precision")?;
     inc.reported_admin1 = c.text("admin1")?;
+    inc.geo_precision = match c.geo_precision("geo_precision")? {
+        Some(GeoPrecision::Region) if inc.reported_admin1.is_none() => Some(GeoPrecision::Country),
+        p => p,
+    };
     inc.reported_admin2 = c.text("admin2")?;
     inc.notes = c.text("notes")?;
     inc.fatalities.best = c.u32("fatalities")?;
@@ -214,7 +224,6 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     Ok(Row {
         location: c.location().to_string(),
         incident: inc,
-        detail: AdminDetail::Full,
     })
 }
 

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::formats::fields::{AdminDetail, Fields, Row, RowError, Rows, csv_rows, invalid};
+use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
 use crate::model::{DatePrecision, DateSpan, Incident};
 
 /// The native CSV columns, in order. Documented in README.md.
@@ -126,7 +126,6 @@ pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     Ok(Row {
         location: c.location().to_string(),
         incident: inc,
-        detail: AdminDetail::Full,
     })
 }
 

@@ -12,26 +12,12 @@ use csv::ByteRecord;
 use crate::error::{Error, Result};
 use crate::model::{GeoPrecision, Incident};
 
-/// How much of an imported point's region the dataset vouches for: a point
-/// coded only to the province (UCDP where_prec 4-5) must not be credited to
-/// the district its centroid falls in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AdminDetail {
-    /// Country, admin1 and admin2 from the point.
-    Full,
-    /// Country and admin1 only.
-    Admin1,
-    /// Country only (the point is a country centroid).
-    Country,
-}
-
 /// One incident read from a file, with where it came from.
 #[derive(Debug, Clone)]
 pub struct Row {
     /// "line 12" or "feature 3", for messages.
     pub location: String,
     pub incident: Incident,
-    pub detail: AdminDetail,
 }
 
 /// A row that could not be read: where, which field, and why.
@@ -147,7 +133,7 @@ pub trait Fields {
         }
     }
 
-    /// A geo precision (1, 2 or 3), or `None` when empty.
+    /// A geo precision (1 to 4), or `None` when empty.
     fn geo_precision(&self, col: &str) -> std::result::Result<Option<GeoPrecision>, RowError> {
         self.u32(col)?
             .map(|p| GeoPrecision::try_from(p.min(255) as u8))

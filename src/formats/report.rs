@@ -97,6 +97,15 @@ pub fn write_text<W: Write>(out: &mut W, r: &Report, format: OutputFormat) -> Re
         r.civilian_fatalities
     )
     .map_err(io)?;
+    if let Some(w) = &r.parent_without_district {
+        writeln!(
+            out,
+            "Not in any district: {} of {} in this period known only to the governorate, not counted here",
+            plural(w.incidents, "incident", "incidents"),
+            w.admin1_code
+        )
+        .map_err(io)?;
+    }
     let p = &r.previous_period;
     let ratio = |x: Option<f64>| x.map(|v| format!(" (x{v:.2})")).unwrap_or_default();
     writeln!(
@@ -276,6 +285,14 @@ pub fn write_csv<W: Write>(out: W, r: &Report, raw: bool) -> Result<()> {
         Value::Null,
         r.civilian_fatalities.into(),
     )?;
+    if let Some(w) = &r.parent_without_district {
+        row(
+            "parent_without_district",
+            &w.admin1_code,
+            w.incidents.into(),
+            Value::Null,
+        )?;
+    }
     row(
         "previous_period",
         &format!("{} to {}", r.previous_period.start, r.previous_period.end),

@@ -7,10 +7,11 @@
 //!   that calendar unit, otherwise `range`. UCDP's `date_prec` (1 exact day,
 //!   2 two to six days, 3 a week, 4 a month, 5 longer) is kept as a tag.
 //! - `where_prec` -> geo_precision: 1 -> 1 (exact place); 2 (within 25 km)
-//!   and 3 (a second-order unit) -> 2; 4, 5 (first-order unit or larger),
-//!   6 (country) and 7 (international waters) -> 3. Regions from the point
-//!   are credited only to the level UCDP vouches for: where_prec 4-5 get
-//!   country and admin1 but no admin2, 6-7 the country only.
+//!   and 3 (a second-order unit) -> 2; 4 (a first-order unit) -> 3; 5 (a
+//!   part of the country larger than a province) -> 3 when `adm_1` names a
+//!   province, else 4; 6 (country) and 7 (international waters) -> 4. The
+//!   precision decides the levels credited (see `GeoPrecision::finest_level`),
+//!   so they survive every edit, export and re-import.
 //! - `best`, `low`, `high` -> fatalities best/low/high as given (UCDP has
 //!   rows with best outside low..high; they are kept and counted in the
 //!   import summary); `deaths_civilians` -> civilian fatalities.
@@ -24,7 +25,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use crate::error::Result;
-use crate::formats::fields::{AdminDetail, Fields, Row, RowError, Rows, csv_rows, invalid};
+use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
 use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident, Source};
 
 /// The precision a plain date range has in our terms.
@@ -79,18 +80,20 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     inc.uid = Some(format!("UCDP-{id}"));
     inc.sub_event_type = Some(sub.into());
     let where_prec = c.u32("where_prec")?;
-    let (geo, detail) = match where_prec {
-        Some(1) => (GeoPrecision::Exact, AdminDetail::Full),
-        Some(2) | Some(3) => (GeoPrecision::Near, AdminDetail::Full),
-        Some(4) | Some(5) => (GeoPrecision::Region, AdminDetail::Admin1),
-        Some(6) | Some(7) => (GeoPrecision::Region, AdminDetail::Country),
+    inc.reported_admin1 = c.text("adm_1")?;
+    inc.geo_precision = Some(match where_prec {
+        Some(1) => GeoPrecision::Exact,
+        Some(2) | Some(3) => GeoPrecision::Near,
+        Some(4) => GeoPrecision::Region,
+        // A part of the country larger than a province ("northern Syria",
+        // a border between two): the province only when UCDP names one.
+        Some(5) if inc.reported_admin1.is_some() => GeoPrecision::Region,
+        Some(5) | Some(6) | Some(7) => GeoPrecision::Country,
         other => return Err(c.error("where_prec", format!("{other:?}: expected 1 to 7"))),
-    };
-    inc.geo_precision = Some(geo);
+    });
     inc.latitude = c.f64("latitude")?;
     inc.longitude = c.f64("longitude")?;
     inc.place = c.text("where_coordinates")?;
-    inc.reported_admin1 = c.text("adm_1")?;
     inc.reported_admin2 = c.text("adm_2")?;
     inc.fatalities.best = c.u32("best")?;
     inc.fatalities.low = c.u32("low")?;
@@ -126,7 +129,6 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     Ok(Row {
         location: c.location().to_string(),
         incident: inc,
-        detail,
     })
 }
 
@@ -198,7 +200,7 @@ mod tests {
         );
         assert_eq!(a.incident.civilian_fatalities, Some(0));
         let b = rows[1].as_ref().unwrap();
-        assert_eq!(b.detail, AdminDetail::Country);
+        assert_eq!(b.incident.geo_precision, Some(GeoPrecision::Country));
         assert_eq!(b.incident.span.precision, DatePrecision::Month);
         assert_eq!(
             (b.incident.fatalities.low, b.incident.fatalities.high),

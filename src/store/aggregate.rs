@@ -99,6 +99,10 @@ impl Dim {
             Dim::Week => "(spans several weeks)",
             Dim::Day => "(not a single day)",
             Dim::Actor => "(no actor)",
+            // Known only to a coarser level (geo precision), or no districts
+            // there: never credited to a unit it was not placed in.
+            Dim::Admin2 => "(district unknown)",
+            Dim::Admin1 => "(province unknown)",
             _ => "(unknown)",
         }
     }

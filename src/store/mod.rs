@@ -215,6 +215,11 @@ impl Store {
                 copy_database(&conn, &backup)?;
             }
             conn.pragma_update(None, "journal_mode", "WAL")?;
+            // A migration may rebuild a table (SQLite's way to change a
+            // constraint); with foreign keys on, dropping the old table
+            // would cascade into the rows that refer to it. They are checked
+            // before the commit instead.
+            conn.pragma_update(None, "foreign_keys", "OFF")?;
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             // Another process may have migrated while we waited for the lock.
             let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -224,7 +229,20 @@ impl Store {
                     tx.pragma_update(None, "user_version", version)?;
                 }
             }
+            let broken: i64 =
+                tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+            if broken > 0 {
+                return Err(Error::Data {
+                    what: format!("database {}", path.display()),
+                    reason: format!(
+                        "{broken} rows break foreign keys after the schema migration; nothing was changed"
+                    ),
+                });
+            }
             tx.commit()?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Statement journals (triggers, upserts) stay off the disk.
