@@ -519,8 +519,8 @@ fn bad_coordinates_are_refused() {
             &["--lat"],
         ),
         add_data(
-            "--geo-precision 4",
-            &["--geo-precision", "4"],
+            "--geo-precision 5",
+            &["--geo-precision", "5"],
             &["--geo-precision"],
         ),
         add_data(

@@ -25,7 +25,8 @@ pub struct Fields {
     /// Longitude, -180 to 180.
     #[arg(long, allow_hyphen_values = true)]
     pub lon: Option<f64>,
-    /// 1 exact place, 2 near a place or district, 3 only the province known.
+    /// 1 exact place, 2 near a place or district, 3 only the province known,
+    /// 4 only the country known.
     #[arg(long)]
     pub geo_precision: Option<u8>,
     /// Country, ISO 3166-1 alpha-2 (also narrows --place).
@@ -104,7 +105,11 @@ impl Fields {
         }
         if let Some(p) = self.geo_precision {
             inc.geo_precision = Some(GeoPrecision::try_from(p).map_err(|_| {
-                Error::invalid("--geo-precision", p, "1 (exact), 2 (near) or 3 (region)")
+                Error::invalid(
+                    "--geo-precision",
+                    p,
+                    "1 (exact), 2 (near), 3 (province only) or 4 (country only)",
+                )
             })?);
         }
         for (target, v) in [
