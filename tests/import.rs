@@ -561,7 +561,7 @@ fn ucdp_rows_map_as_documented() {
             v["reported_admin1"].is_null(),
             "{uid}: empty adm_1 stays unknown"
         );
-        assert_eq!(v["geo_precision"], 3, "{uid}");
+        assert_eq!(v["geo_precision"], 4, "{uid}: only the country is known");
         assert_eq!(v["date_precision"], "year", "{uid}");
     }
     let national = s.json(&["show", "UCDP-301004"]);
