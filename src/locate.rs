@@ -115,11 +115,10 @@ impl Placement {
     /// A note for the user when the placement is not plain.
     pub fn note(&self, inc: &Incident) -> Option<String> {
         let (lat, lon) = (inc.latitude?, inc.longitude?);
-        let name = inc
-            .admin1
-            .as_deref()
-            .or(inc.country.as_deref())
-            .unwrap_or("?");
+        let name = match (&inc.admin1, &inc.admin1_code) {
+            (Some(name), Some(code)) => format!("{name} ({code})"),
+            _ => inc.country.clone().unwrap_or_else(|| "?".into()),
+        };
         match self {
             Placement::Nearest(km) => Some(format!(
                 "note: {lat},{lon} is outside every region boundary; assigned to the nearest, {name}, {km:.1} km away"
