@@ -22,6 +22,8 @@ use incidents::geo::{Regions, countries};
 
 struct Row {
     uid: String,
+    /// where_prec 1-3.
+    precise: bool,
     country: String,
     adm1: String,
     adm2: String,
@@ -37,7 +39,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let Some(path) = args.first() else {
         return Err("usage: ucdp_regions UCDP.csv [--stored EXPORT.csv | --labels]".into());
     };
-    let rows = read_precise(path)?;
+    let rows = read_rows(path)?;
     let regions = Regions::bundled()?;
     match args.get(1).map(String::as_str) {
         Some("--labels") => print_labels(&regions, &rows),
@@ -61,16 +63,25 @@ fn main() -> Result<(), Box<dyn Error>> {
                     }
                 })
                 .collect();
-            report(&regions, &rows, &units, "library: assign_in with the stated country");
+            report(
+                &regions,
+                &rows,
+                &units,
+                "library: assign_in with the stated country",
+            );
         }
     }
     Ok(())
 }
 
-fn read_precise(path: &str) -> Result<Vec<Row>, Box<dyn Error>> {
+fn read_rows(path: &str) -> Result<Vec<Row>, Box<dyn Error>> {
     let mut r = csv::Reader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
     let h = r.headers()?.clone();
-    let col = |name: &str| h.iter().position(|c| c == name).ok_or(format!("{path}: no column {name}"));
+    let col = |name: &str| {
+        h.iter()
+            .position(|c| c == name)
+            .ok_or(format!("{path}: no column {name}"))
+    };
     let (id, prec, country, adm1, adm2, lat, lon) = (
         col("id")?,
         col("where_prec")?,
@@ -83,11 +94,9 @@ fn read_precise(path: &str) -> Result<Vec<Row>, Box<dyn Error>> {
     let mut rows = Vec::new();
     for rec in r.records() {
         let rec = rec?;
-        if !matches!(&rec[prec], "1" | "2" | "3") {
-            continue;
-        }
         rows.push(Row {
             uid: format!("UCDP-{}", &rec[id]),
+            precise: matches!(&rec[prec], "1" | "2" | "3"),
             country: rec[country].to_string(),
             adm1: rec[adm1].to_string(),
             adm2: rec[adm2].to_string(),
@@ -101,13 +110,25 @@ fn read_precise(path: &str) -> Result<Vec<Row>, Box<dyn Error>> {
 fn read_export(path: &str) -> Result<HashMap<String, Units>, Box<dyn Error>> {
     let mut r = csv::Reader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
     let h = r.headers()?.clone();
-    let col = |name: &str| h.iter().position(|c| c == name).ok_or(format!("{path}: no column {name}"));
-    let (uid, country, a1, a2) = (col("uid")?, col("country")?, col("admin1_code")?, col("admin2_code")?);
+    let col = |name: &str| {
+        h.iter()
+            .position(|c| c == name)
+            .ok_or(format!("{path}: no column {name}"))
+    };
+    let (uid, country, a1, a2) = (
+        col("uid")?,
+        col("country")?,
+        col("admin1_code")?,
+        col("admin2_code")?,
+    );
     let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let mut out = HashMap::new();
     for rec in r.records() {
         let rec = rec?;
-        out.insert(rec[uid].to_string(), (some(&rec[country]), some(&rec[a1]), some(&rec[a2])));
+        out.insert(
+            rec[uid].to_string(),
+            (some(&rec[country]), some(&rec[a1]), some(&rec[a2])),
+        );
     }
     Ok(out)
 }
@@ -134,8 +155,15 @@ fn report(regions: &Regions, rows: &[Row], units: &[Units], what: &str) {
         if country.is_some() && *country != stated {
             elsewhere += 1;
             *pairs
-                .entry(format!("country {} -> {}", row.country, country.as_deref().unwrap_or("-")))
+                .entry(format!(
+                    "country {} -> {}",
+                    row.country,
+                    country.as_deref().unwrap_or("-")
+                ))
                 .or_default() += 1;
+        }
+        if !row.precise {
+            continue;
         }
         for (label, got, n, ok, level) in [
             (&row.adm1, a1, &mut n1, &mut ok1, "admin1"),
@@ -151,16 +179,26 @@ fn report(regions: &Regions, rows: &[Row], units: &[Units], what: &str) {
             } else {
                 let got = got.as_deref().unwrap_or("-");
                 *pairs
-                    .entry(format!("{level} {label} ({}) -> {got}", want.as_deref().unwrap_or("?")))
+                    .entry(format!(
+                        "{level} {label} ({}) -> {got}",
+                        want.as_deref().unwrap_or("?")
+                    ))
                     .or_default() += 1;
             }
         }
     }
     let pct = |a: u32, b: u32| 100.0 * f64::from(a) / f64::from(b.max(1));
-    println!("{what}: {} precise events (where_prec 1-3)", rows.len());
+    let precise = rows.iter().filter(|r| r.precise).count();
+    println!(
+        "{what}: {} events, {precise} precise (where_prec 1-3)",
+        rows.len()
+    );
     println!("admin1 agreement: {ok1} of {n1} ({:.2} %)", pct(ok1, n1));
-    println!("admin2 agreement: {ok2} of {n2} ({:.2} %) (non-empty adm_2)", pct(ok2, n2));
-    println!("assigned to another country than stated: {elsewhere}");
+    println!(
+        "admin2 agreement: {ok2} of {n2} ({:.2} %) (non-empty adm_2)",
+        pct(ok2, n2)
+    );
+    println!("events (any where_prec) assigned to another country than stated: {elsewhere}");
     let mut top: Vec<(String, u32)> = pairs.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     println!("top disagreements (label (its unit) -> assigned):");
@@ -173,20 +211,33 @@ fn report(regions: &Regions, rows: &[Row], units: &[Units], what: &str) {
 /// unit the label resolves to.
 fn print_labels(regions: &Regions, rows: &[Row]) {
     let mut votes: BTreeMap<(&str, &str), HashMap<String, u32>> = BTreeMap::new();
-    for row in rows {
+    for row in rows.iter().filter(|r| r.precise) {
         let a = regions.assign_in(row.lat, row.lon, Some("SY"));
         let Ok(a) = a else { continue };
-        for (level, label, got) in [("admin1", &row.adm1, a.admin1), ("admin2", &row.adm2, a.admin2)] {
+        for (level, label, got) in [
+            ("admin1", &row.adm1, a.admin1),
+            ("admin2", &row.adm2, a.admin2),
+        ] {
             if let (false, Some((code, _))) = (label.is_empty(), got) {
-                *votes.entry((level, label)).or_default().entry(code).or_default() += 1;
+                *votes
+                    .entry((level, label))
+                    .or_default()
+                    .entry(code)
+                    .or_default() += 1;
             }
         }
     }
     println!("level\tlabel\tmajority\tshare\tresolved");
     for ((level, label), v) in votes {
         let total: u32 = v.values().sum();
-        let (best, n) = v.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0))).unwrap_or_default();
+        let (best, n) = v
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .unwrap_or_default();
         let resolved = label_code(regions, label, "Syria").unwrap_or_else(|| "?".into());
-        println!("{level}\t{label}\t{best}\t{:.2}\t{resolved}", f64::from(n) / f64::from(total));
+        println!(
+            "{level}\t{label}\t{best}\t{:.2}\t{resolved}",
+            f64::from(n) / f64::from(total)
+        );
     }
 }

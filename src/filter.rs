@@ -86,9 +86,15 @@ impl Near {
         if dlon >= 180.0 || north >= 90.0 || south <= -90.0 {
             vec![[-180.0, south, 180.0, north]]
         } else if west < -180.0 {
-            vec![[west + 360.0, south, 180.0, north], [-180.0, south, east, north]]
+            vec![
+                [west + 360.0, south, 180.0, north],
+                [-180.0, south, east, north],
+            ]
         } else if east > 180.0 {
-            vec![[west, south, 180.0, north], [-180.0, south, east - 360.0, north]]
+            vec![
+                [west, south, 180.0, north],
+                [-180.0, south, east - 360.0, north],
+            ]
         } else {
             vec![[west, south, east, north]]
         }

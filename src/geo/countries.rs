@@ -70,10 +70,11 @@ pub fn alpha2(s: &str) -> Option<String> {
         let code = (s.len() <= 3 && s.bytes().all(|b| b.is_ascii_alphabetic()))
             .then(|| idx.by_key.get(&s.to_ascii_uppercase()))
             .flatten();
-        code.or_else(|| idx.by_key.get(&normalize_name(s))).or_else(|| {
-            let bare = s.split_once('(').map(|(head, _)| head.trim())?;
-            idx.by_key.get(&normalize_name(bare))
-        })
+        code.or_else(|| idx.by_key.get(&normalize_name(s)))
+            .or_else(|| {
+                let bare = s.split_once('(').map(|(head, _)| head.trim())?;
+                idx.by_key.get(&normalize_name(bare))
+            })
     };
     found.map(|&i| idx.countries[i].alpha2.to_string())
 }

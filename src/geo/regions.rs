@@ -40,8 +40,8 @@ use std::io::Read;
 use geo::{InteriorPoint, MultiPolygon};
 use serde::{Deserialize, Serialize};
 
-use super::encoding::decode_regions;
 use super::countries;
+use super::encoding::decode_regions;
 use super::index::Layer;
 pub use super::index::NEAREST_TOLERANCE_DEG;
 use super::normalize::{normalize_name, skeleton_key};
@@ -388,7 +388,12 @@ impl Regions {
         let label = Label::parse(trimmed);
         // The whole query first ("Federal District" is a name), then the
         // label without its unit word; spellings only alike come last.
-        let attempts = [(&whole, false), (&label, false), (&label, true), (&whole, true)];
+        let attempts = [
+            (&whole, false),
+            (&label, false),
+            (&label, true),
+            (&whole, true),
+        ];
         let found = attempts.iter().find_map(|&(l, alike)| {
             let ids = self.name_matches(&normalize_name(&l.name), alike);
             (!ids.is_empty()).then_some((l, ids))
@@ -422,7 +427,8 @@ impl Regions {
         };
         let spelt_so = |r: &Region| names_of(r).any(|n| literal_key(n) == spelt);
         let own = |r: &Region| {
-            normalize_name(&r.name) == key || r.name_ar.as_deref().map(normalize_name) == Some(key.clone())
+            normalize_name(&r.name) == key
+                || r.name_ar.as_deref().map(normalize_name) == Some(key.clone())
         };
         found.sort_by(|(ca, a), (cb, b)| {
             asked(b)
@@ -661,7 +667,13 @@ struct Label {
 
 impl Label {
     fn parse(query: &str) -> Label {
-        const ADMIN1_WORDS: &[&str] = &["governorate", "governorat", "province", "muhafazat", "mohafaza"];
+        const ADMIN1_WORDS: &[&str] = &[
+            "governorate",
+            "governorat",
+            "province",
+            "muhafazat",
+            "mohafaza",
+        ];
         const DISTRICT_WORDS: &[&str] = &["district", "mantiqa", "mantiqat", "mintaqa", "mintaqat"];
         const DISTRICT_PREFIXES: &[&str] = &["mintaqat", "mantiqat", "markaz"];
         let mut words: Vec<&str> = query.split_whitespace().collect();
@@ -707,7 +719,9 @@ fn with_aliases(mut regions: Vec<Region>) -> Result<Vec<Region>, Error> {
         let (code, name) = line
             .split_once('\t')
             .ok_or_else(|| bad("expected CODE<TAB>NAME"))?;
-        let &i = by_code.get(code).ok_or_else(|| bad("unknown region code"))?;
+        let &i = by_code
+            .get(code)
+            .ok_or_else(|| bad("unknown region code"))?;
         let names = &mut regions[i].alt_names;
         if !names.iter().any(|n| n == name) {
             names.push(name.to_string());
@@ -931,13 +945,16 @@ mod tests {
                     scaled
                         .0
                         .iter()
-                        .flat_map(|poly| std::iter::once(poly.exterior().clone()).chain(poly.interiors().iter().cloned()))
+                        .flat_map(|poly| {
+                            std::iter::once(poly.exterior().clone())
+                                .chain(poly.interiors().iter().cloned())
+                        })
                         .collect(),
                 );
                 match boundary.closest_point(&p) {
-                    Closest::Intersection(c) | Closest::SinglePoint(c) => {
-                        Some(super::super::index::haversine_km(lon, lat, c.x() / k, c.y()))
-                    }
+                    Closest::Intersection(c) | Closest::SinglePoint(c) => Some(
+                        super::super::index::haversine_km(lon, lat, c.x() / k, c.y()),
+                    ),
                     Closest::Indeterminate => None,
                 }
             })
@@ -973,11 +990,19 @@ mod tests {
                                 Ok(a) => {
                                     assert!(km < HOLD_KM, "{what} {lat},{lon}: held at {km} km");
                                     let held_km = a.held_km.expect("held");
-                                    assert!((held_km - km).abs() < 0.5, "{what} {lat},{lon}: {held_km} vs {km}");
+                                    assert!(
+                                        (held_km - km).abs() < 0.5,
+                                        "{what} {lat},{lon}: {held_km} vs {km}"
+                                    );
                                     assert_eq!(a.country.as_deref(), Some("SY"));
                                     let (a1, _) = a.admin1.expect("admin1");
-                                    let (a2, _) = a.admin2.expect("a district where districts exist");
-                                    assert_eq!(regions.get(&a2).and_then(|d| d.parent.clone()), Some(a1), "{what} {lat},{lon}");
+                                    let (a2, _) =
+                                        a.admin2.expect("a district where districts exist");
+                                    assert_eq!(
+                                        regions.get(&a2).and_then(|d| d.parent.clone()),
+                                        Some(a1),
+                                        "{what} {lat},{lon}"
+                                    );
                                     held += 1;
                                 }
                                 Err(out) => {
@@ -995,7 +1020,10 @@ mod tests {
                 lat += step;
             }
         }
-        assert!(held > 50 && refused > 50 && inside > 50, "{held} {refused} {inside}");
+        assert!(
+            held > 50 && refused > 50 && inside > 50,
+            "{held} {refused} {inside}"
+        );
     }
 
     #[test]
@@ -1014,7 +1042,10 @@ mod tests {
         let (lat, lon) = (32.61889, 36.10213);
         let plain = bundled().assign(lat, lon);
         assert_eq!(bundled().assign_in(lat, lon, None), Ok(plain.clone()));
-        assert_eq!(bundled().assign_in(lat, lon, Some("Narnia")), Ok(plain.clone()));
+        assert_eq!(
+            bundled().assign_in(lat, lon, Some("Narnia")),
+            Ok(plain.clone())
+        );
         assert_eq!(bundled().assign_in(lat, lon, Some("760")), Ok(plain));
     }
 
@@ -1038,7 +1069,11 @@ mod tests {
             ("Jabal Saman district", "SY0200"),
             ("Latakia district", "SY0600"),
         ] {
-            assert_eq!(bundled().resolve_in(q, &["SY"]).expect(q).region.code, want, "{q}");
+            assert_eq!(
+                bundled().resolve_in(q, &["SY"]).expect(q).region.code,
+                want,
+                "{q}"
+            );
         }
     }
 
@@ -1048,9 +1083,18 @@ mod tests {
             let l = Label::parse(q);
             (l.name, l.level)
         };
-        assert_eq!(parse("Homs Governorate"), ("Homs".into(), Some(Level::Admin1)));
-        assert_eq!(parse("Ar Rastan district"), ("Ar Rastan".into(), Some(Level::Admin2)));
-        assert_eq!(parse("Mintaqat Markaz Homs district"), ("Homs".into(), Some(Level::Admin2)));
+        assert_eq!(
+            parse("Homs Governorate"),
+            ("Homs".into(), Some(Level::Admin1))
+        );
+        assert_eq!(
+            parse("Ar Rastan district"),
+            ("Ar Rastan".into(), Some(Level::Admin2))
+        );
+        assert_eq!(
+            parse("Mintaqat Markaz Homs district"),
+            ("Homs".into(), Some(Level::Admin2))
+        );
         assert_eq!(parse("District"), ("District".into(), None));
         assert_eq!(parse("Daraa"), ("Daraa".into(), None));
     }
@@ -1058,10 +1102,17 @@ mod tests {
     #[test]
     fn every_alias_names_a_bundled_region() {
         let names = Regions::bundled_names().expect("names");
-        for line in ALIASES.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        for line in ALIASES
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
             let (code, name) = line.split_once('\t').expect("CODE<TAB>NAME");
             assert!(names.get(code).is_some(), "{line}");
-            assert_eq!(names.resolve_in(name, &["SY"]).expect(name).region.code, code, "{line}");
+            assert_eq!(
+                names.resolve_in(name, &["SY"]).expect(name).region.code,
+                code,
+                "{line}"
+            );
         }
     }
 
