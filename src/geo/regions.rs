@@ -679,15 +679,13 @@ impl Label {
         let mut words: Vec<&str> = query.split_whitespace().collect();
         let mut level = None;
         let is = |w: &str, set: &[&str]| set.iter().any(|s| w.eq_ignore_ascii_case(s));
-        if words.len() > 1 {
-            if let Some(&last) = words.last() {
-                if is(last, ADMIN1_WORDS) {
-                    level = Some(Level::Admin1);
-                    words.pop();
-                } else if is(last, DISTRICT_WORDS) {
-                    level = Some(Level::Admin2);
-                    words.pop();
-                }
+        if let [_, .., last] = words[..] {
+            if is(last, ADMIN1_WORDS) {
+                level = Some(Level::Admin1);
+                words.pop();
+            } else if is(last, DISTRICT_WORDS) {
+                level = Some(Level::Admin2);
+                words.pop();
             }
         }
         while words.len() > 1 && is(words[0], DISTRICT_PREFIXES) {
