@@ -72,17 +72,32 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 }
 
 impl Near {
-    /// A bounding box (min lon, min lat, max lon, max lat) containing the circle.
-    pub fn bbox(&self) -> [f64; 4] {
+    /// Bounding boxes (min lon, min lat, max lon, max lat) that together
+    /// contain the circle: two where it crosses the antimeridian (one each
+    /// side of 180°), one otherwise. A circle around a pole takes every
+    /// longitude.
+    pub fn bboxes(&self) -> Vec<[f64; 4]> {
         let dlat = self.radius_km / 111.0;
+        let (south, north) = (self.latitude - dlat, self.latitude + dlat);
+        let (south, north) = (south.max(-90.0), north.min(90.0));
         let coslat = self.latitude.to_radians().cos().abs().max(0.01);
-        let dlon = (self.radius_km / (111.0 * coslat)).min(180.0);
-        [
-            (self.longitude - dlon).max(-180.0),
-            (self.latitude - dlat).max(-90.0),
-            (self.longitude + dlon).min(180.0),
-            (self.latitude + dlat).min(90.0),
-        ]
+        let dlon = self.radius_km / (111.0 * coslat);
+        let (west, east) = (self.longitude - dlon, self.longitude + dlon);
+        if dlon >= 180.0 || north >= 90.0 || south <= -90.0 {
+            vec![[-180.0, south, 180.0, north]]
+        } else if west < -180.0 {
+            vec![
+                [west + 360.0, south, 180.0, north],
+                [-180.0, south, east, north],
+            ]
+        } else if east > 180.0 {
+            vec![
+                [west, south, 180.0, north],
+                [-180.0, south, east - 360.0, north],
+            ]
+        } else {
+            vec![[west, south, east, north]]
+        }
     }
 }
 
@@ -104,8 +119,37 @@ mod tests {
             longitude: 36.0,
             radius_km: 25.0,
         };
-        let b = n.bbox();
+        let b = n.bboxes();
+        assert_eq!(b.len(), 1);
+        let b = b[0];
         assert!(b[0] < 36.0 - 0.26 && b[2] > 36.0 + 0.26);
         assert!(b[1] < 33.0 - 0.22 && b[3] > 33.0 + 0.22);
+    }
+
+    #[test]
+    fn near_bbox_splits_at_the_antimeridian() {
+        let inside = |boxes: &[[f64; 4]], lat: f64, lon: f64| {
+            boxes
+                .iter()
+                .any(|b| b[0] <= lon && lon <= b[2] && b[1] <= lat && lat <= b[3])
+        };
+        for lon in [179.95, -179.95] {
+            let n = Near {
+                latitude: -17.0,
+                longitude: lon,
+                radius_km: 50.0,
+            };
+            let boxes = n.bboxes();
+            assert_eq!(boxes.len(), 2, "{boxes:?}");
+            assert!(inside(&boxes, -17.0, -179.9), "{boxes:?}");
+            assert!(inside(&boxes, -17.0, 179.9), "{boxes:?}");
+            assert!(!inside(&boxes, -17.0, 0.0), "{boxes:?}");
+        }
+        let polar = Near {
+            latitude: 89.9,
+            longitude: 10.0,
+            radius_km: 50.0,
+        };
+        assert_eq!(polar.bboxes()[0][0], -180.0);
     }
 }

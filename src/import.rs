@@ -149,36 +149,11 @@ pub struct Options {
     pub skip_invalid: bool,
 }
 
-/// Region labels as datasets write them ("Homs Governorate", "Markaz
-/// Daraa district") reduced to a name the region index knows.
-fn label_key(label: &str) -> String {
-    let lower = label.trim().to_lowercase();
-    let mut s = lower.as_str();
-    for suffix in [
-        " governorate",
-        " province",
-        " district",
-        " muhafazat",
-        " mohafaza",
-        " governorat",
-    ] {
-        if let Some(x) = s.strip_suffix(suffix) {
-            s = x;
-        }
-    }
-    s.trim().to_string()
-}
-
-/// The region a dataset's admin1 label names, preferring one in `country`.
+/// The region a dataset's admin1 label ("Homs Governorate") names,
+/// preferring one in `country`.
 fn label_code(regions: &Regions, label: &str, country: &str) -> Option<String> {
-    let r = regions.resolve(&label_key(label)).ok()?;
-    let mut all = std::iter::once(r.region).chain(r.also);
-    let first = r.region.code.clone();
-    Some(
-        all.find(|x| x.country == country)
-            .map(|x| x.code.clone())
-            .unwrap_or(first),
-    )
+    let r = regions.resolve_in(label, &[country]).ok()?;
+    Some(r.region.code.clone())
 }
 
 /// Imports `rows` in one transaction. `reject` receives each invalid row
@@ -339,11 +314,5 @@ mod tests {
             detect(&p("a.txt"), br#"{"type":"Feature","properties":{}}"#).unwrap(),
             ImportFormat::Geojsonseq
         );
-    }
-
-    #[test]
-    fn labels_lose_their_unit_word() {
-        assert_eq!(label_key("Homs Governorate"), "homs");
-        assert_eq!(label_key("Ar Rastan district"), "ar rastan");
     }
 }

@@ -281,7 +281,18 @@ pub fn resolve_region<'a>(
     query: &str,
     note: &mut dyn FnMut(&str),
 ) -> Result<&'a Region> {
-    let r = regions.resolve(query)?;
+    resolve_region_in(regions, query, &[], note)
+}
+
+/// [`resolve_region`], preferring regions in these countries (alpha-2)
+/// when the name matches in several.
+pub fn resolve_region_in<'a>(
+    regions: &'a Regions,
+    query: &str,
+    preferred_countries: &[&str],
+    note: &mut dyn FnMut(&str),
+) -> Result<&'a Region> {
+    let r = regions.resolve_in(query, preferred_countries)?;
     if !r.also.is_empty() {
         let others: Vec<String> = r
             .also
@@ -326,6 +337,9 @@ pub struct FilterSpec {
     pub radius: Option<String>,
     pub bbox: Option<String>,
     pub limit: Option<usize>,
+    /// The database's countries (alpha-2): a region name that matches in
+    /// several countries means the one here, unless `country` is given.
+    pub countries: Vec<String>,
 }
 
 /// Parses a radius such as `25km`, `25 km`, `500m` or `25` (kilometres).
@@ -455,7 +469,11 @@ impl FilterSpec {
             None
         };
         if let (Some(q), Some(regions)) = (&self.region, loaded.as_mut()) {
-            let r = resolve_region(regions, q, note)?;
+            let preferred: Vec<&str> = match &f.country {
+                Some(c) => vec![c.as_str()],
+                None => self.countries.iter().map(String::as_str).collect(),
+            };
+            let r = resolve_region_in(regions, q, &preferred, note)?;
             f.region = Some(region_key(r));
         }
         if let Some(n) = &self.near {

@@ -338,3 +338,28 @@ fn a_misspelt_name_means_the_closest_spelling() {
         assert_eq!(r["region"]["code"], "SY-DR", "{q}: {}", o.stderr);
     }
 }
+
+/// Every admin1 and admin2 label of the real UCDP GED Syria file (2016-2019),
+/// the spellings UCDP and ACLED use, and every OCHA name (English, Arabic,
+/// REF) of Syria and Iraq resolve to the unit they name, within the data's
+/// country. The fixture's header says how each expected unit was found.
+#[test]
+fn every_dataset_and_ocha_label_resolves_to_its_unit() {
+    let regions = incidents::geo::Regions::bundled_names().unwrap();
+    let text = std::fs::read_to_string(common::fixture("region_labels.tsv")).unwrap();
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (query, country, want) = (f[0], f[1], f[2]);
+        let got = regions
+            .resolve_in(query, &[country])
+            .map(|r| r.region.code.clone());
+        if got.as_deref().ok() != Some(want) {
+            wrong.push(format!("{query} ({country}): want {want}, got {got:?}"));
+        }
+        checked += 1;
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(checked > 400, "{checked}");
+}

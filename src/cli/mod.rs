@@ -249,6 +249,11 @@ impl FilterArgs {
             radius: self.radius.clone(),
             bbox: self.bbox.clone(),
             limit: self.limit,
+            countries: if self.region.is_some() && self.country.is_none() {
+                store.countries()?
+            } else {
+                Vec::new()
+            },
         }
         .build(
             || ctx.region_names(store),

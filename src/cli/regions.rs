@@ -17,7 +17,8 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum RegionsCommand {
-    /// List regions (admin1, districts where bundled, and custom regions).
+    /// List regions (admin1, districts where bundled, and custom regions)
+    /// with the boundary set each comes from.
     List {
         /// Only this country (ISO 3166-1 alpha-2).
         #[arg(long)]
@@ -34,14 +35,29 @@ pub enum RegionsCommand {
     },
 }
 
+/// Which boundary set serves which country, and the overlap rule (see
+/// `geo::regions`), said on stderr so the listing stays data.
+const BOUNDARY_SOURCES: &str = "note: boundaries: OCHA COD-AB (UN) for Syria (SY) and Iraq (IQ), \
+with districts; Natural Earth admin-1 for every other country. Where they overlap \
+(the occupied Golan, parts of the Syria-Jordan and Syria-Turkey borders) the UN boundary wins: \
+the Golan is Quneitra governorate (SY-QU).";
+
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     match a.command {
         RegionsCommand::List { country, output } => {
             let store = ctx.reader()?;
             let regions = ctx.region_names(&store)?;
             let country = country.map(|c| c.to_ascii_uppercase());
+            super::note(BOUNDARY_SOURCES);
             let mut out = output.writer(&[
-                "code", "pcode", "name", "name_ar", "level", "country", "parent",
+                "code",
+                "pcode",
+                "name",
+                "name_ar",
+                "level",
+                "country",
+                "parent",
+                "boundaries",
             ]);
             for r in regions.list(country.as_deref()) {
                 let mut row = Map::new();
@@ -55,6 +71,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                 );
                 row.insert("country".into(), r.country.clone().into());
                 row.insert("parent".into(), r.parent.clone().into());
+                let boundaries = match (r.level, &r.pcode) {
+                    (Level::Custom, _) => "custom",
+                    (_, Some(_)) => "OCHA COD-AB",
+                    (_, None) => "Natural Earth",
+                };
+                row.insert("boundaries".into(), boundaries.into());
                 out.write(&row)?;
             }
             out.finish()

@@ -3,11 +3,12 @@
 
 use std::io::Write;
 
+use incidents::filter::{Filter, RegionKey};
 use incidents::formats::OutputFormat;
 use incidents::geo::{Level, Regions};
 use incidents::report::{self, Period, RegionSummary};
 use incidents::store::Dim;
-use incidents::{Error, Result, locate};
+use incidents::{Error, Result};
 
 use super::{Ctx, FilterArgs, note};
 
@@ -118,9 +119,17 @@ fn period(a: &Args) -> Result<Option<Period>> {
 }
 
 /// What the report covers, and which tallies belong with it.
-fn scope(a: &Args, regions: Option<&Regions>) -> Result<(RegionSummary, Option<Vec<String>>)> {
-    if let (Some(q), Some(regions)) = (&a.filter.region, regions) {
-        let r = locate::resolve_region(regions, q, &mut |_| {})?;
+fn scope(
+    a: &Args,
+    filter: &Filter,
+    regions: Option<&Regions>,
+) -> Result<(RegionSummary, Option<Vec<String>>)> {
+    // The region the filter resolved, so the report names what it counted.
+    let resolved = filter.region.as_ref().and_then(|key| {
+        let (RegionKey::Admin1(code) | RegionKey::Admin2(code) | RegionKey::Custom(code)) = key;
+        regions?.get(code)
+    });
+    if let (Some(r), Some(regions)) = (resolved, regions) {
         let mut codes = super::tally::region_codes(regions, r);
         if let Some(parent) = &r.parent {
             codes.push(parent.clone());
@@ -244,7 +253,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let period = period.ok_or_else(|| {
         Error::invalid("period", "(none)", "--month YYYY-MM, --week YYYY-Www, --year YYYY or --from/--to (or --group-by over a range)")
     })?;
-    let (summary, tally_codes) = scope(&a, regions.as_ref())?;
+    let (summary, tally_codes) = scope(&a, &filter, regions.as_ref())?;
     let r = report::build(&store, &filter, summary, tally_codes.as_deref(), period)?;
     if r.incidents == 0 && r.overlapping_total == 0 && r.tallies.is_empty() {
         note(&format!(

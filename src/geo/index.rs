@@ -21,6 +21,8 @@ use rstar::{AABB, RTree};
 pub const NEAREST_TOLERANCE_DEG: f64 = 0.05;
 
 const EARTH_RADIUS_KM: f64 = 6371.0088;
+/// Ground length of a degree of latitude (mean Earth radius).
+const KM_PER_DEGREE: f64 = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -147,10 +149,13 @@ impl BandedPolygon {
     }
 
     /// Planar distance in degrees to the nearest edge if within `tol`, with
-    /// the closest point on that edge.
-    fn nearest(&self, x: f64, y: f64, tol: f64) -> Option<(f64, f64, f64)> {
-        if x < self.bbox[0] - tol
-            || x > self.bbox[2] + tol
+    /// the closest point on that edge. Longitudes count `kx` times a degree
+    /// of latitude: 1 for the plain lon/lat plane, cos(latitude) to measure
+    /// ground distance near the point.
+    fn nearest(&self, x: f64, y: f64, tol: f64, kx: f64) -> Option<(f64, f64, f64)> {
+        let tol_x = tol / kx;
+        if x < self.bbox[0] - tol_x
+            || x > self.bbox[2] + tol_x
             || y < self.bbox[1] - tol
             || y > self.bbox[3] + tol
         {
@@ -159,15 +164,15 @@ impl BandedPolygon {
         let mut best: Option<(f64, f64, f64)> = None;
         for &i in &self.band_edges[self.band_range(y - tol, y + tol)] {
             let [x1, y1, x2, y2] = self.edges[i as usize];
-            let (dx, dy) = (x2 - x1, y2 - y1);
+            let (dx, dy) = ((x2 - x1) * kx, y2 - y1);
             let len2 = dx * dx + dy * dy;
             let t = if len2 > 0.0 {
-                (((x - x1) * dx + (y - y1) * dy) / len2).clamp(0.0, 1.0)
+                (((x - x1) * kx * dx + (y - y1) * dy) / len2).clamp(0.0, 1.0)
             } else {
                 0.0
             };
-            let (cx, cy) = (x1 + t * dx, y1 + t * dy);
-            let d = ((x - cx).powi(2) + (y - cy).powi(2)).sqrt();
+            let (cx, cy) = (x1 + t * (x2 - x1), y1 + t * dy);
+            let d = (((x - cx) * kx).powi(2) + (y - cy).powi(2)).sqrt();
             if d <= tol && best.is_none_or(|b| d < b.0) {
                 best = Some((d, cx, cy));
             }
@@ -468,7 +473,7 @@ impl Layer {
         let mut best: Option<(f64, f64, f64, &BandedPolygon)> = None;
         for &pi in candidates {
             let p = &self.polys[pi as usize];
-            if let Some((d, cx, cy)) = p.nearest(x, y, NEAREST_TOLERANCE_DEG) {
+            if let Some((d, cx, cy)) = p.nearest(x, y, NEAREST_TOLERANCE_DEG, 1.0) {
                 let better =
                     best.is_none_or(|(bd, _, _, bp)| d < bd || (d == bd && p.rank < bp.rank));
                 if better {
@@ -479,6 +484,68 @@ impl Layer {
         best.map(|(_, cx, cy, p)| Hit {
             region: p.region,
             nearest_km: Some(haversine_km(x, y, cx, cy)),
+        })
+    }
+
+    /// The nearest of the regions `accept` takes, in km to the nearest point
+    /// of their boundaries, if within `max_km`; a point on a boundary is at
+    /// 0 km. A region holding the point strictly is skipped: the caller asks
+    /// only about regions the point was not given to, and inside one it was
+    /// refused by the overlap rule, not by distance. Uses the R-tree, so it
+    /// looks only at polygons whose box is that close.
+    pub fn nearest_where(
+        &self,
+        x: f64,
+        y: f64,
+        max_km: f64,
+        accept: impl Fn(u32) -> bool,
+    ) -> Option<Hit> {
+        if !(x.is_finite() && y.is_finite()) {
+            return None;
+        }
+        let kx = y.to_radians().cos().max(0.01);
+        let tol = max_km / KM_PER_DEGREE;
+        let env = AABB::from_corners([x - tol / kx, y - tol], [x + tol / kx, y + tol]);
+        // Nearest boxes first: once a region is found, farther boxes are
+        // skipped and nearer edges narrow the search in the rest.
+        let box_km = |b: &[f64; 4]| {
+            let dx = (b[0] - x).max(x - b[2]).max(0.0) * kx;
+            let dy = (b[1] - y).max(y - b[3]).max(0.0);
+            // A lower bound: the planar measure overstates ground distance
+            // by well under 1 % at these ranges.
+            0.99 * dx.hypot(dy) * KM_PER_DEGREE
+        };
+        let mut candidates: Vec<(f64, &BandedPolygon)> = self
+            .rtree
+            .locate_in_envelope_intersecting(env)
+            .map(|g| &self.polys[g.data as usize])
+            .filter(|p| accept(p.region))
+            .map(|p| (box_km(&p.bbox), p))
+            .collect();
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut best: Option<(f64, u32, u32)> = None;
+        for (lower_bound, p) in candidates {
+            let limit = best.map_or(max_km, |(km, _, _)| km);
+            if lower_bound > limit {
+                break;
+            }
+            let km = match p.side(x, y) {
+                Side::Inside => continue,
+                Side::Boundary => 0.0,
+                Side::Outside => match p.nearest(x, y, limit * 1.01 / KM_PER_DEGREE, kx) {
+                    Some((_, cx, cy)) => haversine_km(x, y, cx, cy),
+                    None => continue,
+                },
+            };
+            let better = km <= max_km
+                && best.is_none_or(|(bk, brank, _)| km < bk || (km == bk && p.rank < brank));
+            if better {
+                best = Some((km, p.rank, p.region));
+            }
+        }
+        best.map(|(km, _, region)| Hit {
+            region,
+            nearest_km: Some(km),
         })
     }
 

@@ -2,6 +2,7 @@
 //! regions (point -> admin units, region name or code -> polygon), both loaded
 //! from the derived data bundled in `data/`. Nothing here touches the database.
 
+pub mod countries;
 pub mod encoding;
 pub mod gazetteer;
 mod index;
@@ -10,4 +11,4 @@ pub mod regions;
 
 pub use gazetteer::{Candidate, Gazetteer, Place};
 pub use normalize::{normalize_name, skeleton_key};
-pub use regions::{Assignment, Level, Region, Regions, Resolved};
+pub use regions::{Assignment, HOLD_KM, Level, OutsideCountry, Region, Regions, Resolved};

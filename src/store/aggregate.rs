@@ -126,6 +126,15 @@ pub struct Aggregate {
 }
 
 impl Store {
+    /// The distinct countries of the incidents, sorted.
+    pub fn countries(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT country FROM incidents WHERE country IS NOT NULL ORDER BY country",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Aggregates the incidents matching `filter`, grouped by `dims` (none:
     /// one row for everything), largest groups first for category
     /// dimensions and in time order for time dimensions.

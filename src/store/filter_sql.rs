@@ -97,17 +97,24 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
             "EXISTS (SELECT 1 FROM json_each(i.tags) WHERE json_each.value = {p})"
         ));
     }
-    let boxes = [f.bbox, f.near.map(|n| n.bbox())];
-    for b in boxes.iter().flatten() {
-        let ps: Vec<String> = b.iter().map(|v| bind(&mut args, Value::Real(*v))).collect();
-        // The R*Tree narrows down; its boxes are rounded outwards to 32-bit
-        // floats, so the exact coordinates decide.
-        parts.push(format!(
-            "i.id IN (SELECT id FROM incidents_rtree WHERE max_lon >= {0} AND min_lon <= {2} \
-             AND max_lat >= {1} AND min_lat <= {3}) \
-             AND i.longitude BETWEEN {0} AND {2} AND i.latitude BETWEEN {1} AND {3}",
-            ps[0], ps[1], ps[2], ps[3]
-        ));
+    let boxes = [f.bbox.map(|b| vec![b]), f.near.map(|n| n.bboxes())];
+    for group in boxes.iter().flatten() {
+        // Any of the boxes (a circle across the antimeridian has two).
+        let any: Vec<String> = group
+            .iter()
+            .map(|b| {
+                let ps: Vec<String> = b.iter().map(|v| bind(&mut args, Value::Real(*v))).collect();
+                // The R*Tree narrows down; its boxes are rounded outwards to
+                // 32-bit floats, so the exact coordinates decide.
+                format!(
+                    "(i.id IN (SELECT id FROM incidents_rtree WHERE max_lon >= {0} AND min_lon <= {2} \
+                     AND max_lat >= {1} AND min_lat <= {3}) \
+                     AND i.longitude BETWEEN {0} AND {2} AND i.latitude BETWEEN {1} AND {3})",
+                    ps[0], ps[1], ps[2], ps[3]
+                )
+            })
+            .collect();
+        parts.push(format!("({})", any.join(" OR ")));
     }
     if parts.is_empty() {
         ("1".to_string(), args)
