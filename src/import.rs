@@ -131,6 +131,9 @@ pub struct Summary {
     pub without_coordinates: u64,
     /// Points outside every region, placed in the nearest within the tolerance.
     pub nearest_region: u64,
+    /// Points just outside the country their row states (within `HOLD_KM`),
+    /// placed in that country's nearest region.
+    pub held_in_country: u64,
     /// Rows whose fatality estimates are out of order (kept as given).
     pub fatalities_inconsistent: u64,
     /// Rows whose file admin1 names another region than the polygon: both kept.
@@ -198,8 +201,32 @@ pub fn import(
                 },
                 None => Ok(r),
             });
-            let mut r = match checked {
-                Ok(r) => r,
+            let placed = checked.and_then(|mut r| {
+                let inc = &mut r.incident;
+                // A row that names its province but not its country states
+                // the province's country.
+                if inc.country.is_none()
+                    && let Some(label) = &inc.reported_admin1
+                {
+                    inc.country = labels
+                        .entry(format!("\t{label}"))
+                        .or_insert_with(|| label_code(regions, label, ""))
+                        .as_deref()
+                        .and_then(|code| regions.get(code))
+                        .map(|region| region.country.clone())
+                        .filter(|c| c.len() == 2);
+                }
+                match locate::assign_regions(regions, inc) {
+                    Ok(placement) => Ok((r, placement)),
+                    Err(e) => Err(RowError {
+                        location: r.location.clone(),
+                        field: "latitude, longitude".into(),
+                        reason: e.to_string(),
+                    }),
+                }
+            });
+            let (mut r, placement) = match placed {
+                Ok(x) => x,
                 Err(e) if opts.skip_invalid => {
                     s.rejected += 1;
                     reject(&e)?;
@@ -217,9 +244,10 @@ pub fn import(
                 }
             };
             let inc = &mut r.incident;
-            match locate::assign_regions(regions, inc)? {
+            match placement {
                 Placement::NoPoint => s.without_coordinates += 1,
                 Placement::Nearest(_) => s.nearest_region += 1,
+                Placement::Held(_) => s.held_in_country += 1,
                 Placement::Inside | Placement::Nowhere => {}
             }
             if inc.fatalities.inconsistent() {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 use crate::filter::{Filter, Near, RegionKey};
-use crate::geo::{Candidate, Gazetteer, Level, Place, Region, Regions};
+use crate::geo::{Candidate, Gazetteer, HOLD_KM, Level, OutsideCountry, Place, Region, Regions};
 use crate::model::{
     DateSpan, GeoPrecision, Incident, canonical_event_type, canonical_sub_event_type,
 };
@@ -107,6 +107,10 @@ pub enum Placement {
     Inside,
     /// Outside every region; the nearest, this many km away, was used.
     Nearest(f64),
+    /// Outside its stated country but within `HOLD_KM` of it (a coast, a
+    /// border, rounded coordinates): the country's nearest region, this many
+    /// km away, was used.
+    Held(f64),
     /// In no region at all (open sea): no admin units.
     Nowhere,
 }
@@ -123,6 +127,10 @@ impl Placement {
             Placement::Nearest(km) => Some(format!(
                 "note: {lat},{lon} is outside every region boundary; assigned to the nearest, {name}, {km:.1} km away"
             )),
+            Placement::Held(km) => Some(format!(
+                "note: {lat},{lon} lies outside {}, the country its source states; assigned to its nearest region, {name}, {km:.1} km away",
+                inc.country.as_deref().unwrap_or("?")
+            )),
             Placement::Nowhere => Some(format!(
                 "note: {lat},{lon} is not inside any region (open sea?); no admin units assigned"
             )),
@@ -132,15 +140,20 @@ impl Placement {
 }
 
 /// Credits an incident to its regions: country, admin1 and admin2 from its
-/// point, then only down to the level its geo precision vouches for
+/// point, kept inside the country it states (`inc.country`, as its source
+/// gave it), then only down to the level its geo precision vouches for
 /// ([`Incident::credit_to_precision`]). Every way an incident enters or
-/// changes goes through here, so the rule holds everywhere.
+/// changes goes through here, so the rules hold everywhere. A point farther
+/// than `HOLD_KM` from its stated country is refused as a probable
+/// coordinate error.
 pub fn assign_regions(regions: &Regions, inc: &mut Incident) -> Result<Placement> {
     let (Some(lat), Some(lon)) = (inc.latitude, inc.longitude) else {
         inc.credit_to_precision();
         return Ok(Placement::NoPoint);
     };
-    let a = regions.assign(lat, lon);
+    let a = regions
+        .assign_in(lat, lon, inc.country.as_deref())
+        .map_err(|o| outside_country(lat, lon, &o))?;
     if a.country.is_some() {
         inc.country = a.country.clone();
     }
@@ -149,11 +162,35 @@ pub fn assign_regions(regions: &Regions, inc: &mut Incident) -> Result<Placement
     inc.admin2_code = a.admin2.as_ref().map(|(c, _)| c.clone());
     inc.admin2 = a.admin2.as_ref().map(|(_, n)| n.clone());
     inc.credit_to_precision();
-    Ok(match (a.nearest, &a.admin1) {
-        (_, None) => Placement::Nowhere,
-        (Some(km), _) => Placement::Nearest(km),
-        (None, _) => Placement::Inside,
+    Ok(match (a.held_km, a.nearest, &a.admin1) {
+        (Some(km), _, _) => Placement::Held(km),
+        (_, _, None) => Placement::Nowhere,
+        (_, Some(km), _) => Placement::Nearest(km),
+        (_, None, _) => Placement::Inside,
     })
+}
+
+/// The error for a point that lies too far from the country its source states.
+fn outside_country(lat: f64, lon: f64, o: &OutsideCountry) -> Error {
+    let place = match (&o.found, o.distance_km) {
+        (Some(c), Some(km)) => format!("it lies in {c}, {km:.0} km from {}", o.country),
+        (Some(c), None) => format!("it lies in {c}, over 100 km from {}", o.country),
+        (None, Some(km)) => format!("it lies in no country, {km:.0} km from {}", o.country),
+        (None, None) => format!("it lies in no country, over 100 km from {}", o.country),
+    };
+    let hint = if o.swapped {
+        "; latitude and longitude look swapped"
+    } else {
+        ""
+    };
+    Error::invalid(
+        "coordinates",
+        format!("{lat},{lon}"),
+        format!(
+            "a point in {} (the stated country) or within {HOLD_KM} km of it: {place}{hint} (a probable coordinate error)",
+            o.country
+        ),
+    )
 }
 
 /// Codes of the custom regions containing the incident.

@@ -98,7 +98,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         ))?;
     }
     say(format!(
-        "{}{} ({:?}): {} rows, {} new, {} updated, {} unchanged, {} rejected, {} without coordinates, {} placed in the nearest region, {} admin1 disagreements, {} unrecognised admin1 labels",
+        "{}{} ({:?}): {} rows, {} new, {} updated, {} unchanged, {} rejected, {} without coordinates, {} placed in the nearest region, {} held in their stated country, {} admin1 disagreements, {} unrecognised admin1 labels",
         if s.dry_run {
             "dry run, nothing changed: "
         } else {
@@ -113,6 +113,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         s.rejected,
         s.without_coordinates,
         s.nearest_region,
+        s.held_in_country,
         s.admin1_disagreements,
         s.admin1_unrecognised
     ))

@@ -18,6 +18,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::{Map, Value};
 
 use crate::error::Result;
+use crate::geo::countries;
 use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
 use crate::formats::{OutputFormat, RowWriter};
 use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident, Source};
@@ -199,6 +200,12 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     inc.latitude = c.f64("latitude")?;
     inc.longitude = c.f64("longitude")?;
     inc.reported_admin1 = c.text("admin1")?;
+    // ACLED names the country and gives its numeric ISO code; either holds
+    // region assignment in that country.
+    inc.country = [c.text("country")?, c.text("iso")?]
+        .into_iter()
+        .flatten()
+        .find_map(|s| countries::alpha2(&s));
     inc.geo_precision = match c.geo_precision("geo_precision")? {
         Some(GeoPrecision::Region) if inc.reported_admin1.is_none() => Some(GeoPrecision::Country),
         p => p,

@@ -25,6 +25,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use crate::error::Result;
+use crate::geo::countries;
 use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
 use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident, Source};
 
@@ -81,6 +82,8 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     inc.sub_event_type = Some(sub.into());
     let where_prec = c.u32("where_prec")?;
     inc.reported_admin1 = c.text("adm_1")?;
+    // The country UCDP codes the event in holds region assignment there.
+    inc.country = c.text("country")?.and_then(|s| countries::alpha2(&s));
     inc.geo_precision = Some(match where_prec {
         Some(1) => GeoPrecision::Exact,
         Some(2) | Some(3) => GeoPrecision::Near,
