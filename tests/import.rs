@@ -473,24 +473,22 @@ fn regions_come_from_the_point_and_the_files_admin1_is_kept_beside() {
 }
 
 #[test]
-fn swapped_coordinates_import_and_are_flagged_by_the_admin1_disagreement() {
-    // Latitude 36.1, longitude 32.6 is a valid point, on the Turkish coast:
-    // the import succeeds, and the file's admin1 (Dara) disagreeing with the
-    // polygon (Mersin) is what reports it.
+fn swapped_coordinates_are_refused_as_outside_the_stated_country() {
+    // Latitude 36.1, longitude 32.6 is a valid point, on the Turkish coast,
+    // but the row says Syria (country and iso): a probable coordinate error,
+    // and the swapped point lies in Syria.
     let s = Session::new();
-    let err = said(
-        &s,
-        &["import", arg(&fixture("bad/swapped_coordinates.csv"))],
-    );
-    assert!(err.contains("2 rows, 2 new"), "{err}");
-    assert!(err.contains("1 admin1 disagreements"), "{err}");
-    assert!(err.contains("Dara -> TR-33: 1"), "{err}");
-    let v = s.json(&["show", "SYR140998"]);
-    assert_eq!(v["latitude"], 36.1021);
-    assert_eq!(v["longitude"], 32.6189);
-    assert_eq!(v["country"], "TR");
-    assert_eq!(v["reported_admin1"], "Dara");
-    assert!(uids(&s.json(&["list", "--region", "Daraa"])) == ["SYR140112"]);
+    let file = fixture("bad/swapped_coordinates.csv");
+    let err = s.fails(&["import", arg(&file)]);
+    assert!(err.contains("line 3"), "{err}");
+    assert!(err.contains("36.1021,32.6189"), "{err}");
+    assert!(err.contains("latitude and longitude look swapped"), "{err}");
+    assert_eq!(count(&s), 0, "a failed import writes nothing");
+
+    let out = said(&s, &["import", arg(&file), "--skip-invalid"]);
+    assert!(out.contains("2 rows, 1 new"), "{out}");
+    assert!(out.contains("1 rejected"), "{out}");
+    assert_eq!(uids(&s.json(&["list", "--region", "Daraa"])), ["SYR140112"]);
 }
 
 #[test]
@@ -625,4 +623,54 @@ fn ucdp_rows_map_as_documented() {
             .unwrap()
             .contains(&"ucdp:type_of_violence=3".into())
     );
+}
+
+#[test]
+fn the_stated_country_holds_within_10_km_and_a_point_beyond_is_refused() {
+    let s = Session::new();
+    let file = s.file(
+        "borders.csv",
+        b"uid,event_type,date_start,date_end,latitude,longitude,country\n\
+          RAMTHA-SY,Battles,2025-06-01,2025-06-01,32.5592,36.0150,SY\n\
+          RAMTHA,Battles,2025-06-01,2025-06-01,32.5592,36.0150,\n\
+          AMMAN-SY,Battles,2025-06-01,2025-06-01,31.95,35.93,SY\n\
+          KILIS-SY,Battles,2025-06-01,2025-06-01,36.7184,37.1212,SY\n\
+          GAZIANTEP-SY,Battles,2025-06-01,2025-06-01,37.0662,37.3833,SY\n\
+          NUSAYBIN-SY,Battles,2025-06-01,2025-06-01,37.0750,41.2153,SY\n\
+          GOLAN-SY,Battles,2025-06-01,2025-06-01,33.03333,35.78333,SY\n\
+          GOLAN,Battles,2025-06-01,2025-06-01,33.03333,35.78333,\n\
+          DARAA-TR,Battles,2025-06-01,2025-06-01,32.6189,36.1021,TR\n",
+    );
+    let out = said(&s, &["import", arg(&file), "--skip-invalid"]);
+    assert!(out.contains("9 rows, 6 new"), "{out}");
+    assert!(out.contains("3 rejected"), "{out}");
+    assert!(out.contains("3 held in their stated country"), "{out}");
+    // Ramtha (Jordan, 4 km from the border), Kilis and Nusaybin (Turkey,
+    // a few km from it) go to Syria's nearest governorate when the row says
+    // Syria; without a stated country Ramtha stays in Jordan. The occupied
+    // Golan is Quneitra either way (UN boundaries win).
+    for (uid, admin1) in [
+        ("RAMTHA-SY", "SY-DR"),
+        ("RAMTHA", "JO-IR"),
+        ("KILIS-SY", "SY-HL"),
+        ("NUSAYBIN-SY", "SY-HA"),
+        ("GOLAN-SY", "SY-QU"),
+        ("GOLAN", "SY-QU"),
+    ] {
+        assert_eq!(s.json(&["show", uid])["admin1_code"], admin1, "{uid}");
+    }
+    let rejects = std::fs::read_to_string(s.dir.path().join("borders.csv.rejects.csv"))
+        .expect("rejects file");
+    for (line, says) in [
+        ("line 4", "it lies in JO, 65 km from SY"),
+        ("line 6", "it lies in TR, 44 km from SY"),
+        ("line 10", "latitude and longitude look swapped"),
+    ] {
+        assert!(
+            rejects
+                .lines()
+                .any(|l| l.starts_with(line) && l.contains(says)),
+            "{line}: {says}\n{rejects}"
+        );
+    }
 }

@@ -88,3 +88,136 @@ fn near_misses_points_across_the_antimeridian() {
         assert_eq!(r["incidents"], 2, "{centre}");
     }
 }
+
+/// `add --region Daraa` (only the governorate known) was credited to Izra',
+/// the district its label point lies in.
+#[test]
+fn add_region_alone_credited_to_the_district_of_its_label_point() {
+    let s = Session::new();
+    s.ok(&[
+        "add", "--date", "2025-06", "--region", "Daraa", "--type", "battles",
+    ]);
+    let i = show(&s, "INC-000001");
+    assert_eq!(i["admin1_code"], "SY-DR");
+    assert_eq!(i["admin2_code"], Value::Null);
+    let r = s.json(&["report", "--region", "SY1203", "--month", "2025-06"]);
+    assert_eq!(r["incidents"], 0);
+}
+
+/// `add --lat/--lon` stored no geo precision although the README says 1.
+#[test]
+fn add_lat_lon_stored_no_geo_precision() {
+    let s = Session::new();
+    let uid = add_at(&s, "32.62", "36.10");
+    assert_eq!(show(&s, &uid)["geo_precision"], 1);
+}
+
+/// `add --region SY1202` (a district known) stored precision 3, not 2.
+#[test]
+fn add_region_district_stored_precision_3() {
+    let s = Session::new();
+    s.ok(&[
+        "add", "--date", "2025-06", "--region", "SY1202", "--type", "battles",
+    ]);
+    let i = show(&s, "INC-000001");
+    assert_eq!(i["geo_precision"], 2);
+    assert_eq!(i["admin2_code"], "SY1202");
+}
+
+const GED_HEADER: &str = "id,type_of_violence,side_a,side_b,where_prec,where_coordinates,adm_1,adm_2,latitude,longitude,date_prec,date_start,date_end,deaths_civilians,best,high,low,country\n";
+
+fn import_ged(s: &Session, rows: &str) {
+    let file = s.file("ged.csv", format!("{GED_HEADER}{rows}").as_bytes());
+    s.ok(&["import", file.to_str().expect("UTF-8 path")]);
+}
+
+/// Any edit (even of the title) of a UCDP row known only to the province
+/// derived a district from its point again.
+#[test]
+fn edit_of_the_title_gave_a_province_row_a_district() {
+    let s = Session::new();
+    import_ged(
+        &s,
+        "7,1,Government of Syria,IS,4,Daraa governorate,Daraa governorate,,32.87,36.23,1,2016-05-01,2016-05-01,0,3,3,3,Syria\n",
+    );
+    s.ok(&["edit", "UCDP-7", "--title", "Retitled"]);
+    let i = show(&s, "UCDP-7");
+    assert_eq!(i["admin1_code"], "SY-DR");
+    assert_eq!(i["admin2_code"], Value::Null);
+}
+
+/// UCDP where_prec 5 rows with no province ("Northern Syria") were given the
+/// governorate their point lies in.
+#[test]
+fn ucdp_where_prec_5_without_a_province_got_a_governorate() {
+    let s = Session::new();
+    import_ged(
+        &s,
+        "8,1,Government of Syria,IS,5,Northern Syria,,,36.2,37.1,1,2016-05-01,2016-05-01,0,3,3,3,Syria\n",
+    );
+    let i = show(&s, "UCDP-8");
+    assert_eq!(i["country"], "SY");
+    assert_eq!(i["admin1_code"], Value::Null);
+}
+
+/// Re-importing our own CSV export of UCDP rows known only to the province
+/// or the country reported them all as updated (and gave them regions).
+#[test]
+fn reimport_of_own_export_updated_coarse_rows() {
+    let s = Session::new();
+    import_ged(
+        &s,
+        "7,1,Government of Syria,IS,4,Daraa governorate,Daraa governorate,,32.87,36.23,1,2016-05-01,2016-05-01,0,3,3,3,Syria\n\
+         9,1,Government of Syria,IS,6,Syria,,,35.0,38.5,1,2016-05-01,2016-05-01,0,3,3,3,Syria\n",
+    );
+    let own = s.dir.path().join("own.csv");
+    s.ok(&[
+        "export",
+        "--format",
+        "csv",
+        "-o",
+        own.to_str().expect("path"),
+    ]);
+    let o = s.run(&["import", own.to_str().expect("path")]);
+    let said = o.stdout + &o.stderr;
+    assert!(
+        said.contains("2 rows, 0 new, 0 updated, 2 unchanged"),
+        "{said}"
+    );
+}
+
+/// Events that UCDP codes in Syria, with points just across the border
+/// (Kilis, 6 km into Turkey), were assigned to Turkey.
+#[test]
+fn event_stated_in_syria_assigned_to_turkey() {
+    let s = Session::new();
+    import_ged(
+        &s,
+        "11,1,Government of Syria,IS,1,Near the border,Aleppo governorate,,36.7184,37.1212,1,2016-05-01,2016-05-01,0,3,3,3,Syria\n",
+    );
+    let i = show(&s, "UCDP-11");
+    assert_eq!(i["country"], "SY");
+    assert_eq!(i["admin1_code"], "SY-HL");
+}
+
+/// `add --country SY` with a point 65 km inside Jordan was stored in Jordan
+/// without a word.
+#[test]
+fn add_with_a_country_far_from_its_point_was_accepted() {
+    let s = Session::new();
+    let err = s.fails(&[
+        "add",
+        "--date",
+        "2025-06-10",
+        "--type",
+        "battles",
+        "--lat",
+        "31.95",
+        "--lon",
+        "35.93",
+        "--country",
+        "SY",
+    ]);
+    assert!(err.contains("probable coordinate error"), "{err}");
+    assert_eq!(s.json(&["list"]).as_array().map(Vec::len), Some(0));
+}

@@ -18,9 +18,9 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::geo::countries;
 use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
 use crate::formats::{OutputFormat, RowWriter};
+use crate::geo::countries;
 use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident, Source};
 
 /// ACLED's export columns, in ACLED's order.

@@ -25,8 +25,8 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use crate::error::Result;
-use crate::geo::countries;
 use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
+use crate::geo::countries;
 use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident, Source};
 
 /// The precision a plain date range has in our terms.
