@@ -46,7 +46,14 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                 locate::choose_place(&gazetteer, place, a.fields.country.as_deref(), super::pick)?;
             locate::set_place(&mut inc, &chosen);
         } else if let Some(region) = &a.region {
-            let r = locate::resolve_region(&regions, region, &mut note)?;
+            // A name shared across countries means the one given, else the
+            // one the database already holds incidents in.
+            let preferred = match &a.fields.country {
+                Some(c) => vec![c.to_ascii_uppercase()],
+                None => store.countries()?,
+            };
+            let preferred: Vec<&str> = preferred.iter().map(String::as_str).collect();
+            let r = locate::resolve_region_in(&regions, region, &preferred, &mut note)?;
             locate::set_region_label(&mut inc, r);
         }
     }
