@@ -7,7 +7,9 @@ pub mod gazetteer;
 mod index;
 pub mod normalize;
 pub mod regions;
+pub mod resolve;
 
-pub use gazetteer::{Candidate, Gazetteer, Place};
-pub use normalize::{normalize_name, skeleton_key};
+pub use gazetteer::{Candidate, Gazetteer, MatchKind, Place};
+pub use normalize::{is_variant, normalize_name, skeleton_key, variant_key};
 pub use regions::{Assignment, Level, Region, Regions, Resolved};
+pub use resolve::{Answer, Resolution, resolve};
