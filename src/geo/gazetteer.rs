@@ -785,6 +785,64 @@ mod tests {
         assert_eq!(g.search("تل الحاره", None, 1)[0].place.id, -1);
     }
 
+    fn kind_of(g: &Gazetteer, query: &str, id: i64) -> Option<MatchKind> {
+        g.search(query, None, 10)
+            .into_iter()
+            .find(|c| c.place.id == id)
+            .map(|c| c.kind)
+    }
+
+    #[test]
+    fn matches_are_classified_exact_variant_or_suggestion() {
+        let mut g = Gazetteer::new();
+        for (id, name, alts) in [
+            (-1, "Dayr Hafir", &["دير حافر"][..]),
+            (-2, "Hama", &[][..]),
+            (-3, "Kafr Nasij", &[][..]),
+        ] {
+            g.add_place(Place {
+                id,
+                name: name.to_string(),
+                latitude: 36.0,
+                longitude: 37.0,
+                country: "SY".to_string(),
+                admin1_code: None,
+                admin1_name: None,
+                feature_code: "PPL".to_string(),
+                population: 0,
+                alt_names: alts.iter().map(|a| a.to_string()).collect(),
+            });
+        }
+        assert_eq!(kind_of(&g, "Dayr Hafir", -1), Some(MatchKind::Exact));
+        assert_eq!(kind_of(&g, "دير حافر", -1), Some(MatchKind::Exact));
+        assert_eq!(kind_of(&g, "Deir Hafer", -1), Some(MatchKind::Variant));
+        assert_eq!(kind_of(&g, "Kfar Nasij", -3), Some(MatchKind::Variant));
+        // Same consonants, another name: only a suggestion.
+        assert_eq!(kind_of(&g, "Hamiyah", -2), Some(MatchKind::Suggestion));
+        // Fuzzy: a suggestion, listed after any confident match.
+        assert_eq!(kind_of(&g, "Kafr Nasik", -3), Some(MatchKind::Suggestion));
+        let found = g.search("Kafr Nasik", None, 5);
+        assert_eq!(found[0].edits, 1);
+    }
+
+    #[test]
+    fn bundled_villages_of_syria_and_iraq_are_exact_matches() {
+        for (name, country, lat, lon) in [
+            ("Kafr Nasij", "SY", 33.151, 36.039),
+            ("Al Yadudah", "SY", 32.675, 36.056),
+            ("Daquq", "IQ", 35.139, 44.449),
+        ] {
+            let found = bundled().search(name, Some(country), 3);
+            let best = found.first().unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(best.kind, MatchKind::Exact, "{name}");
+            assert!(
+                (best.place.latitude - lat).abs() < 0.02
+                    && (best.place.longitude - lon).abs() < 0.02,
+                "{name}"
+            );
+        }
+    }
+
     #[test]
     fn geonames_errors_name_line_and_field() {
         let good = "173462\tMismīyah\tMismiyah\tAl Mismiyah,المسمية\t33.12902\t36.39402\tP\tPPLA3\tSY\t\t06\t\t\t\t0\t\t618\tAsia/Damascus\t2020-06-10\n";
