@@ -159,8 +159,8 @@ pub fn describe(c: &Candidate) -> String {
     )
 }
 
-/// Suggestions listed when a name has no confident match.
-const SUGGESTIONS_SHOWN: usize = 5;
+/// Candidates listed when a name is ambiguous or has only suggestions.
+const CANDIDATES_SHOWN: usize = 8;
 
 /// Geocodes `name` to the one place the gazetteer is sure of (see
 /// [`resolve`]). When several distinct places match equally well, `pick` is
@@ -173,7 +173,7 @@ pub fn choose_place(
     country: Option<&str>,
     pick: impl FnOnce(&[String]) -> Option<usize>,
 ) -> Result<Place> {
-    let r = resolve(gazetteer, name, country, SUGGESTIONS_SHOWN);
+    let r = resolve(gazetteer, name, country, CANDIDATES_SHOWN);
     let n = match r.answer {
         Answer::One => return Ok(r.candidates[0].place.clone()),
         Answer::NoMatch => {
@@ -186,7 +186,7 @@ pub fn choose_place(
                     .collect(),
             });
         }
-        Answer::Ambiguous(n) => n,
+        Answer::Ambiguous(n) => n.min(r.candidates.len()),
     };
     let lines: Vec<String> = r.candidates[..n]
         .iter()

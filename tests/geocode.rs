@@ -97,10 +97,10 @@ fn unknown_name_fails_with_a_message() {
 #[test]
 fn nonsense_name_gets_no_place_and_suggestions() {
     let s = Session::new();
-    let o = s.run(&["geocode", "Baghdadd", "--format", "json"]);
+    let o = s.run(&["geocode", "Baghdax", "--format", "json"]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
-        o.stderr.contains("no place named \"Baghdadd\""),
+        o.stderr.contains("no place named \"Baghdax\""),
         "{}",
         o.stderr
     );
@@ -378,12 +378,12 @@ fn add_place_with_only_suggestions_fails_and_stores_nothing() {
         "--sub-type",
         "armed clash",
         "--place",
-        "Baghdadd",
+        "Baghdax",
     ]);
-    assert!(err.contains("no place named \"Baghdadd\""), "{err}");
+    assert!(err.contains("no place named \"Baghdax\""), "{err}");
     assert!(err.contains("DIFFERENT names"), "{err}");
     assert!(err.contains("Baghdad (IQ"), "{err}");
-    assert!(err.contains("places add \"Baghdadd\" --lat"), "{err}");
+    assert!(err.contains("places add \"Baghdax\" --lat"), "{err}");
     assert_eq!(
         s.ok(&["list", "--format", "csv"]).lines().count(),
         1,

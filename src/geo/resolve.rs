@@ -59,7 +59,8 @@ const DESCRIPTORS_BEFORE: &[&str] = &[
 pub enum Answer {
     /// The first candidate is the place.
     One,
-    /// The first `n` candidates are different places matching equally well.
+    /// The first `n` candidates (some may be beyond the limit) are
+    /// different places matching equally well.
     Ambiguous(usize),
     /// No confident match: the candidates are suggestions (different names).
     NoMatch,
@@ -86,10 +87,7 @@ pub fn resolve<'a>(
     for form in forms(name) {
         let mut candidates = gazetteer.search(&form, country, limit.max(RIVALS_CONSIDERED));
         let answer = judge(&candidates);
-        candidates.truncate(limit.max(match answer {
-            Answer::Ambiguous(n) => n,
-            _ => 0,
-        }));
+        candidates.truncate(limit);
         let resolution = Resolution {
             looked_up: form,
             candidates,
