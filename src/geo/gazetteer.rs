@@ -1,12 +1,13 @@
 //! The gazetteer: place name -> ranked candidate places, from the bundled
-//! GeoNames extract plus places the user adds. Owns name matching and
+//! GeoNames extract (with the Who's On First villages of Syria and Iraq)
+//! plus places the user adds. Owns name matching and
 //! ranking; region assignment of bundled places was done at build time
 //! with `Regions`, so the two always agree.
 //!
 //! Ranking: an exact match of the normalised main name scores 1.0, of an
-//! alternate name 0.96, of the consonant skeleton 0.8 times the normalised Levenshtein similarity of
-//! the query to the place's closest name, a fuzzy match (only
-//! when nothing else matched) at most 0.5; a place's importance (feature
+//! alternate name 0.96, of the consonant skeleton 0.8 times the normalised
+//! Levenshtein similarity of the query to the place's closest name, a fuzzy
+//! match (only when no exact or variant match was found) at most 0.5; a place's importance (feature
 //! code: capital, admin seat, ...; population) adds up to 0.1, so among
 //! equally good matches the bigger and more important place comes first.
 //!
