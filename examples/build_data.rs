@@ -4,8 +4,9 @@
 //!
 //! Writes regions.bin.gz (OCHA COD-AB admin1 + admin2 for Syria and Iraq,
 //! Natural Earth admin-1 elsewhere, simplified), gazetteer_places.tsv.gz and
-//! gazetteer_index.tsv.gz (GeoNames cities500 with admin1 assigned by the
-//! bundled regions) and border_checkpoints.tsv (points near borders with
+//! gazetteer_index.tsv.gz (GeoNames cities500 plus the Who's On First
+//! localities of Syria and Iraq, with admin1 assigned by the bundled
+//! regions) and border_checkpoints.tsv (points near borders with
 //! their full-resolution assignment, for the simplification test). The
 //! output depends only on the inputs: no clocks, no randomness, sorted maps.
 //! See data/README.md.
@@ -166,6 +167,7 @@ fn run(src: &Path, out: &Path) -> Result<(), Error> {
         &out.join("border_checkpoints.tsv"),
     )?;
     eprintln!("{checkpoints} border checkpoints, all agree");
+    let places = add_wof_localities(places, src)?;
     write_gazetteer(places, &bundled, out)?;
     for name in [
         "regions.bin.gz",
@@ -606,6 +608,103 @@ fn write_checkpoints(
     }
     fs::write(path, text)?;
     Ok(points.len())
+}
+
+/// Who's On First locality files (village level), with their country.
+const WOF_LOCALITIES: &[(&str, &str)] = &[
+    ("wof_sy_localities.csv", "SY"),
+    ("wof_iq_localities.csv", "IQ"),
+];
+
+/// One row of a WOF localities file (geodata README gives the columns).
+#[derive(Debug, serde::Deserialize)]
+struct WofLocality {
+    wof_id: i64,
+    name: String,
+    gn_name: String,
+    name_ar_all: String,
+    name_ku: String,
+    variants: String,
+    lat: f64,
+    lon: f64,
+    gn_id: Option<i64>,
+    gn_feature_code: String,
+    gn_population: Option<u64>,
+    deprecated: String,
+    superseded_by: String,
+}
+
+impl WofLocality {
+    /// Every name of the row: GeoNames and WOF names, Arabic-script names,
+    /// the Kurdish name and GeoNames' variant spellings.
+    fn names(&self) -> Vec<String> {
+        [&self.gn_name, &self.name, &self.name_ku]
+            .into_iter()
+            .map(String::as_str)
+            .chain(self.name_ar_all.split('|'))
+            .chain(self.variants.split('|'))
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// Adds the WOF localities to the cities500 places. A locality whose
+/// GeoNames id is already a place gives that place its names (Arabic forms
+/// and variants cities500 lacks); the others become places of their own,
+/// keyed by GeoNames id (or WOF id when they have none: WOF ids are above a
+/// billion, GeoNames ids far below). Deprecated and superseded rows are
+/// dropped: the row that supersedes one is in the file itself. Abandoned
+/// (PPLQ) and destroyed (PPLW) places are kept with their feature code, as
+/// reports name them; the gazetteer ranks them below inhabited namesakes.
+fn add_wof_localities(mut places: Vec<Place>, src: &Path) -> Result<Vec<Place>, Error> {
+    let mut by_geonames_id: HashMap<i64, usize> =
+        places.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    for (file, country) in WOF_LOCALITIES {
+        let path = src.join(file);
+        let mut reader = csv::Reader::from_path(&path)
+            .map_err(|e| data_error(path.display().to_string(), e.to_string()))?;
+        let (mut merged, mut added, mut dropped) = (0, 0, 0);
+        for (n, row) in reader.deserialize::<WofLocality>().enumerate() {
+            let row =
+                row.map_err(|e| data_error(format!("{file}, row {}", n + 2), e.to_string()))?;
+            if !row.deprecated.is_empty() || !row.superseded_by.is_empty() {
+                dropped += 1;
+                continue;
+            }
+            let names = row.names();
+            let id = row.gn_id.unwrap_or(row.wof_id);
+            if let Some(&i) = by_geonames_id.get(&id) {
+                places[i].alt_names.extend(names);
+                merged += 1;
+                continue;
+            }
+            let name = if row.gn_name.is_empty() {
+                row.name.clone()
+            } else {
+                row.gn_name.clone()
+            };
+            by_geonames_id.insert(id, places.len());
+            places.push(Place {
+                id,
+                name,
+                latitude: row.lat,
+                longitude: row.lon,
+                country: country.to_string(),
+                admin1_code: None,
+                admin1_name: None,
+                feature_code: row.gn_feature_code.clone(),
+                population: row.gn_population.unwrap_or(0),
+                alt_names: names,
+            });
+            added += 1;
+        }
+        eprintln!(
+            "{file}: {added} places added, {merged} merged into cities500 places, {dropped} deprecated or superseded dropped"
+        );
+    }
+    Ok(places)
 }
 
 fn is_latin_or_arabic(s: &str) -> bool {

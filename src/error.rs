@@ -27,6 +27,13 @@ pub enum Error {
         name: String,
         suggestions: Vec<String>,
     },
+    /// No place has this name (exactly or in a known variant spelling).
+    #[error("no place named {name:?}{}\nadd it with `incidents places add {name:?} --lat LAT --lon LON`, or give --lat/--lon", no_place_text(.suggestions))]
+    NoPlace {
+        name: String,
+        /// Lines describing places with similar but different names.
+        suggestions: Vec<String>,
+    },
     /// A place name matches several places and the caller must choose.
     #[error("place {name:?} is ambiguous; candidates:\n{}\nchoose one with --lat/--lon, or narrow it with --country", .candidates.join("\n"))]
     Ambiguous {
@@ -84,6 +91,17 @@ fn suggestions_text(s: &[String]) -> String {
         String::new()
     } else {
         format!("; did you mean: {}?", s.join(", "))
+    }
+}
+
+fn no_place_text(s: &[String]) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; places with similar but DIFFERENT names (not used):\n{}",
+            s.join("\n")
+        )
     }
 }
 

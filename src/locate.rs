@@ -6,7 +6,10 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 use crate::filter::{Filter, Near, RegionKey};
-use crate::geo::{Candidate, Gazetteer, HOLD_KM, Level, OutsideCountry, Place, Region, Regions};
+pub use crate::geo::{Answer, Resolution, resolve};
+use crate::geo::{
+    Candidate, Gazetteer, HOLD_KM, Level, MatchKind, OutsideCountry, Place, Region, Regions,
+};
 use crate::model::{
     DateSpan, GeoPrecision, Incident, canonical_event_type, canonical_sub_event_type,
 };
@@ -205,11 +208,16 @@ pub fn custom_regions_of(regions: &Regions, inc: &Incident) -> Vec<String> {
     }
 }
 
-/// One line describing a gazetteer candidate, for choices and errors.
+/// One line describing a gazetteer candidate, for choices and errors; a
+/// suggestion says that its name is a different one.
 pub fn describe(c: &Candidate) -> String {
     let p = &c.place;
+    let kind = match c.kind {
+        MatchKind::Suggestion => format!("suggestion, a different name, {} edits", c.edits),
+        kind => kind.as_str().to_string(),
+    };
     format!(
-        "{} ({}, {}{}) {:.5},{:.5} {} pop {} score {:.2}",
+        "{} ({}, {}{}) {:.5},{:.5} {} pop {} [{kind}]",
         p.name,
         p.country,
         p.admin1_name.as_deref().unwrap_or("?"),
@@ -221,63 +229,45 @@ pub fn describe(c: &Candidate) -> String {
         p.longitude,
         p.feature_code,
         p.population,
-        c.score
     )
 }
 
-/// Two candidates make a name ambiguous when they answer about equally
-/// well (scores within this margin), are different places (this far apart)
-/// and the rival is a real contender (at least this share of the best one's
-/// population): Tripoli in Libya and Lebanon, but not Ramadi in Iraq and a
-/// hamlet of the same name.
-const AMBIGUOUS_SCORE_MARGIN: f64 = 0.03;
-const SAME_PLACE_KM: f64 = 10.0;
-const RIVAL_POPULATION_SHARE: f64 = 0.1;
+/// Candidates listed when a name is ambiguous or has only suggestions.
+const CANDIDATES_SHOWN: usize = 8;
 
-/// Geocodes `name`. When several distinct places match about equally well,
-/// `pick` is asked to choose (it returns `None` when no one can answer, e.g.
-/// not on a terminal) and the error lists the candidates.
+/// Geocodes `name` to the one place the gazetteer is sure of (see
+/// [`resolve`]). When several distinct places match equally well, `pick` is
+/// asked to choose (it returns `None` when no one can answer, e.g. not on a
+/// terminal) and the error lists them. A name with only suggestions fails,
+/// listing them as different names.
 pub fn choose_place(
     gazetteer: &Gazetteer,
     name: &str,
     country: Option<&str>,
     pick: impl FnOnce(&[String]) -> Option<usize>,
 ) -> Result<Place> {
-    let candidates = gazetteer.search(name, country, 10);
-    if candidates.is_empty() {
-        return Err(Error::NotFound {
-            what: "place".into(),
-            name: name.into(),
-            suggestions: vec!["give --lat/--lon, or add it with `incidents places add`".into()],
-        });
-    }
-    let best = &candidates[0];
-    let rivals: Vec<usize> = (1..candidates.len())
-        .filter(|&i| {
-            let c = &candidates[i];
-            c.score >= best.score - AMBIGUOUS_SCORE_MARGIN
-                && c.place.population as f64
-                    >= best.place.population as f64 * RIVAL_POPULATION_SHARE
-                && crate::filter::distance_km(
-                    c.place.latitude,
-                    c.place.longitude,
-                    best.place.latitude,
-                    best.place.longitude,
-                ) > SAME_PLACE_KM
-        })
-        .collect();
-    if rivals.is_empty() {
-        return Ok(candidates[0].place.clone());
-    }
-    let mut options = vec![0];
-    options.extend(rivals);
-    let lines: Vec<String> = options
+    let r = resolve(gazetteer, name, country, CANDIDATES_SHOWN);
+    let n = match r.answer {
+        Answer::One => return Ok(r.candidates[0].place.clone()),
+        Answer::NoMatch => {
+            return Err(Error::NoPlace {
+                name: name.into(),
+                suggestions: r
+                    .candidates
+                    .iter()
+                    .map(|c| format!("  {}", describe(c)))
+                    .collect(),
+            });
+        }
+        Answer::Ambiguous(n) => n.min(r.candidates.len()),
+    };
+    let lines: Vec<String> = r.candidates[..n]
         .iter()
         .enumerate()
-        .map(|(n, &i)| format!("  {}. {}", n + 1, describe(&candidates[i])))
+        .map(|(i, c)| format!("  {}. {}", i + 1, describe(c)))
         .collect();
     match pick(&lines) {
-        Some(n) if n < options.len() => Ok(candidates[options[n]].place.clone()),
+        Some(i) if i < n => Ok(r.candidates[i].place.clone()),
         _ => Err(Error::Ambiguous {
             name: name.into(),
             candidates: lines,

@@ -1,9 +1,10 @@
 //! `incidents geocode NAME`: ranked place candidates from the gazetteer.
 
 use incidents::Result;
+use incidents::locate::{self, Answer};
 use serde_json::{Map, Value};
 
-use super::{Ctx, OutputArgs};
+use super::{Ctx, OutputArgs, note};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,17 +20,33 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
+/// Exit codes: 0 when the name names one place (its row is marked
+/// `answer`) or several equally (none is marked; a note says so); 1 when no
+/// place has the name: the rows printed are then suggestions, different
+/// names, with their distance in spelling (`edits`).
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let store = ctx.reader()?;
     let gazetteer = ctx.gazetteer(&store)?;
     let country = a.country.as_deref().map(str::to_ascii_uppercase);
-    let found = gazetteer.search(&a.name, country.as_deref(), a.limit);
-    if found.is_empty() {
-        return Err(incidents::Error::NotFound {
-            what: "place".into(),
-            name: a.name,
-            suggestions: vec!["check the spelling, or add it with `incidents places add`".into()],
-        });
+    let r = locate::resolve(&gazetteer, &a.name, country.as_deref(), a.limit);
+    match r.answer {
+        Answer::NoMatch => note(&format!(
+            "no place named {:?}{}",
+            a.name,
+            if r.candidates.is_empty() {
+                ""
+            } else {
+                "; these DIFFERENT names are spelled alike (suggestions only):"
+            }
+        )),
+        Answer::Ambiguous(n) => note(&format!(
+            "{:?} names {n} different places equally well; narrow with --country or give coordinates",
+            r.looked_up
+        )),
+        Answer::One if r.looked_up != a.name.trim() => {
+            note(&format!("note: looked up {:?}", r.looked_up));
+        }
+        Answer::One => {}
     }
     let mut out = a.output.writer(&[
         "name",
@@ -40,9 +57,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         "admin1_code",
         "feature_code",
         "population",
+        "match",
+        "edits",
+        "answer",
         "score",
     ]);
-    for c in found {
+    for (i, c) in r.candidates.iter().enumerate() {
         let p = c.place.clone();
         let mut row = Map::new();
         row.insert("name".into(), p.name.into());
@@ -53,11 +73,21 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         row.insert("admin1_code".into(), p.admin1_code.into());
         row.insert("feature_code".into(), p.feature_code.into());
         row.insert("population".into(), p.population.into());
+        row.insert("match".into(), c.kind.as_str().into());
+        row.insert("edits".into(), c.edits.into());
+        row.insert("answer".into(), (i == 0 && r.answer == Answer::One).into());
         row.insert(
             "score".into(),
             Value::from((c.score * 1000.0).round() / 1000.0),
         );
         out.write(&row)?;
     }
-    out.finish()
+    out.finish()?;
+    if r.answer == Answer::NoMatch {
+        return Err(incidents::Error::NoPlace {
+            name: a.name,
+            suggestions: Vec::new(),
+        });
+    }
+    Ok(())
 }

@@ -1,21 +1,26 @@
 //! The gazetteer: place name -> ranked candidate places, from the bundled
-//! GeoNames extract plus places the user adds. Owns name matching and
+//! GeoNames extract (with the Who's On First villages of Syria and Iraq)
+//! plus places the user adds. Owns name matching and
 //! ranking; region assignment of bundled places was done at build time
 //! with `Regions`, so the two always agree.
 //!
 //! Ranking: an exact match of the normalised main name scores 1.0, of an
-//! alternate name 0.96, of the consonant skeleton 0.8 times the normalised Levenshtein similarity of
-//! the query to the place's closest name, a fuzzy match (only
-//! when nothing else matched) at most 0.5; a place's importance (feature
+//! alternate name 0.96, of the consonant skeleton 0.8 times the normalised
+//! Levenshtein similarity of the query to the place's closest name, a fuzzy
+//! match (only when no exact or variant match was found) at most 0.5; a place's importance (feature
 //! code: capital, admin seat, ...; population) adds up to 0.1, so among
 //! equally good matches the bigger and more important place comes first.
+//!
+//! Each candidate also carries its [`MatchKind`]: only exact and variant
+//! matches name the place asked for; fuzzy and loose skeleton matches are
+//! suggestions (different names), ranked after them.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 
 use flate2::read::GzDecoder;
 
-use super::normalize::{normalize_name, skeleton_key};
+use super::normalize::{is_variant, normalize_name, skeleton_key};
 use super::regions::Regions;
 use crate::Error;
 
@@ -60,6 +65,12 @@ impl Place {
         };
     }
 
+    /// Abandoned (PPLQ) or destroyed (PPLW): such a place never rivals an
+    /// inhabited namesake.
+    pub fn is_abandoned(&self) -> bool {
+        matches!(self.feature_code.as_str(), "PPLQ" | "PPLW")
+    }
+
     /// 0..=1: capitals and admin seats over plain places, then population.
     fn importance(&self) -> f64 {
         let feature = match self.feature_code.as_str() {
@@ -75,10 +86,41 @@ impl Place {
     }
 }
 
+/// How a candidate's name relates to the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchKind {
+    /// The query's normalised form is the place's name or an alternate name.
+    Exact,
+    /// The same name in another transliteration (Deir/Dayr, Tel/Tall):
+    /// see [`is_variant`].
+    Variant,
+    /// A different name that is spelled alike: never used as the place.
+    Suggestion,
+}
+
+impl MatchKind {
+    pub fn is_confident(self) -> bool {
+        self != MatchKind::Suggestion
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::Exact => "exact",
+            MatchKind::Variant => "variant",
+            MatchKind::Suggestion => "suggestion",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Candidate<'a> {
     pub place: &'a Place,
     pub score: f64,
+    pub kind: MatchKind,
+    /// Edits (Levenshtein, on normalised names) from the query to the
+    /// place's closest name: its distance in spelling.
+    pub edits: usize,
 }
 
 /// Keys sorted as in the bundled index; ids are `place * 2 + is_main_name`.
@@ -266,19 +308,20 @@ impl Gazetteer {
         self.places.push(place);
     }
 
-    /// Places matching `query`, best first (see the module doc for the
-    /// scores); `country` (ISO alpha-2, any case) keeps only that country's.
+    /// Places matching `query`: exact matches, then variants, then
+    /// suggestions, each best first (see the module doc for the scores);
+    /// `country` (ISO alpha-2, any case) keeps only that country's.
     pub fn search(&self, query: &str, country: Option<&str>, limit: usize) -> Vec<Candidate<'_>> {
         let key = normalize_name(query);
         if key.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let mut best: HashMap<u32, f64> = HashMap::new();
+        let mut best: HashMap<u32, (f64, MatchKind)> = HashMap::new();
         let mut consider = |flagged: &[u32], main: f64, alt: f64| {
             for &f in flagged {
                 let base = if f & 1 == 1 { main } else { alt };
-                let slot = best.entry(f / 2).or_insert(0.0);
-                *slot = slot.max(base);
+                let slot = best.entry(f / 2).or_insert((0.0, MatchKind::Exact));
+                slot.0 = slot.0.max(base);
             }
         };
         consider(
@@ -294,7 +337,7 @@ impl Gazetteer {
             .keys()
             .filter(|&&i| in_country(&self.places[i as usize]))
             .count();
-        // Skeleton matches always score below exact ones: skip them when
+        // Skeleton matches always rank below exact ones: skip them when
         // exact matches already fill the answer.
         if exact < limit
             && let Some(skeleton) = skeleton_key(&key)
@@ -310,31 +353,61 @@ impl Gazetteer {
                     continue;
                 }
                 let similarity = self.closest_similarity(&key, place);
-                best.insert(place, SCORE_SKELETON * similarity);
+                let kind = if self
+                    .place_keys
+                    .of(place as usize)
+                    .any(|n| is_variant(&key, n))
+                {
+                    MatchKind::Variant
+                } else {
+                    MatchKind::Suggestion
+                };
+                best.insert(place, (SCORE_SKELETON * similarity, kind));
             }
         }
-        if !best.keys().any(|&i| in_country(&self.places[i as usize])) {
+        let confident = |(&i, &(_, kind)): (&u32, &(f64, MatchKind))| {
+            kind.is_confident() && in_country(&self.places[i as usize])
+        };
+        if !best.iter().any(confident) {
             self.fuzzy(&key, &mut best);
         }
-        let mut out: Vec<Candidate<'_>> = best
+        let mut ranked: Vec<(u32, f64, MatchKind)> = best
             .into_iter()
-            .map(|(i, base)| {
-                let place = &self.places[i as usize];
-                Candidate {
-                    place,
-                    score: base + IMPORTANCE_WEIGHT * self.importance[i as usize],
-                }
+            .filter(|&(i, _)| in_country(&self.places[i as usize]))
+            .map(|(i, (base, kind))| {
+                (
+                    i,
+                    base + IMPORTANCE_WEIGHT * self.importance[i as usize],
+                    kind,
+                )
             })
-            .filter(|c| in_country(c.place))
             .collect();
-        out.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(b.place.population.cmp(&a.place.population))
-                .then(a.place.id.cmp(&b.place.id))
+        // Within a kind, inhabited places come before abandoned or
+        // destroyed namesakes, then the better score.
+        ranked.sort_by(|&(i, score_a, kind_a), &(j, score_b, kind_b)| {
+            let (a, b) = (&self.places[i as usize], &self.places[j as usize]);
+            kind_a
+                .cmp(&kind_b)
+                .then(a.is_abandoned().cmp(&b.is_abandoned()))
+                .then(score_b.total_cmp(&score_a))
+                .then(b.population.cmp(&a.population))
+                .then(a.id.cmp(&b.id))
         });
-        out.truncate(limit);
-        out
+        ranked.truncate(limit);
+        ranked
+            .into_iter()
+            .map(|(i, score, kind)| Candidate {
+                place: &self.places[i as usize],
+                score,
+                kind,
+                edits: self
+                    .place_keys
+                    .of(i as usize)
+                    .map(|n| strsim::levenshtein(&key, n))
+                    .min()
+                    .unwrap_or(0),
+            })
+            .collect()
     }
 
     /// The normalised Levenshtein similarity of `key` (not empty) to the
@@ -356,7 +429,7 @@ impl Gazetteer {
     }
 
     /// Jaro-Winkler over the keys that share the query's first letter.
-    fn fuzzy(&self, key: &str, best: &mut HashMap<u32, f64>) {
+    fn fuzzy(&self, key: &str, best: &mut HashMap<u32, (f64, MatchKind)>) {
         let Some(first) = key.chars().next() else {
             return;
         };
@@ -370,8 +443,8 @@ impl Gazetteer {
             let sim = strsim::jaro_winkler(key, name);
             if sim >= FUZZY_MIN_SIMILARITY {
                 for &f in ids {
-                    let slot = best.entry(f / 2).or_insert(0.0);
-                    *slot = slot.max(SCORE_FUZZY * sim);
+                    let slot = best.entry(f / 2).or_insert((0.0, MatchKind::Suggestion));
+                    slot.0 = slot.0.max(SCORE_FUZZY * sim);
                 }
             }
         };
@@ -711,6 +784,64 @@ mod tests {
         );
         assert_eq!(g.search("tell el hara", None, 1)[0].place.id, -1);
         assert_eq!(g.search("تل الحاره", None, 1)[0].place.id, -1);
+    }
+
+    fn kind_of(g: &Gazetteer, query: &str, id: i64) -> Option<MatchKind> {
+        g.search(query, None, 10)
+            .into_iter()
+            .find(|c| c.place.id == id)
+            .map(|c| c.kind)
+    }
+
+    #[test]
+    fn matches_are_classified_exact_variant_or_suggestion() {
+        let mut g = Gazetteer::new();
+        for (id, name, alts) in [
+            (-1, "Dayr Hafir", &["دير حافر"][..]),
+            (-2, "Hama", &[][..]),
+            (-3, "Kafr Nasij", &[][..]),
+        ] {
+            g.add_place(Place {
+                id,
+                name: name.to_string(),
+                latitude: 36.0,
+                longitude: 37.0,
+                country: "SY".to_string(),
+                admin1_code: None,
+                admin1_name: None,
+                feature_code: "PPL".to_string(),
+                population: 0,
+                alt_names: alts.iter().map(|a| a.to_string()).collect(),
+            });
+        }
+        assert_eq!(kind_of(&g, "Dayr Hafir", -1), Some(MatchKind::Exact));
+        assert_eq!(kind_of(&g, "دير حافر", -1), Some(MatchKind::Exact));
+        assert_eq!(kind_of(&g, "Deir Hafer", -1), Some(MatchKind::Variant));
+        assert_eq!(kind_of(&g, "Kfar Nasij", -3), Some(MatchKind::Variant));
+        // Same consonants, another name: only a suggestion.
+        assert_eq!(kind_of(&g, "Hamiyah", -2), Some(MatchKind::Suggestion));
+        // Fuzzy: a suggestion, listed after any confident match.
+        assert_eq!(kind_of(&g, "Kafr Nasik", -3), Some(MatchKind::Suggestion));
+        let found = g.search("Kafr Nasik", None, 5);
+        assert_eq!(found[0].edits, 1);
+    }
+
+    #[test]
+    fn bundled_villages_of_syria_and_iraq_are_exact_matches() {
+        for (name, country, lat, lon) in [
+            ("Kafr Nasij", "SY", 33.151, 36.039),
+            ("Al Yadudah", "SY", 32.675, 36.056),
+            ("Daquq", "IQ", 35.139, 44.449),
+        ] {
+            let found = bundled().search(name, Some(country), 3);
+            let best = found.first().unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(best.kind, MatchKind::Exact, "{name}");
+            assert!(
+                (best.place.latitude - lat).abs() < 0.02
+                    && (best.place.longitude - lon).abs() < 0.02,
+                "{name}"
+            );
+        }
     }
 
     #[test]

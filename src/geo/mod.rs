@@ -8,7 +8,9 @@ pub mod gazetteer;
 mod index;
 pub mod normalize;
 pub mod regions;
+pub mod resolve;
 
-pub use gazetteer::{Candidate, Gazetteer, Place};
-pub use normalize::{normalize_name, skeleton_key};
+pub use gazetteer::{Candidate, Gazetteer, MatchKind, Place};
+pub use normalize::{is_variant, normalize_name, skeleton_key, variant_key};
 pub use regions::{Assignment, HOLD_KM, Level, OutsideCountry, Region, Regions, Resolved};
+pub use resolve::{Answer, Resolution, resolve};

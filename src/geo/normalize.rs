@@ -112,23 +112,29 @@ fn is_vowel(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w')
 }
 
+/// One letter of a Latin transliteration at `b[i]`, with the common
+/// digraphs folded (kh, gh, dh, th, ph, sh/ch, dj) and q as k: the letter
+/// and how many bytes it took.
+fn folded_letter(b: &[u8], i: usize) -> (u8, usize) {
+    match (b[i], b.get(i + 1).copied()) {
+        (b'k', Some(b'h')) => (b'x', 2),
+        (b'g', Some(b'h')) => (b'g', 2),
+        (b'd', Some(b'h')) => (b'd', 2),
+        (b't', Some(b'h')) => (b't', 2),
+        (b'p', Some(b'h')) => (b'f', 2),
+        (b's' | b'c', Some(b'h')) => (b'$', 2),
+        (b'd', Some(b'j')) => (b'j', 2),
+        (b'q', _) => (b'k', 1),
+        (c, _) => (c, 1),
+    }
+}
+
 fn latin_skeleton(word: &str, out: &mut String) {
     let b = word.as_bytes();
     let mut letters: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        let next = b.get(i + 1).copied();
-        let (c, step) = match (b[i], next) {
-            (b'k', Some(b'h')) => (b'x', 2),
-            (b'g', Some(b'h')) => (b'g', 2),
-            (b'd', Some(b'h')) => (b'd', 2),
-            (b't', Some(b'h')) => (b't', 2),
-            (b'p', Some(b'h')) => (b'f', 2),
-            (b's' | b'c', Some(b'h')) => (b'$', 2),
-            (b'd', Some(b'j')) => (b'j', 2),
-            (b'q', _) => (b'k', 1),
-            (c, _) => (c, 1),
-        };
+        let (c, step) = folded_letter(b, i);
         let at_end = i + step >= b.len();
         let after_vowel = i > 0 && is_vowel(b[i - 1]);
         i += step;
@@ -148,6 +154,68 @@ fn latin_skeleton(word: &str, out: &mut String) {
         }
     }
     out.extend(letters.into_iter().map(char::from));
+}
+
+/// Spellings of one Arabic word that differ by more than vowels: Kfar is
+/// Kafr (Lebanese and Syrian French forms put the vowel elsewhere).
+const WORD_VARIANTS: &[(&str, &str)] = &[("kfar", "kafr"), ("kafar", "kafr"), ("kefar", "kafr")];
+
+/// A key finer than the skeleton, to tell a transliteration variant from a
+/// different name with the same consonants (Hama and Hamiyah share the
+/// skeleton `hm`): per Latin word, the skeleton's letter folding, but each
+/// run of vowels kept as one `a`, w and y vowels only as the second half of
+/// a diphthong (Dayr, Dawr), not between vowels (Hamiyah). Deir, Dayr and
+/// Dair give `dar`; Tel, Tell and Tall give `tal`. Non-Latin words are kept.
+pub fn variant_key(normalized: &str) -> String {
+    let mut out = String::with_capacity(normalized.len());
+    for word in normalized.split(' ') {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if !word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            out.push_str(word);
+            continue;
+        }
+        let word = WORD_VARIANTS
+            .iter()
+            .find(|(v, _)| *v == word)
+            .map_or(word, |(_, canonical)| *canonical);
+        let b = word.as_bytes();
+        let plain_vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+        let mut last = None;
+        let mut i = 0;
+        while i < b.len() {
+            let (c, step) = folded_letter(b, i);
+            let after_vowel = i > 0 && plain_vowel(b[i - 1]);
+            i += step;
+            let before_vowel = b.get(i).is_some_and(|&n| plain_vowel(n));
+            let c = if plain_vowel(c) || (matches!(c, b'w' | b'y') && after_vowel && !before_vowel)
+            {
+                b'a'
+            } else {
+                c
+            };
+            // A final -h after a vowel is the ta marbuta (-ah, -eh).
+            if c == b'h' && i >= b.len() && after_vowel {
+                continue;
+            }
+            if last != Some(c) {
+                out.push(char::from(c));
+                last = Some(c);
+            }
+        }
+    }
+    out
+}
+
+/// Whether two normalised names are one name in two transliterations: the
+/// same skeleton and the same variant key, so that vowel and ending
+/// variants pass (Najiyeh, Najiyah) but names that only share consonants do
+/// not. Measured on UCDP place names (data/README.md), allowing an edit per
+/// five letters answered a few more names but none more correctly.
+pub fn is_variant(a: &str, b: &str) -> bool {
+    skeleton_key(a).is_some_and(|s| skeleton_key(b).as_ref() == Some(&s))
+        && variant_key(a) == variant_key(b)
 }
 
 #[cfg(test)]
@@ -221,6 +289,29 @@ mod tests {
         same_skeleton("Suwayda", "Sweida");
         same_skeleton("Idlib", "Edleb");
         same_skeleton("Qamishli", "Kamishli");
+    }
+
+    #[test]
+    fn transliteration_variants_are_variants() {
+        let variant = |a: &str, b: &str| is_variant(&normalize_name(a), &normalize_name(b));
+        for (a, b) in [
+            ("Deir ez Zor", "Dayr az Zawr"),
+            ("Tel Abyad", "Tall Abyad"),
+            ("Tell Hamis", "Tal Hamis"),
+            ("Kfar Nasij", "Kafr Nasij"),
+            ("Teir Maaleh", "Tayr Ma'lah"),
+            ("Najiyeh", "Najiyah"),
+            ("Sanamein", "Sanamayn"),
+            ("Ein Laroz", "Ayn Laruz"),
+            ("Beit Sawa", "Bayt Sawa"),
+            ("Khirbet Ghazaleh", "Khirbat Ghazalah"),
+        ] {
+            assert!(variant(a, b), "{a} / {b}");
+        }
+        // Same consonants, different names.
+        for (a, b) in [("Hama", "Hamiyah"), ("Tall", "Tuleil"), ("Suwayda", "Sad")] {
+            assert!(!variant(a, b), "{a} / {b}");
+        }
     }
 
     #[test]

@@ -1,0 +1,214 @@
+//! A place name -> one place, only when the gazetteer is sure: an exact or
+//! variant match that no equally good namesake elsewhere rivals. Owns the
+//! forms of a report's place string that are tried (descriptors such as
+//! "village" dropped, "A/B" alternatives) and the ambiguity rule; ranking
+//! and matching stay in the gazetteer.
+
+use super::gazetteer::{Candidate, Gazetteer};
+
+/// Two candidates make a name ambiguous when they match the same way
+/// (both exact, or both variants), answer about equally well (scores
+/// within this margin), are different places (this far apart) and the
+/// rival is a real contender (at least this share of the best one's
+/// population, and inhabited if the best one is): Tripoli in Libya and
+/// Lebanon, or two villages called Tall Hamid, but not Ramadi in Iraq and a
+/// hamlet of the same name.
+const AMBIGUOUS_SCORE_MARGIN: f64 = 0.03;
+const SAME_PLACE_KM: f64 = 10.0;
+const RIVAL_POPULATION_SHARE: f64 = 0.1;
+
+/// Candidates looked at to judge ambiguity, whatever the caller displays.
+const RIVALS_CONSIDERED: usize = 10;
+
+/// Words that reports put after a place name ("Kafr Nasij village", "Deir
+/// ez Zor town") or before it ("the town of Tadmur"), in Latin and Arabic
+/// script; compared in lower case.
+const DESCRIPTORS_AFTER: &[&str] = &[
+    "village",
+    "town",
+    "city",
+    "suburb",
+    "camp",
+    "area",
+    "district",
+    "neighbourhood",
+    "neighborhood",
+    "quarter",
+    "countryside",
+    "outskirts",
+    "hamlet",
+    "settlement",
+    "farm",
+    "farms",
+];
+const DESCRIPTORS_BEFORE: &[&str] = &[
+    "village of",
+    "town of",
+    "city of",
+    "outskirts of",
+    "countryside of",
+    "قرية",
+    "بلدة",
+    "مدينة",
+    "مخيم",
+    "ريف",
+];
+
+/// What the gazetteer can say about a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// The first candidate is the place.
+    One,
+    /// The first `n` candidates (some may be beyond the limit) are
+    /// different places matching equally well.
+    Ambiguous(usize),
+    /// No confident match: the candidates are suggestions (different names).
+    NoMatch,
+}
+
+#[derive(Debug)]
+pub struct Resolution<'a> {
+    /// The form of the name that was matched (the name itself, or the name
+    /// without its descriptor, or one of its `/` alternatives).
+    pub looked_up: String,
+    pub candidates: Vec<Candidate<'a>>,
+    pub answer: Answer,
+}
+
+/// Resolves `name` in `gazetteer`; `limit` bounds the candidates returned
+/// (never the ones compared for ambiguity).
+pub fn resolve<'a>(
+    gazetteer: &'a Gazetteer,
+    name: &str,
+    country: Option<&str>,
+    limit: usize,
+) -> Resolution<'a> {
+    let mut fallback: Option<Resolution<'a>> = None;
+    for form in forms(name) {
+        let mut candidates = gazetteer.search(&form, country, limit.max(RIVALS_CONSIDERED));
+        let answer = judge(&candidates);
+        candidates.truncate(limit);
+        let resolution = Resolution {
+            looked_up: form,
+            candidates,
+            answer,
+        };
+        if answer != Answer::NoMatch {
+            return resolution;
+        }
+        // Suggestions for the barest form say most about what was meant.
+        if fallback.is_none() || !resolution.candidates.is_empty() {
+            fallback = Some(resolution);
+        }
+    }
+    fallback.unwrap_or(Resolution {
+        looked_up: name.to_string(),
+        candidates: Vec::new(),
+        answer: Answer::NoMatch,
+    })
+}
+
+/// The candidates' verdict: one place, several, or none.
+fn judge(candidates: &[Candidate]) -> Answer {
+    let Some(best) = candidates.first().filter(|c| c.kind.is_confident()) else {
+        return Answer::NoMatch;
+    };
+    let rivals = candidates[1..]
+        .iter()
+        .filter(|c| {
+            c.kind == best.kind
+                && c.score >= best.score - AMBIGUOUS_SCORE_MARGIN
+                && c.place.population as f64
+                    >= best.place.population as f64 * RIVAL_POPULATION_SHARE
+                && (best.place.is_abandoned() || !c.place.is_abandoned())
+                && crate::filter::distance_km(
+                    c.place.latitude,
+                    c.place.longitude,
+                    best.place.latitude,
+                    best.place.longitude,
+                ) > SAME_PLACE_KM
+        })
+        .count();
+    if rivals == 0 {
+        Answer::One
+    } else {
+        Answer::Ambiguous(rivals + 1)
+    }
+}
+
+/// The forms of a place string to try, in order: as given; without a
+/// leading or trailing descriptor; then each `/`-separated alternative
+/// ("Abu al-Khatir/Al Boukhater village") without its descriptor.
+fn forms(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: &str| {
+        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    push(name);
+    let bare = strip_descriptors(name);
+    push(bare);
+    if bare.contains('/') {
+        for part in bare.split('/') {
+            push(strip_descriptors(part));
+        }
+    }
+    out
+}
+
+/// `name` without one leading and one trailing descriptor, unless nothing
+/// would be left.
+fn strip_descriptors(name: &str) -> &str {
+    let mut s = name.trim();
+    for d in DESCRIPTORS_BEFORE {
+        if let Some(head) = s.get(..d.len())
+            && head.eq_ignore_ascii_case(d)
+            && s[d.len()..].starts_with(char::is_whitespace)
+            && !s[d.len()..].trim().is_empty()
+        {
+            s = s[d.len()..].trim_start();
+            break;
+        }
+    }
+    if let Some((head, last)) = s.rsplit_once(char::is_whitespace)
+        && !head.trim().is_empty()
+        && DESCRIPTORS_AFTER
+            .iter()
+            .any(|d| last.eq_ignore_ascii_case(d))
+    {
+        s = head.trim_end();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptors_are_dropped_but_never_the_whole_name() {
+        assert_eq!(strip_descriptors("Kafr Nasij village"), "Kafr Nasij");
+        assert_eq!(strip_descriptors("Deir ez Zor  town"), "Deir ez Zor");
+        assert_eq!(strip_descriptors("the town"), "the");
+        assert_eq!(strip_descriptors("Town of Tadmur"), "Tadmur");
+        assert_eq!(strip_descriptors("قرية كفر ناسج"), "كفر ناسج");
+        assert_eq!(strip_descriptors("Camp"), "Camp");
+        assert_eq!(strip_descriptors("Townsville"), "Townsville");
+    }
+
+    #[test]
+    fn forms_try_the_name_first_then_alternatives() {
+        assert_eq!(
+            forms("Abu al-Khatir/Al Boukhater village"),
+            [
+                "Abu al-Khatir/Al Boukhater village",
+                "Abu al-Khatir/Al Boukhater",
+                "Abu al-Khatir",
+                "Al Boukhater"
+            ]
+        );
+        assert_eq!(forms("Homs"), ["Homs"]);
+    }
+}
