@@ -36,11 +36,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Answer::Ambiguous(n) => format!("ambiguous {n}"),
             Answer::NoMatch => "none".to_string(),
         };
+        let world = gazetteer.search(&r.looked_up, None, 100);
+        let world_conf = world.iter().filter(|c| c.kind.is_confident()).count();
+        let world_exact = world.iter().filter(|c| c.kind == incidents::geo::MatchKind::Exact).count();
         writeln!(
             out,
             "{}",
             json!({"name": name, "answer": answer, "verdict": verdict,
-                   "looked_up": r.looked_up, "candidates": candidates})
+                   "looked_up": r.looked_up, "candidates": candidates,
+                   "world_conf": world_conf, "world_exact": world_exact})
         )?;
     }
     Ok(())
