@@ -35,10 +35,12 @@ fn is_seat(feature_code: &str) -> bool {
 /// script; compared in lower case.
 const DESCRIPTORS_AFTER: &[&str] = &[
     "village",
+    "villge",
     "town",
     "city",
     "suburb",
     "camp",
+    "refugee camp",
     "area",
     "district",
     "neighbourhood",
@@ -50,6 +52,24 @@ const DESCRIPTORS_AFTER: &[&str] = &[
     "settlement",
     "farm",
     "farms",
+    "mount",
+    "mountain",
+    "hill",
+    "hills",
+    "tower",
+    "island",
+    "checkpoint",
+    "oil field",
+    "gas field",
+    "military base",
+    "military airbase",
+    "airbase",
+    "military airport",
+    "airport",
+    "dam",
+    "bridge",
+    "crossroads",
+    "roundabout",
 ];
 const DESCRIPTORS_BEFORE: &[&str] = &[
     "village of",
@@ -174,9 +194,12 @@ fn namesakes(best: &super::Place, world: &[Candidate]) -> usize {
         .count()
 }
 
-/// The forms of a place string to try, in order: as given; without a
-/// leading or trailing descriptor; then each `/`-separated alternative
-/// ("Abu al-Khatir/Al Boukhater village") without its descriptor.
+/// The forms of a place string to try, in order: as given; then each of
+/// its parts (the name outside brackets, the one inside: "Al-Rai town
+/// (Choban Bey)"), without a leading or trailing descriptor and with an
+/// English direction word put as the Arabic one ("Eastern Ghariyah" as
+/// "Ghariyah Sharqiyah"); then each `/`-separated alternative ("Abu
+/// al-Khatir/Al Boukhater village") the same way.
 fn forms(name: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |s: &str| {
@@ -186,14 +209,52 @@ fn forms(name: &str) -> Vec<String> {
         }
     };
     push(name);
-    let bare = strip_descriptors(name);
-    push(bare);
-    if bare.contains('/') {
-        for part in bare.split('/') {
-            push(strip_descriptors(part));
+    let mut parts = vec![name.to_string()];
+    if let Some((before, rest)) = name.split_once('(')
+        && let Some((inside, after)) = rest.split_once(')')
+    {
+        parts = vec![format!("{before} {after}"), inside.to_string()];
+    }
+    for part in &parts {
+        let bare = strip_descriptors(part);
+        let mut alternatives = vec![bare];
+        if bare.contains('/') {
+            alternatives.extend(bare.split('/').map(strip_descriptors));
+        }
+        for alternative in alternatives {
+            push(alternative);
+            for directed in with_arabic_direction(alternative) {
+                push(&directed);
+            }
         }
     }
     out
+}
+
+/// English direction words that reports put before a name, and the Arabic
+/// adjectives (feminine and masculine) that gazetteers put after it.
+const DIRECTIONS: &[(&[&str], [&str; 2])] = &[
+    (&["east", "eastern"], ["Sharqiyah", "Sharqi"]),
+    (&["west", "western"], ["Gharbiyah", "Gharbi"]),
+    (&["north", "northern"], ["Shamaliyah", "Shamali"]),
+    (&["south", "southern"], ["Janubiyah", "Janubi"]),
+    (&["upper"], ["Fawqani", "Fawqaniyah"]),
+    (&["lower"], ["Tahtani", "Tahtaniyah"]),
+];
+
+/// "Eastern Ghariyah" as "Ghariyah Sharqiyah" and "Ghariyah Sharqi"; none
+/// for a name without a leading direction word. The bare name is never
+/// offered: East X is not X.
+fn with_arabic_direction(name: &str) -> Vec<String> {
+    let Some((first, rest)) = name.trim().split_once(char::is_whitespace) else {
+        return Vec::new();
+    };
+    let first = first.to_lowercase();
+    DIRECTIONS
+        .iter()
+        .find(|(words, _)| words.contains(&first.as_str()))
+        .map(|(_, arabic)| arabic.iter().map(|a| format!("{} {a}", rest.trim())).collect())
+        .unwrap_or_default()
 }
 
 /// `name` without one leading and one trailing descriptor, unless nothing
@@ -210,13 +271,21 @@ fn strip_descriptors(name: &str) -> &str {
             break;
         }
     }
-    if let Some((head, last)) = s.rsplit_once(char::is_whitespace)
-        && !head.trim().is_empty()
-        && DESCRIPTORS_AFTER
-            .iter()
-            .any(|d| last.eq_ignore_ascii_case(d))
-    {
-        s = head.trim_end();
+    // The longest trailing descriptor ("refugee camp" before "camp").
+    let mut cut: Option<usize> = None;
+    for d in DESCRIPTORS_AFTER {
+        if s.len() > d.len()
+            && let Some(tail) = s.get(s.len() - d.len()..)
+            && tail.eq_ignore_ascii_case(d)
+            && s[..s.len() - d.len()].ends_with(char::is_whitespace)
+            && !s[..s.len() - d.len()].trim().is_empty()
+        {
+            let at = s.len() - d.len();
+            cut = Some(cut.map_or(at, |c: usize| c.min(at)));
+        }
+    }
+    if let Some(at) = cut {
+        s = s[..at].trim_end();
     }
     s
 }
@@ -248,5 +317,32 @@ mod tests {
             ]
         );
         assert_eq!(forms("Homs"), ["Homs"]);
+    }
+
+    #[test]
+    fn bracketed_names_and_direction_words_give_forms() {
+        assert_eq!(
+            forms("Al-Rai town (Choban Bey)"),
+            ["Al-Rai town (Choban Bey)", "Al-Rai", "Choban Bey"]
+        );
+        assert_eq!(
+            forms("Eastern Ghariyah town"),
+            [
+                "Eastern Ghariyah town",
+                "Eastern Ghariyah",
+                "Ghariyah Sharqiyah",
+                "Ghariyah Sharqi"
+            ]
+        );
+        assert!(with_arabic_direction("Westfield").is_empty());
+    }
+
+    #[test]
+    fn multi_word_descriptors_are_dropped() {
+        assert_eq!(strip_descriptors("Kamuna refugee camp"), "Kamuna");
+        assert_eq!(strip_descriptors("Al Teem Oil Field"), "Al Teem");
+        assert_eq!(strip_descriptors("Taftanaz Military Airbase"), "Taftanaz");
+        assert_eq!(strip_descriptors("Burj al-Sebi tower"), "Burj al-Sebi");
+        assert_eq!(strip_descriptors("Oil field"), "Oil field");
     }
 }
