@@ -39,6 +39,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                 "; these DIFFERENT names are spelled alike (suggestions only):"
             }
         )),
+        Answer::Ambiguous(1) => note(&format!(
+            "{:?} may name the place below, but not surely (a common name, or a loose spelling match); give coordinates",
+            r.looked_up
+        )),
         Answer::Ambiguous(n) => note(&format!(
             "{:?} names {n} different places equally well; narrow with --country or give coordinates",
             r.looked_up

@@ -4,7 +4,8 @@
 //! "village" dropped, "A/B" alternatives) and the ambiguity rule; ranking
 //! and matching stay in the gazetteer.
 
-use super::gazetteer::{Candidate, Gazetteer};
+use super::gazetteer::{Candidate, Gazetteer, MatchKind};
+use super::normalize::normalize_name;
 
 /// Two candidates make a name ambiguous when they match the same way
 /// (both exact, or both variants), answer about equally well (scores
@@ -122,6 +123,9 @@ pub fn resolve<'a>(
             let namesakes = namesakes(candidates[0].place, &world);
             if namesakes > 0 {
                 answer = Answer::Ambiguous(namesakes + 1);
+            } else if candidates[0].kind == MatchKind::Variant && is_one_word(&form) {
+                // Unsure: the one candidate may be the place.
+                answer = Answer::Ambiguous(1);
             }
         }
         candidates.truncate(limit);
@@ -171,6 +175,14 @@ fn judge(candidates: &[Candidate]) -> Answer {
     } else {
         Answer::Ambiguous(rivals + 1)
     }
+}
+
+/// Whether a name is one word once articles are dropped ("Al Bahariyah",
+/// "Hadadiyah"). Such a name in another spelling is the weakest evidence:
+/// a short word has many near-spellings, and a village spelled with a
+/// shadda (Haddadiyah) may not be the one UCDP writes without it.
+fn is_one_word(name: &str) -> bool {
+    !normalize_name(name).contains(' ')
 }
 
 /// Places of the same name (exact or variant) more than [`SAME_PLACE_KM`]
@@ -253,7 +265,12 @@ fn with_arabic_direction(name: &str) -> Vec<String> {
     DIRECTIONS
         .iter()
         .find(|(words, _)| words.contains(&first.as_str()))
-        .map(|(_, arabic)| arabic.iter().map(|a| format!("{} {a}", rest.trim())).collect())
+        .map(|(_, arabic)| {
+            arabic
+                .iter()
+                .map(|a| format!("{} {a}", rest.trim()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -335,6 +352,13 @@ mod tests {
             ]
         );
         assert!(with_arabic_direction("Westfield").is_empty());
+    }
+
+    #[test]
+    fn one_word_names_are_told_apart() {
+        assert!(is_one_word("Al Bahariyah"));
+        assert!(is_one_word("Hadadiyah"));
+        assert!(!is_one_word("Tall Sallour"));
     }
 
     #[test]
