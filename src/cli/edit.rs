@@ -119,10 +119,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     }
     // Regions are derived again only when what they derive from changed, so
     // an edit of the title never moves an incident between regions.
-    if moved || inc.geo_precision != old.geo_precision || inc.country != old.country {
-        if let Some(msg) = locate::assign_regions(&regions, &mut inc)?.note(&inc) {
-            note(&msg);
-        }
+    if (moved || inc.geo_precision != old.geo_precision || inc.country != old.country)
+        && let Some(msg) = locate::assign_regions(&regions, &mut inc)?.note(&inc)
+    {
+        note(&msg);
     }
     if inc == old {
         return say(format!("{}: nothing changed", a.uid));
