@@ -46,8 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             out,
             "{}",
             json!({"name": name, "answer": answer, "verdict": verdict,
-                   "looked_up": r.looked_up, "candidates": candidates,
-                   "world_conf": world_conf, "world_exact": world_exact})
+                   "looked_up": r.looked_up, "candidates": candidates})
         )?;
     }
     Ok(())

@@ -1,5 +1,7 @@
 //! A place name -> one place, only when the gazetteer is sure: an exact or
-//! variant match that no equally good namesake elsewhere rivals. Owns the
+//! variant match that no equally good namesake elsewhere rivals, and, for a
+//! place that is no admin seat, a name no other place in any country bears
+//! (see [`namesakes`]). Owns the
 //! forms of a report's place string that are tried (descriptors such as
 //! "village" dropped, "A/B" alternatives) and the ambiguity rule; ranking
 //! and matching stay in the gazetteer.
