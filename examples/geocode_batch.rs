@@ -36,12 +36,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Answer::Ambiguous(n) => format!("ambiguous {n}"),
             Answer::NoMatch => "none".to_string(),
         };
-        let world = gazetteer.search(&r.looked_up, None, 100);
-        let world_conf = world.iter().filter(|c| c.kind.is_confident()).count();
-        let world_exact = world
-            .iter()
-            .filter(|c| c.kind == incidents::geo::MatchKind::Exact)
-            .count();
         writeln!(
             out,
             "{}",

@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             r.looked_up
         )),
         Answer::Ambiguous(n) => note(&format!(
-            "{:?} names {n} different places equally well; narrow with --country or give coordinates",
+            "{:?} names {n} different places (some perhaps in other countries); narrow with --country or give coordinates",
             r.looked_up
         )),
         Answer::One if r.looked_up != a.name.trim() => {

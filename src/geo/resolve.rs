@@ -92,8 +92,10 @@ const DESCRIPTORS_BEFORE: &[&str] = &[
 pub enum Answer {
     /// The first candidate is the place.
     One,
-    /// The first `n` candidates (some may be beyond the limit) are
-    /// different places matching equally well.
+    /// The first `n` candidates (some may be beyond the limit, or in other
+    /// countries than the one asked for) are different places bearing the
+    /// name, or (`n` = 1) the first candidate may be the place but the
+    /// match is too loose to be sure.
     Ambiguous(usize),
     /// No confident match: the candidates are suggestions (different names).
     NoMatch,
@@ -122,7 +124,7 @@ pub fn resolve<'a>(
         let mut answer = judge(&candidates);
         if answer == Answer::One && !is_seat(&candidates[0].place.feature_code) {
             let world = gazetteer.search(&form, None, NAMESAKES_CONSIDERED);
-            let namesakes = namesakes(candidates[0].place, &world);
+            let namesakes = namesakes(&candidates[0], &world);
             if namesakes > 0 {
                 answer = Answer::Ambiguous(namesakes + 1);
             } else if candidates[0].kind == MatchKind::Variant && is_one_word(&form) {
@@ -193,11 +195,16 @@ fn is_one_word(name: &str) -> bool {
 /// gazetteer misses many villages: a lone namesake in the country asked
 /// for is then no evidence that it is the place meant. Measured on UCDP
 /// place names (data/README.md), such answers were wrong one time in four.
-fn namesakes(best: &super::Place, world: &[Candidate]) -> usize {
+fn namesakes(best: &Candidate, world: &[Candidate]) -> usize {
+    let (kind, best) = (best.kind, best.place);
+    // A subdistrict seat matched exactly is not made unsure by places
+    // whose names are only spelled alike (Bosra: Basrah; Deir Hafer).
+    let minor_seat = matches!(best.feature_code.as_str(), "PPLA3" | "PPLA4");
     world
         .iter()
         .filter(|c| {
             c.kind.is_confident()
+                && (c.kind <= kind || !minor_seat)
                 && crate::filter::distance_km(
                     c.place.latitude,
                     c.place.longitude,
