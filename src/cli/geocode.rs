@@ -39,8 +39,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                 "; these DIFFERENT names are spelled alike (suggestions only):"
             }
         )),
+        Answer::Ambiguous(1) => note(&format!(
+            "{:?} may name the place below, but not surely (a common name, or a loose spelling match); give coordinates",
+            r.looked_up
+        )),
         Answer::Ambiguous(n) => note(&format!(
-            "{:?} names {n} different places equally well; narrow with --country or give coordinates",
+            "{:?} names {n} different places (some perhaps in other countries); narrow with --country or give coordinates",
             r.looked_up
         )),
         Answer::One if r.looked_up != a.name.trim() => {
