@@ -251,3 +251,51 @@ fn add_place_kafr_nasij_stored_in_karachi() {
         "{lat},{lon}"
     );
 }
+
+/// The hint "add it with `places add`" led nowhere: a place the user added
+/// under a name that villages elsewhere share stayed ambiguous.
+#[test]
+fn places_add_did_not_settle_a_shared_name() {
+    let s = Session::new();
+    s.ok(&[
+        "places",
+        "add",
+        "Hamdaniyah",
+        "--lat",
+        "36.19",
+        "--lon",
+        "37.12",
+    ]);
+    let uid = s.ok(&[
+        "add",
+        "--date",
+        "2025-06-01",
+        "--type",
+        "battles",
+        "--place",
+        "Hamdaniyah",
+    ]);
+    let i = show(&s, uid.trim());
+    assert_eq!(
+        (&i["latitude"], &i["longitude"]),
+        (&36.19.into(), &37.12.into())
+    );
+}
+
+/// `add --place Saida` stored the incident in Saïda, Algeria: a seat was
+/// answered although Sidon (Saida), Lebanon, is a seat of that name too.
+#[test]
+fn add_place_saida_stored_in_algeria() {
+    let s = Session::new();
+    let err = s.fails(&[
+        "add",
+        "--date",
+        "2025-06-01",
+        "--type",
+        "battles",
+        "--place",
+        "Saida",
+    ]);
+    assert!(err.contains("Sidon"), "{err}");
+    assert_eq!(s.json(&["list"]).as_array().map(Vec::len), Some(0));
+}

@@ -122,7 +122,18 @@ pub fn resolve<'a>(
     for form in forms(name) {
         let mut candidates = gazetteer.search(&form, country, limit.max(RIVALS_CONSIDERED));
         let mut answer = judge(&candidates);
-        if answer == Answer::One && !is_seat(&candidates[0].place.feature_code) {
+        if let Some(own) = own_place(&candidates) {
+            // The user added this place (`places add`) to say what the name
+            // means here: it answers, whatever else bears the name.
+            let own = candidates.remove(own);
+            candidates.insert(0, own);
+            answer = Answer::One;
+        } else if answer == Answer::One && is_seat(&candidates[0].place.feature_code) {
+            let seats = rival_seats(&candidates);
+            if seats > 0 {
+                answer = Answer::Ambiguous(seats + 1);
+            }
+        } else if answer == Answer::One {
             let world = gazetteer.search(&form, None, NAMESAKES_CONSIDERED);
             let namesakes = namesakes(&candidates[0], &world);
             if namesakes > 0 {
@@ -151,6 +162,40 @@ pub fn resolve<'a>(
         candidates: Vec::new(),
         answer: Answer::NoMatch,
     })
+}
+
+/// The position of the one place of the user's own (negative id) that
+/// matches confidently, if exactly one does.
+fn own_place(candidates: &[Candidate]) -> Option<usize> {
+    let mut own = candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.place.id < 0 && c.kind.is_confident())
+        .map(|(i, _)| i);
+    let first = own.next()?;
+    own.next().is_none().then_some(first)
+}
+
+/// Other seats of some size among the candidates (the country asked for,
+/// or the world) bearing the name: Saida is a governorate seat in Algeria
+/// and in Lebanon, and the better score of a main name over an alternate
+/// one says nothing about which is meant.
+fn rival_seats(candidates: &[Candidate]) -> usize {
+    let (kind, best) = (candidates[0].kind, candidates[0].place);
+    candidates[1..]
+        .iter()
+        .filter(|c| {
+            c.kind <= kind
+                && is_seat(&c.place.feature_code)
+                && c.place.population as f64 >= best.population as f64 * RIVAL_POPULATION_SHARE
+                && crate::filter::distance_km(
+                    c.place.latitude,
+                    c.place.longitude,
+                    best.latitude,
+                    best.longitude,
+                ) > SAME_PLACE_KM
+        })
+        .count()
 }
 
 /// The candidates' verdict: one place, several, or none.
