@@ -366,6 +366,7 @@ mod tests {
     use super::*;
     use crate::geo::Place;
 
+    /// A bundled place (positive id; the user's own places have negative ids).
     fn place(id: i64, name: &str, country: &str, lat: f64, feature: &str) -> Place {
         Place {
             id,
@@ -388,39 +389,39 @@ mod tests {
     #[test]
     fn a_namesake_in_any_country_makes_a_village_unsure() {
         let mut g = Gazetteer::new();
-        g.add_place(place(-1, "Saida", "SY", 35.0, "PPL"));
-        g.add_place(place(-2, "Tall Sallur", "SY", 36.0, "PPL"));
-        g.add_place(place(-3, "Saida", "LB", 33.5, "PPL"));
+        g.add_place(place(1, "Saida", "SY", 35.0, "PPL"));
+        g.add_place(place(2, "Tall Sallur", "SY", 36.0, "PPL"));
+        g.add_place(place(3, "Saida", "LB", 33.5, "PPL"));
         // A spelling variant abroad is a namesake too.
-        g.add_place(place(-4, "Mazraat Hamad", "SY", 34.0, "PPL"));
-        g.add_place(place(-5, "Mazraat Hamed", "IQ", 33.0, "PPL"));
+        g.add_place(place(4, "Mazraat Hamad", "SY", 34.0, "PPL"));
+        g.add_place(place(5, "Mazraat Hamed", "IQ", 33.0, "PPL"));
         assert_eq!(answer(&g, "Saida village"), Answer::Ambiguous(2));
         assert_eq!(answer(&g, "Mazraat Hamad"), Answer::Ambiguous(2));
         assert_eq!(answer(&g, "Tall Sallour village"), Answer::One);
         // A duplicate within 10 km is the same place, not a namesake.
-        g.add_place(place(-6, "Tall Sallur", "SY", 36.05, "PPL"));
+        g.add_place(place(6, "Tall Sallur", "SY", 36.05, "PPL"));
         assert_eq!(answer(&g, "Tall Sallur"), Answer::One);
     }
 
     #[test]
     fn seats_answer_despite_namesakes() {
         let mut g = Gazetteer::new();
-        g.add_place(place(-1, "Jablah", "SY", 35.0, "PPLA2"));
-        g.add_place(place(-2, "Jablah", "IQ", 33.0, "PPL"));
+        g.add_place(place(1, "Jablah", "SY", 35.0, "PPLA2"));
+        g.add_place(place(2, "Jablah", "IQ", 33.0, "PPL"));
         assert_eq!(answer(&g, "Jablah town"), Answer::One);
         // A subdistrict seat matched exactly: only exact namesakes count.
-        g.add_place(place(-3, "Dayr Hafir", "SY", 36.0, "PPLA3"));
-        g.add_place(place(-4, "Deir Hafer", "IQ", 34.0, "PPL"));
+        g.add_place(place(3, "Dayr Hafir", "SY", 36.0, "PPLA3"));
+        g.add_place(place(4, "Deir Hafer", "IQ", 34.0, "PPL"));
         assert_eq!(answer(&g, "Dayr Hafir"), Answer::One);
-        g.add_place(place(-5, "Dayr Hafir", "IQ", 32.0, "PPL"));
+        g.add_place(place(5, "Dayr Hafir", "IQ", 32.0, "PPL"));
         assert_eq!(answer(&g, "Dayr Hafir"), Answer::Ambiguous(2));
     }
 
     #[test]
     fn a_one_word_name_in_another_spelling_is_unsure() {
         let mut g = Gazetteer::new();
-        g.add_place(place(-1, "Haddadiyah", "SY", 36.8, "PPL"));
-        g.add_place(place(-2, "Tall Sallur", "SY", 36.0, "PPL"));
+        g.add_place(place(1, "Haddadiyah", "SY", 36.8, "PPL"));
+        g.add_place(place(2, "Tall Sallur", "SY", 36.0, "PPL"));
         assert_eq!(answer(&g, "Hadadiyah village"), Answer::Ambiguous(1));
         assert_eq!(answer(&g, "Haddadiyah village"), Answer::One);
         assert_eq!(answer(&g, "Tall Sallour"), Answer::One);
@@ -483,5 +484,20 @@ mod tests {
         assert_eq!(strip_descriptors("Taftanaz Military Airbase"), "Taftanaz");
         assert_eq!(strip_descriptors("Burj al-Sebi tower"), "Burj al-Sebi");
         assert_eq!(strip_descriptors("Oil field"), "Oil field");
+    }
+
+    #[test]
+    fn a_place_of_the_users_own_answers_for_its_name() {
+        let mut g = Gazetteer::new();
+        g.add_place(place(1, "Saida", "SY", 35.0, "PPL"));
+        g.add_place(place(3, "Saida", "LB", 33.5, "PPL"));
+        assert_eq!(answer(&g, "Saida"), Answer::Ambiguous(2));
+        g.add_place(place(-1, "Saida", "SY", 32.7, "PPL"));
+        let r = resolve(&g, "Saida", None, 5);
+        assert_eq!(r.answer, Answer::One);
+        assert_eq!(r.candidates[0].place.id, -1);
+        // Two places of the user's own with that name: no longer sure.
+        g.add_place(place(-2, "Saida", "SY", 34.0, "PPL"));
+        assert!(matches!(answer(&g, "Saida"), Answer::Ambiguous(_)));
     }
 }
