@@ -33,6 +33,12 @@ fn is_seat(feature_code: &str) -> bool {
     matches!(feature_code, "PPLC" | "PPLA" | "PPLA2")
 }
 
+/// Seats of a subdistrict: known places (Mismiyah, Bosra), whose other
+/// spellings are their own rather than a different village's.
+fn is_minor_seat(feature_code: &str) -> bool {
+    matches!(feature_code, "PPLA3" | "PPLA4")
+}
+
 /// Words that reports put after a place name ("Kafr Nasij village", "Deir
 /// ez Zor town") or before it ("the town of Tadmur"), in Latin and Arabic
 /// script; compared in lower case.
@@ -138,7 +144,10 @@ pub fn resolve<'a>(
             let namesakes = namesakes(&candidates[0], &world);
             if namesakes > 0 {
                 answer = Answer::Ambiguous(namesakes + 1);
-            } else if candidates[0].kind == MatchKind::Variant && is_one_word(&form) {
+            } else if candidates[0].kind == MatchKind::Variant
+                && is_one_word(&form)
+                && !is_minor_seat(&candidates[0].place.feature_code)
+            {
                 // Unsure: the one candidate may be the place.
                 answer = Answer::Ambiguous(1);
             }
@@ -244,7 +253,7 @@ fn namesakes(best: &Candidate, world: &[Candidate]) -> usize {
     let (kind, best) = (best.kind, best.place);
     // A subdistrict seat matched exactly is not made unsure by places
     // whose names are only spelled alike (Bosra: Basrah; Deir Hafer).
-    let minor_seat = matches!(best.feature_code.as_str(), "PPLA3" | "PPLA4");
+    let minor_seat = is_minor_seat(&best.feature_code);
     world
         .iter()
         .filter(|c| {
@@ -423,6 +432,8 @@ mod tests {
         g.add_place(place(1, "Haddadiyah", "SY", 36.8, "PPL"));
         g.add_place(place(2, "Tall Sallur", "SY", 36.0, "PPL"));
         assert_eq!(answer(&g, "Hadadiyah village"), Answer::Ambiguous(1));
+        g.add_place(place(9, "Mismiyah", "SY", 33.1, "PPLA3"));
+        assert_eq!(answer(&g, "Masmiyah"), Answer::One, "a subdistrict seat");
         assert_eq!(answer(&g, "Haddadiyah village"), Answer::One);
         assert_eq!(answer(&g, "Tall Sallour"), Answer::One);
     }
