@@ -74,14 +74,17 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// The position of a named column, or an error naming the file.
+fn column(h: &csv::StringRecord, path: &str, name: &str) -> Result<usize, String> {
+    h.iter()
+        .position(|c| c == name)
+        .ok_or(format!("{path}: no column {name}"))
+}
+
 fn read_rows(path: &str) -> Result<Vec<Row>, Box<dyn Error>> {
     let mut r = csv::Reader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
     let h = r.headers()?.clone();
-    let col = |name: &str| {
-        h.iter()
-            .position(|c| c == name)
-            .ok_or(format!("{path}: no column {name}"))
-    };
+    let col = |name: &str| column(&h, path, name);
     let (id, prec, country, adm1, adm2, lat, lon) = (
         col("id")?,
         col("where_prec")?,
@@ -110,11 +113,7 @@ fn read_rows(path: &str) -> Result<Vec<Row>, Box<dyn Error>> {
 fn read_export(path: &str) -> Result<HashMap<String, Units>, Box<dyn Error>> {
     let mut r = csv::Reader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
     let h = r.headers()?.clone();
-    let col = |name: &str| {
-        h.iter()
-            .position(|c| c == name)
-            .ok_or(format!("{path}: no column {name}"))
-    };
+    let col = |name: &str| column(&h, path, name);
     let (uid, country, a1, a2) = (
         col("uid")?,
         col("country")?,

@@ -6,7 +6,7 @@
 //! "village" dropped, "A/B" alternatives) and the ambiguity rule; ranking
 //! and matching stay in the gazetteer.
 
-use super::gazetteer::{Candidate, Gazetteer, MatchKind};
+use super::gazetteer::{Candidate, Gazetteer, MatchKind, Place};
 use super::normalize::normalize_name;
 
 /// Two candidates make a name ambiguous when they match the same way
@@ -173,6 +173,11 @@ pub fn resolve<'a>(
     })
 }
 
+/// Two candidates are different places, not two entries for one.
+fn apart(a: &Place, b: &Place) -> bool {
+    crate::filter::distance_km(a.latitude, a.longitude, b.latitude, b.longitude) > SAME_PLACE_KM
+}
+
 /// The position of the one place of the user's own (negative id) that
 /// matches confidently, if exactly one does.
 fn own_place(candidates: &[Candidate]) -> Option<usize> {
@@ -197,12 +202,7 @@ fn rival_seats(candidates: &[Candidate]) -> usize {
             c.kind <= kind
                 && is_seat(&c.place.feature_code)
                 && c.place.population as f64 >= best.population as f64 * RIVAL_POPULATION_SHARE
-                && crate::filter::distance_km(
-                    c.place.latitude,
-                    c.place.longitude,
-                    best.latitude,
-                    best.longitude,
-                ) > SAME_PLACE_KM
+                && apart(c.place, best)
         })
         .count()
 }
@@ -220,12 +220,7 @@ fn judge(candidates: &[Candidate]) -> Answer {
                 && c.place.population as f64
                     >= best.place.population as f64 * RIVAL_POPULATION_SHARE
                 && (best.place.is_abandoned() || !c.place.is_abandoned())
-                && crate::filter::distance_km(
-                    c.place.latitude,
-                    c.place.longitude,
-                    best.place.latitude,
-                    best.place.longitude,
-                ) > SAME_PLACE_KM
+                && apart(c.place, best.place)
         })
         .count();
     if rivals == 0 {
@@ -257,14 +252,7 @@ fn namesakes(best: &Candidate, world: &[Candidate]) -> usize {
     world
         .iter()
         .filter(|c| {
-            c.kind.is_confident()
-                && (c.kind <= kind || !minor_seat)
-                && crate::filter::distance_km(
-                    c.place.latitude,
-                    c.place.longitude,
-                    best.latitude,
-                    best.longitude,
-                ) > SAME_PLACE_KM
+            c.kind.is_confident() && (c.kind <= kind || !minor_seat) && apart(c.place, best)
         })
         .count()
 }
