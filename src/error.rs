@@ -63,8 +63,12 @@ pub enum Error {
         "database {path} is read-only (file or directory permissions): list, show, report and export work; adding, editing and importing need write access"
     )]
     ReadOnly { path: PathBuf },
-    #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    /// An error from the storage backend, in its own words.
+    #[error("database: {message}")]
+    Database {
+        kind: DatabaseErrorKind,
+        message: String,
+    },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -75,6 +79,16 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("CSV: {0}")]
     Csv(#[from] csv::Error),
+}
+
+/// What kind of storage error, where the library acts on the difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseErrorKind {
+    /// The file or directory may only be read.
+    ReadOnly,
+    /// The file is not a database of this backend.
+    NotADatabase,
+    Other,
 }
 
 impl From<std::io::Error> for Error {

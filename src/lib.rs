@@ -6,7 +6,9 @@
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod check;
+pub mod database;
 pub mod error;
+pub mod export;
 pub mod filter;
 pub mod formats;
 pub mod geo;
@@ -14,7 +16,9 @@ pub mod import;
 pub mod locate;
 pub mod model;
 pub mod report;
+pub mod report_scope;
 pub mod seeds;
 pub mod store;
 
+pub use database::Database;
 pub use error::{Error, Result};

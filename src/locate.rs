@@ -406,10 +406,10 @@ fn parse_numbers(field: &str, s: &str, n: usize, expected: &str) -> Result<Vec<f
 impl FilterSpec {
     /// Checks every value and resolves names. Regions and the gazetteer are
     /// loaded only when a flag needs them.
-    pub fn build(
+    pub fn build<'g>(
         &self,
-        regions: impl FnOnce() -> Result<Regions>,
-        gazetteer: impl FnOnce() -> Result<Gazetteer>,
+        regions: impl FnOnce() -> Result<&'g Regions>,
+        gazetteer: impl FnOnce() -> Result<&'g Gazetteer>,
         note: &mut dyn FnMut(&str),
     ) -> Result<Filter> {
         let mut f = Filter {
@@ -490,12 +490,12 @@ impl FilterSpec {
             .transpose()?
             .unwrap_or(10.0);
         let needs_regions = self.region.is_some();
-        let mut loaded = if needs_regions {
+        let loaded = if needs_regions {
             Some(regions()?)
         } else {
             None
         };
-        if let (Some(q), Some(regions)) = (&self.region, loaded.as_mut()) {
+        if let (Some(q), Some(regions)) = (&self.region, loaded) {
             let preferred: Vec<&str> = match &f.country {
                 Some(c) => vec![c.as_str()],
                 None => self.countries.iter().map(String::as_str).collect(),
@@ -514,7 +514,7 @@ impl FilterSpec {
                 }
                 Err(_) => {
                     let g = gazetteer()?;
-                    let p = choose_place(&g, n, f.country.as_deref(), |_| None)?;
+                    let p = choose_place(g, n, f.country.as_deref(), |_| None)?;
                     note(&format!(
                         "note: --near {n:?} is {} ({}) at {:.5},{:.5}",
                         p.name, p.country, p.latitude, p.longitude

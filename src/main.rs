@@ -5,11 +5,15 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
-    match cli::run(args) {
+    let matches = cli::Cli::command().get_matches();
+    let args = match cli::Cli::from_arg_matches(&matches) {
+        Ok(a) => a,
+        Err(e) => e.exit(),
+    };
+    match cli::run(args).map_err(|e| cli::with_flag_names(e, &matches)) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`incidents list | head`) is the reader's choice, not an error.
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,

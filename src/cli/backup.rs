@@ -13,8 +13,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    let store = ctx.reader()?;
-    store.backup(&a.file)?;
+    ctx.read()?.backup(&a.file)?;
     say(format!(
         "backed up {} to {}",
         ctx.db.display(),

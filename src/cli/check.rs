@@ -12,9 +12,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    let store = ctx.reader()?;
-    let regions = ctx.regions(&store)?;
-    let report = incidents::check::check(&store, &regions)?;
+    let report = ctx.read()?.check()?;
     if a.json {
         say(serde_json::to_string_pretty(&report)?)?;
     } else {

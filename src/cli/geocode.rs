@@ -1,7 +1,7 @@
 //! `incidents geocode NAME`: ranked place candidates from the gazetteer.
 
 use incidents::Result;
-use incidents::locate::{self, Answer};
+use incidents::locate::Answer;
 use serde_json::{Map, Value};
 
 use super::{Ctx, OutputArgs, note};
@@ -25,10 +25,8 @@ pub struct Args {
 /// place has the name: the rows printed are then suggestions, different
 /// names, with their distance in spelling (`edits`).
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    let store = ctx.reader()?;
-    let gazetteer = ctx.gazetteer(&store)?;
-    let country = a.country.as_deref().map(str::to_ascii_uppercase);
-    let r = locate::resolve(&gazetteer, &a.name, country.as_deref(), a.limit);
+    let db = ctx.read()?;
+    let r = db.geocode(&a.name, a.country.as_deref(), a.limit)?;
     match r.answer {
         Answer::NoMatch => note(&format!(
             "no place named {:?}{}",

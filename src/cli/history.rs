@@ -1,6 +1,6 @@
 //! `incidents history UID`: every recorded change of an incident or tally.
 
-use incidents::{Error, Result};
+use incidents::Result;
 use serde_json::{Map, Value};
 
 use super::{Ctx, OutputArgs};
@@ -29,15 +29,7 @@ fn changes(old: &Option<Value>, new: &Option<Value>) -> String {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    let store = ctx.reader()?;
-    let entries = store.history(&a.uid)?;
-    if entries.is_empty() {
-        return Err(Error::NotFound {
-            what: "history for".into(),
-            name: a.uid,
-            suggestions: vec![],
-        });
-    }
+    let entries = ctx.read()?.history(&a.uid)?;
     let mut out = a
         .output
         .writer(&["at", "entity", "uid", "action", "changes", "old", "new"]);

@@ -29,8 +29,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let (format, rows) = import::open(&a.file, a.format)?;
-    let mut store = ctx.store()?;
-    let regions = ctx.regions(&store)?;
+    let mut db = ctx.open()?;
     let rejects_path = a.rejects.clone().unwrap_or_else(|| {
         let mut p = a.file.clone().into_os_string();
         p.push(".rejects.csv");
@@ -60,9 +59,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         indicatif::ProgressBar::hidden()
     };
     let input = a.file.display().to_string();
-    let summary = import::import(
-        &mut store,
-        &regions,
+    let summary = db.import(
         &input,
         rows,
         Options {

@@ -66,12 +66,12 @@ fn table_row(i: &Incident) -> Map<String, Value> {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    let store = ctx.reader()?;
-    let filter = a.filter.to_filter(ctx, &store)?;
+    let db = ctx.read()?;
+    let filter = a.filter.to_filter(&db)?;
     let format = a.output.format();
     let human = matches!(format, OutputFormat::Table | OutputFormat::Markdown);
     let mut out = a.output.writer(if human { TABLE_COLUMNS } else { COLUMNS });
-    store.for_each_incident(&filter, |i| match format {
+    db.for_each_incident(&filter, |i| match format {
         OutputFormat::Table | OutputFormat::Markdown => out.write(&table_row(&i)),
         OutputFormat::Csv => out.write(&incident_row(&i)?),
         OutputFormat::Json | OutputFormat::Ndjson => out.write_serialize(&i),

@@ -30,7 +30,7 @@ use incidents::filter::Filter;
 use incidents::formats::{OutputFormat, RowWriter};
 use incidents::geo::{Gazetteer, Regions};
 use incidents::store::Store;
-use incidents::{Error, Result};
+use incidents::{Database, Error, Result};
 
 /// A database of dated, geolocated conflict incidents.
 #[derive(Debug, Parser)]
@@ -123,29 +123,23 @@ pub struct Ctx {
 
 impl Ctx {
     /// Opens the database for writing, creating it on first use.
-    pub fn store(&self) -> Result<Store> {
-        Store::open(&self.db)
+    pub fn open(&self) -> Result<Database> {
+        Database::open(&self.db)
     }
 
     /// Opens the database for reading; a read-only file works.
-    pub fn reader(&self) -> Result<Store> {
-        match Store::open(&self.db) {
-            Ok(s) => Ok(s),
-            Err(Error::Sqlite(_) | Error::ReadOnly { .. }) if self.db.exists() => {
-                Store::open_read_only(&self.db)
-            }
-            Err(e) => Err(e),
-        }
+    pub fn read(&self) -> Result<Database> {
+        Database::open_for_reading(&self.db)
+    }
+
+    /// Opens the database for writing, creating it on first use.
+    pub fn store(&self) -> Result<Store> {
+        Store::open(&self.db)
     }
 
     /// The bundled regions plus the database's custom regions.
     pub fn regions(&self, store: &Store) -> Result<Regions> {
         incidents::locate::regions_with_custom(store)
-    }
-
-    /// Region names and codes only (fast): for resolving `--region`.
-    pub fn region_names(&self, store: &Store) -> Result<Regions> {
-        incidents::locate::region_names_with_custom(store)
     }
 
     /// The bundled gazetteer plus the database's own places.
@@ -232,8 +226,8 @@ pub struct FilterArgs {
 impl FilterArgs {
     /// Turns the flags into a library `Filter`, resolving region and place
     /// names (the chosen region is reported on stderr when ambiguous).
-    pub fn to_filter(&self, ctx: &Ctx, store: &Store) -> Result<Filter> {
-        incidents::locate::FilterSpec {
+    pub fn to_filter(&self, db: &Database) -> Result<Filter> {
+        let spec = incidents::locate::FilterSpec {
             region: self.region.clone(),
             country: self.country.clone(),
             from: self.from.clone(),
@@ -249,17 +243,49 @@ impl FilterArgs {
             radius: self.radius.clone(),
             bbox: self.bbox.clone(),
             limit: self.limit,
-            countries: if self.region.is_some() && self.country.is_none() {
-                store.countries()?
-            } else {
-                Vec::new()
-            },
+            countries: Vec::new(),
+        };
+        db.filter(&spec, &mut note)
+    }
+}
+
+/// The library names fields (`month`, `sub-type`); on the command line the
+/// same fields are flags, so an error about one names the flag
+/// (`--month`) when the command that ran has it.
+pub fn with_flag_names(e: Error, matches: &clap::ArgMatches) -> Error {
+    let Error::Invalid {
+        field,
+        value,
+        expected,
+    } = e
+    else {
+        return e;
+    };
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        match cmd.find_subcommand(name) {
+            Some(c) => cmd = c.clone(),
+            None => break,
         }
-        .build(
-            || ctx.region_names(store),
-            || ctx.gazetteer(store),
-            &mut note,
-        )
+        m = sub;
+    }
+    let flag = |f: &str| {
+        let long = f.replace('_', "-");
+        if cmd
+            .get_arguments()
+            .any(|a| a.get_long() == Some(long.as_str()))
+        {
+            format!("--{long}")
+        } else {
+            f.to_string()
+        }
+    };
+    let field = field.split('/').map(flag).collect::<Vec<_>>().join("/");
+    Error::Invalid {
+        field,
+        value,
+        expected,
     }
 }
 

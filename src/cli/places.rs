@@ -1,12 +1,9 @@
 //! `incidents places add|import`: your own places beside the bundled gazetteer.
 
-use std::fs::File;
 use std::path::PathBuf;
 
-use incidents::geo::Gazetteer;
-use incidents::model::check_coordinates;
-use incidents::store::PlaceRow;
-use incidents::{Error, Result};
+use incidents::Result;
+use incidents::database::NewPlace;
 
 use super::{Ctx, say};
 
@@ -37,7 +34,7 @@ pub enum PlacesCommand {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    let mut store = ctx.store()?;
+    let mut db = ctx.open()?;
     match a.command {
         PlacesCommand::Add {
             name,
@@ -46,47 +43,17 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             alt_names,
             country,
         } => {
-            check_coordinates(lat, lon)?;
-            if name.trim().is_empty() {
-                return Err(Error::invalid("name", name, "a non-empty place name"));
-            }
-            let row = PlaceRow {
-                id: 0,
+            db.add_place(NewPlace {
                 name: name.clone(),
-                alt_names: alt_names
-                    .into_iter()
-                    .filter(|s| !s.trim().is_empty())
-                    .collect(),
                 latitude: lat,
                 longitude: lon,
-                country: country.map(|c| c.to_ascii_uppercase()),
-                feature_code: "PPL".into(),
-                population: 0,
-                geonameid: None,
-            };
-            store.write(|w| w.upsert_place(&row))?;
+                alt_names,
+                country,
+            })?;
             say(format!("added place {name:?} at {lat},{lon}"))
         }
         PlacesCommand::Import { file } => {
-            let f = File::open(&file).map_err(|e| Error::io(file.display(), e))?;
-            let places = Gazetteer::read_geonames(f).map_err(|e| e.in_file(&file))?;
-            let n = places.len();
-            store.write(|w| {
-                for p in places {
-                    w.upsert_place(&PlaceRow {
-                        id: 0,
-                        name: p.name,
-                        alt_names: p.alt_names,
-                        latitude: p.latitude,
-                        longitude: p.longitude,
-                        country: Some(p.country).filter(|c| !c.is_empty()),
-                        feature_code: p.feature_code,
-                        population: p.population,
-                        geonameid: Some(p.id),
-                    })?;
-                }
-                Ok(())
-            })?;
+            let n = db.import_places(&file)?;
             say(format!("imported {n} places from {}", file.display()))
         }
     }

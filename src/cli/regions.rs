@@ -1,11 +1,9 @@
 //! `incidents regions list|import`: built-in admin units and your own polygons.
 
-use std::fs::File;
 use std::path::PathBuf;
 
-use incidents::geo::{Level, Regions};
-use incidents::{Error, Result};
-use serde_json::{Map, Value};
+use incidents::Result;
+use serde_json::Map;
 
 use super::{Ctx, OutputArgs, say};
 
@@ -45,9 +43,7 @@ the Golan is Quneitra governorate (SY-QU).";
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     match a.command {
         RegionsCommand::List { country, output } => {
-            let store = ctx.reader()?;
-            let regions = ctx.region_names(&store)?;
-            let country = country.map(|c| c.to_ascii_uppercase());
+            let db = ctx.read()?;
             super::note(BOUNDARY_SOURCES);
             let mut out = output.writer(&[
                 "code",
@@ -59,56 +55,22 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                 "parent",
                 "boundaries",
             ]);
-            for r in regions.list(country.as_deref()) {
+            for r in db.list_regions(country.as_deref())? {
                 let mut row = Map::new();
                 row.insert("code".into(), r.code.clone().into());
                 row.insert("pcode".into(), r.pcode.clone().into());
                 row.insert("name".into(), r.name.clone().into());
                 row.insert("name_ar".into(), r.name_ar.clone().into());
-                row.insert(
-                    "level".into(),
-                    Value::from(format!("{:?}", r.level).to_lowercase()),
-                );
+                row.insert("level".into(), r.level.as_str().into());
                 row.insert("country".into(), r.country.clone().into());
                 row.insert("parent".into(), r.parent.clone().into());
-                let boundaries = match (r.level, &r.pcode) {
-                    (Level::Custom, _) => "custom",
-                    (_, Some(_)) => "OCHA COD-AB",
-                    (_, None) => "Natural Earth",
-                };
-                row.insert("boundaries".into(), boundaries.into());
+                row.insert("boundaries".into(), r.boundaries().into());
                 out.write(&row)?;
             }
             out.finish()
         }
         RegionsCommand::Import { file, name_field } => {
-            let f = File::open(&file).map_err(|e| Error::io(file.display(), e))?;
-            let imported =
-                Regions::read_geojson_regions(f, &name_field).map_err(|e| e.in_file(&file))?;
-            let mut store = ctx.store()?;
-            let mut regions = ctx.regions(&store)?;
-            let rows: Vec<_> = imported
-                .iter()
-                .map(incidents::locate::custom_region_row)
-                .collect::<Result<_>>()?;
-            let n = imported.len();
-            for r in imported {
-                debug_assert_eq!(r.level, Level::Custom);
-                regions.add_custom(r);
-            }
-            let source = file.display().to_string();
-            store.write(|w| {
-                for row in &rows {
-                    w.upsert_custom_region(row, &source)?;
-                }
-                w.relink_custom_regions(|lat, lon| {
-                    regions
-                        .custom_containing(lat, lon)
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect()
-                })
-            })?;
+            let n = ctx.open()?.import_regions(&file, &name_field)?;
             say(format!(
                 "imported {n} custom regions from {}",
                 file.display()

@@ -8,8 +8,6 @@ use super::{Ctx, say};
 pub struct Args {}
 
 pub fn run(ctx: &Ctx, _a: Args) -> Result<()> {
-    let mut store = ctx.store()?;
-    let regions = ctx.regions(&store)?;
-    let (i, t) = incidents::seeds::load(&mut store, &regions)?;
+    let (i, t) = ctx.open()?.seed()?;
     say(format!("seed: incidents {i}; tallies {t}"))
 }

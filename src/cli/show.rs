@@ -14,12 +14,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    let store = ctx.reader()?;
-    let inc = store.get_incident(&a.uid)?.ok_or_else(|| Error::NotFound {
-        what: "incident".into(),
-        name: a.uid.clone(),
-        suggestions: vec![],
-    })?;
+    let inc = ctx.read()?.incident(&a.uid)?;
     if a.format == "json" {
         return say(serde_json::to_string_pretty(&inc)?);
     }

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use incidents::model::{DateSpan, Source, Tally};
-use incidents::{Error, Result, locate};
+use incidents::{Error, Result};
 use serde_json::{Map, Value};
 
 use super::{Ctx, OutputArgs, note, say};
@@ -117,8 +117,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         TallyCommand::Add(a) => add(ctx, *a),
         TallyCommand::List(a) => list(ctx, a),
         TallyCommand::Delete { uid } => {
-            let mut store = ctx.store()?;
-            store.write(|w| w.delete_tally(&uid))?;
+            ctx.open()?.delete_tally(&uid)?;
             say(format!("{uid}: deleted"))
         }
     }
@@ -126,16 +125,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
 
 fn add(ctx: &Ctx, a: AddArgs) -> Result<()> {
     let (start, end) = period(&a)?;
-    let mut store = ctx.store()?;
-    let regions = ctx.region_names(&store)?;
-    let region_code = match &a.region {
-        Some(r) => Some(locate::resolve_region(&regions, r, &mut note)?.code.clone()),
-        None => None,
-    };
-    let mut t = Tally {
+    let t = Tally {
         uid: a.uid.clone(),
         region: a.region.clone(),
-        region_code,
+        region_code: None,
         place: a.place.clone(),
         period_start: start,
         period_end: end,
@@ -153,38 +146,12 @@ fn add(ctx: &Ctx, a: AddArgs) -> Result<()> {
         created_at: None,
         updated_at: None,
     };
-    t.normalize()?;
-    let (uid, _) = store.write(|w| w.upsert_tally(&t))?;
-    say(uid)
+    say(ctx.open()?.add_tally(t, &mut note)?)
 }
 
 /// Codes that a region filter on tallies matches: the region and, for an
 /// admin1 region, its districts.
-pub fn region_codes(
-    regions: &incidents::geo::Regions,
-    region: &incidents::geo::Region,
-) -> Vec<String> {
-    let mut codes = vec![region.code.clone()];
-    codes.extend(
-        regions
-            .list(Some(&region.country))
-            .into_iter()
-            .filter(|r| r.parent.as_deref() == Some(region.code.as_str()))
-            .map(|r| r.code.clone()),
-    );
-    codes
-}
-
 fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
-    let store = ctx.reader()?;
-    let codes = match &a.region {
-        Some(r) => {
-            let regions = ctx.region_names(&store)?;
-            let region = locate::resolve_region(&regions, r, &mut note)?;
-            Some(region_codes(&regions, region))
-        }
-        None => None,
-    };
     let from = a
         .from
         .as_deref()
@@ -196,7 +163,9 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
             .map(|s| DateSpan::parse("--to", s))
             .transpose()?
             .map(|s| s.end);
-    let tallies = store.tallies(codes.as_deref(), from, to)?;
+    let tallies = ctx
+        .read()?
+        .tallies(a.region.as_deref(), from, to, &mut note)?;
     let mut out = a.output.writer(&[
         "uid",
         "region",

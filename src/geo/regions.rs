@@ -80,6 +80,16 @@ pub enum Level {
     Custom,
 }
 
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Admin1 => "admin1",
+            Level::Admin2 => "admin2",
+            Level::Custom => "custom",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Region {
     /// ISO 3166-2 for admin1 (Natural Earth `adm1_code` where there is no
@@ -98,6 +108,17 @@ pub struct Region {
     /// (lat, lon) of a point inside the region, for labels.
     pub label: (f64, f64),
     pub geometry: MultiPolygon<f64>,
+}
+
+impl Region {
+    /// Which boundary data the region comes from.
+    pub fn boundaries(&self) -> &'static str {
+        match (self.level, &self.pcode) {
+            (Level::Custom, _) => "custom",
+            (_, Some(_)) => "OCHA COD-AB",
+            (_, None) => "Natural Earth",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction};
 
-use crate::error::{Error, Result};
+use crate::error::{DatabaseErrorKind, Error, Result};
 
 pub use aggregate::{Aggregate, Dim};
 pub use incidents::{HistoryEntry, Upsert};
@@ -327,25 +327,38 @@ impl Store {
     }
 }
 
+/// SQLite's errors reach callers as the backend-neutral [`Error::Database`].
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        let kind = match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ReadOnly) => DatabaseErrorKind::ReadOnly,
+            Some(rusqlite::ErrorCode::NotADatabase) => DatabaseErrorKind::NotADatabase,
+            _ => DatabaseErrorKind::Other,
+        };
+        Error::Database {
+            kind,
+            message: e.to_string(),
+        }
+    }
+}
+
 /// Errors about the database file itself (read-only, not a database), said plainly.
 fn read_only(e: Error, path: &Path) -> Error {
     match e {
-        Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
-            if f.code == rusqlite::ErrorCode::ReadOnly =>
-        {
-            Error::ReadOnly {
-                path: path.to_path_buf(),
-            }
-        }
-        Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
-            if f.code == rusqlite::ErrorCode::NotADatabase =>
-        {
-            Error::Input {
-                input: path.display().to_string(),
-                location: "-".into(),
-                reason: "not an incidents database (not SQLite, or encrypted or damaged)".into(),
-            }
-        }
+        Error::Database {
+            kind: DatabaseErrorKind::ReadOnly,
+            ..
+        } => Error::ReadOnly {
+            path: path.to_path_buf(),
+        },
+        Error::Database {
+            kind: DatabaseErrorKind::NotADatabase,
+            ..
+        } => Error::Input {
+            input: path.display().to_string(),
+            location: "-".into(),
+            reason: "not an incidents database (not SQLite, or encrypted or damaged)".into(),
+        },
         other => other,
     }
 }
@@ -375,7 +388,7 @@ fn copy_database(conn: &Connection, dest: &Path) -> Result<()> {
             let b = rusqlite::backup::Backup::new(conn, &mut out)?;
             b.step(-1)?;
         }
-        out.close().map_err(|(_, e)| Error::Sqlite(e))?;
+        out.close().map_err(|(_, e)| Error::from(e))?;
         std::fs::rename(&tmp, dest).map_err(|e| Error::io(dest.display(), e))
     })();
     if result.is_err() {

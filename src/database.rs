@@ -1,0 +1,428 @@
+//! The handle every face (the CLI, later the web server) holds: an open
+//! store plus the geography it is read with, loaded once and only when an
+//! operation needs it. Faces call operations here and render the results;
+//! they never reach the store or the geography themselves.
+
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
+
+use std::io::Write;
+
+use serde_json::{Map, Value};
+
+use crate::check;
+use crate::error::{Error, Result};
+use crate::filter::Filter;
+use crate::formats::fields::{RowError, Rows};
+use crate::geo::{Gazetteer, Region, Regions};
+use crate::import;
+use crate::locate::{self, FilterSpec, Resolution};
+use crate::model::{Incident, Tally, check_coordinates};
+use crate::report::{self, Period, Report};
+use crate::report_scope;
+use crate::store::Dim;
+use crate::store::{HistoryEntry, PlaceRow, Store};
+
+/// An open incidents database.
+pub struct Database {
+    store: Store,
+    path: PathBuf,
+    regions: OnceCell<Regions>,
+    names: OnceCell<Regions>,
+    gazetteer: OnceCell<Gazetteer>,
+}
+
+/// What `init` reports about a database.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Description {
+    pub schema_version: i64,
+    pub incidents: u64,
+    pub gazetteer_places: usize,
+    pub regions: usize,
+}
+
+/// Loads a cached value on first use (`OnceCell::get_or_try_init` is not stable).
+fn cached<T>(cell: &OnceCell<T>, load: impl FnOnce() -> Result<T>) -> Result<&T> {
+    if let Some(v) = cell.get() {
+        return Ok(v);
+    }
+    let v = load()?;
+    Ok(cell.get_or_init(|| v))
+}
+
+impl Database {
+    fn with_store(store: Store, path: &Path) -> Database {
+        Database {
+            store,
+            path: path.to_path_buf(),
+            regions: OnceCell::new(),
+            names: OnceCell::new(),
+            gazetteer: OnceCell::new(),
+        }
+    }
+
+    /// Opens the database for reading and writing, creating it (with the
+    /// schema) on first use and migrating an older one.
+    pub fn open(path: &Path) -> Result<Database> {
+        Ok(Database::with_store(Store::open(path)?, path))
+    }
+
+    /// Opens the database for reading; a read-only file or directory works.
+    pub fn open_for_reading(path: &Path) -> Result<Database> {
+        let store = match Store::open(path) {
+            Ok(s) => s,
+            Err(Error::Database { .. } | Error::ReadOnly { .. }) if path.exists() => {
+                Store::open_read_only(path)?
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(Database::with_store(store, path))
+    }
+
+    /// Where the database is, as the user named it.
+    pub fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// The bundled regions with polygons, plus the database's custom regions.
+    pub fn regions(&self) -> Result<&Regions> {
+        cached(&self.regions, || locate::regions_with_custom(&self.store))
+    }
+
+    /// Region names and codes only (fast to load): enough to resolve and
+    /// list regions. The full regions serve when already loaded.
+    pub fn region_names(&self) -> Result<&Regions> {
+        if let Some(r) = self.regions.get() {
+            return Ok(r);
+        }
+        cached(&self.names, || {
+            locate::region_names_with_custom(&self.store)
+        })
+    }
+
+    /// Regions (bundled and custom), of one country when given.
+    pub fn list_regions(&self, country: Option<&str>) -> Result<Vec<&Region>> {
+        let country = country.map(str::to_ascii_uppercase);
+        Ok(self.region_names()?.list(country.as_deref()))
+    }
+
+    /// The bundled gazetteer plus the database's own places.
+    pub fn gazetteer(&self) -> Result<&Gazetteer> {
+        cached(&self.gazetteer, || {
+            locate::gazetteer_with_places(&self.store)
+        })
+    }
+
+    /// Checks and resolves filter values as the user gave them. A region
+    /// name shared across countries means the one the database holds
+    /// incidents in, unless a country is given.
+    pub fn filter(&self, spec: &FilterSpec, note: &mut dyn FnMut(&str)) -> Result<Filter> {
+        let mut spec = spec.clone();
+        if spec.region.is_some() && spec.country.is_none() {
+            spec.countries = self.store.countries()?;
+        }
+        spec.build(|| self.region_names(), || self.gazetteer(), note)
+    }
+
+    /// The countries (alpha-2) the database holds incidents in.
+    pub fn countries(&self) -> Result<Vec<String>> {
+        self.store.countries()
+    }
+
+    /// One incident by uid.
+    pub fn incident(&self, uid: &str) -> Result<Incident> {
+        self.store
+            .get_incident(uid)?
+            .ok_or_else(|| Error::NotFound {
+                what: "incident".into(),
+                name: uid.to_string(),
+                suggestions: vec![],
+            })
+    }
+
+    /// Calls `f` with each incident the filter selects, in the filter's order.
+    pub fn for_each_incident(
+        &self,
+        filter: &Filter,
+        f: impl FnMut(Incident) -> Result<()>,
+    ) -> Result<()> {
+        self.store.for_each_incident(filter, f)
+    }
+
+    /// Every recorded change of an incident or tally, oldest first.
+    pub fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
+        let entries = self.store.history(uid)?;
+        if entries.is_empty() {
+            return Err(Error::NotFound {
+                what: "history for".into(),
+                name: uid.to_string(),
+                suggestions: vec![],
+            });
+        }
+        Ok(entries)
+    }
+
+    /// A consistent copy at `dest`, safe while others write; never overwrites.
+    pub fn backup(&self, dest: &Path) -> Result<()> {
+        self.store.backup(dest)
+    }
+
+    /// Integrity and the project's invariants, for every incident.
+    pub fn check(&self) -> Result<check::Report> {
+        check::check(&self.store, self.regions()?)
+    }
+
+    /// Loads the seed incidents and tallies (idempotent).
+    pub fn seed(&mut self) -> Result<(crate::seeds::Counts, crate::seeds::Counts)> {
+        let regions = cached(&self.regions, || locate::regions_with_custom(&self.store))?;
+        crate::seeds::load(&mut self.store, regions)
+    }
+
+    /// Schema version and what the database and the bundled data hold.
+    pub fn describe(&self) -> Result<Description> {
+        Ok(Description {
+            schema_version: crate::store::schema_version(),
+            incidents: self.store.count_incidents()?,
+            gazetteer_places: self.gazetteer()?.len(),
+            regions: self.regions()?.list(None).len(),
+        })
+    }
+
+    /// The report for a region (or country, or everything) and a period:
+    /// counts, fatalities, the previous period, overlapping incidents and
+    /// the tallies reported for the region.
+    pub fn report(&self, filter: &Filter, period: Period) -> Result<Report> {
+        let regions = if filter.region.is_some() || filter.country.is_some() {
+            Some(self.region_names()?)
+        } else {
+            None
+        };
+        let (summary, tally_codes) = report_scope::scope(filter, regions)?;
+        report::build(&self.store, filter, summary, tally_codes.as_deref(), period)
+    }
+
+    /// Aggregates by `dims` over the filter, within `period` when given.
+    pub fn grouped_report(
+        &self,
+        filter: &Filter,
+        period: Option<Period>,
+        dims: &[Dim],
+    ) -> Result<Vec<Map<String, Value>>> {
+        let mut f = filter.clone();
+        if let Some(p) = period {
+            f.from = Some(p.start);
+            f.to = Some(p.end);
+        }
+        report::grouped(&self.store, &f, dims)
+    }
+
+    /// Grouped rows as a GeoJSON choropleth of the regions they name.
+    pub fn write_grouped_geojson<W: Write>(
+        &self,
+        out: &mut W,
+        dims: &[Dim],
+        rows: &[Map<String, Value>],
+    ) -> Result<()> {
+        crate::formats::choropleth::write_grouped(out, self.regions()?, dims, rows)
+    }
+
+    /// A period report as a GeoJSON choropleth: the districts of a
+    /// governorate that has them, the district itself, or the governorates.
+    pub fn write_report_geojson<W: Write>(
+        &self,
+        out: &mut W,
+        filter: &Filter,
+        report: &Report,
+        period: Period,
+    ) -> Result<()> {
+        let regions = self.regions()?;
+        let (dim, parent) = match (&report.region.level[..], &report.region.code) {
+            ("admin1", Some(code))
+                if regions
+                    .list(None)
+                    .iter()
+                    .any(|x| x.parent.as_deref() == Some(code)) =>
+            {
+                (Dim::Admin2, Some(code.clone()))
+            }
+            ("admin2", Some(_)) => (Dim::Admin2, None),
+            _ => (Dim::Admin1, None),
+        };
+        let rows = self.grouped_report(filter, Some(period), &[dim])?;
+        crate::formats::choropleth::write_report(
+            out,
+            regions,
+            report,
+            dim,
+            parent.as_deref(),
+            &rows,
+        )
+    }
+
+    /// Imports incidents in one transaction (see [`import::import`]).
+    pub fn import(
+        &mut self,
+        input: &str,
+        rows: Rows,
+        opts: import::Options,
+        reject: &mut dyn FnMut(&RowError) -> Result<()>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<import::Summary> {
+        let regions = cached(&self.regions, || locate::regions_with_custom(&self.store))?;
+        import::import(
+            &mut self.store,
+            regions,
+            input,
+            rows,
+            opts,
+            reject,
+            progress,
+        )
+    }
+
+    /// Imports polygons from a GeoJSON file as custom regions named by
+    /// `name_field`, replacing those of the same name, and links the
+    /// incidents inside them. Returns how many.
+    pub fn import_regions(&mut self, file: &Path, name_field: &str) -> Result<usize> {
+        let f = std::fs::File::open(file).map_err(|e| Error::io(file.display(), e))?;
+        let imported = Regions::read_geojson_regions(f, name_field).map_err(|e| e.in_file(file))?;
+        let rows: Vec<_> = imported
+            .iter()
+            .map(locate::custom_region_row)
+            .collect::<Result<_>>()?;
+        let n = imported.len();
+        let mut regions = locate::regions_with_custom(&self.store)?;
+        for r in imported {
+            regions.add_custom(r);
+        }
+        let source = file.display().to_string();
+        self.store.write(|w| {
+            for row in &rows {
+                w.upsert_custom_region(row, &source)?;
+            }
+            w.relink_custom_regions(|lat, lon| {
+                regions
+                    .custom_containing(lat, lon)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect()
+            })
+        })?;
+        // The cached regions no longer hold the new polygons.
+        self.regions = OnceCell::new();
+        self.names = OnceCell::new();
+        Ok(n)
+    }
+
+    /// Ranked gazetteer candidates for a place name.
+    pub fn geocode(
+        &self,
+        name: &str,
+        country: Option<&str>,
+        limit: usize,
+    ) -> Result<Resolution<'_>> {
+        let country = country.map(str::to_ascii_uppercase);
+        Ok(locate::resolve(
+            self.gazetteer()?,
+            name,
+            country.as_deref(),
+            limit,
+        ))
+    }
+
+    /// Adds (or updates, by name and position) one of the user's own places.
+    pub fn add_place(&mut self, place: NewPlace) -> Result<()> {
+        check_coordinates(place.latitude, place.longitude)?;
+        if place.name.trim().is_empty() {
+            return Err(Error::invalid("name", place.name, "a non-empty place name"));
+        }
+        let row = PlaceRow {
+            id: 0,
+            name: place.name,
+            alt_names: place
+                .alt_names
+                .into_iter()
+                .filter(|s| !s.trim().is_empty())
+                .collect(),
+            latitude: place.latitude,
+            longitude: place.longitude,
+            country: place.country.map(|c| c.to_ascii_uppercase()),
+            feature_code: "PPL".into(),
+            population: 0,
+            geonameid: None,
+        };
+        self.store.write(|w| w.upsert_place(&row))
+    }
+
+    /// Imports places from a GeoNames dump (tab-separated); returns how many.
+    pub fn import_places(&mut self, file: &Path) -> Result<usize> {
+        let f = std::fs::File::open(file).map_err(|e| Error::io(file.display(), e))?;
+        let places = Gazetteer::read_geonames(f).map_err(|e| e.in_file(file))?;
+        let n = places.len();
+        self.store.write(|w| {
+            for p in places {
+                w.upsert_place(&PlaceRow {
+                    id: 0,
+                    name: p.name,
+                    alt_names: p.alt_names,
+                    latitude: p.latitude,
+                    longitude: p.longitude,
+                    country: Some(p.country).filter(|c| !c.is_empty()),
+                    feature_code: p.feature_code,
+                    population: p.population,
+                    geonameid: Some(p.id),
+                })?;
+            }
+            Ok(())
+        })?;
+        Ok(n)
+    }
+
+    /// Records a reported figure; its region (name or code) is resolved to
+    /// a code. Returns the tally's uid.
+    pub fn add_tally(&mut self, mut tally: Tally, note: &mut dyn FnMut(&str)) -> Result<String> {
+        if let Some(r) = &tally.region {
+            let regions = self.region_names()?;
+            tally.region_code = Some(locate::resolve_region(regions, r, note)?.code.clone());
+        }
+        tally.normalize()?;
+        let (uid, _) = self.store.write(|w| w.upsert_tally(&tally))?;
+        Ok(uid)
+    }
+
+    /// The tallies reported for a region (and its districts) that overlap
+    /// `from..=to`.
+    pub fn tallies(
+        &self,
+        region: Option<&str>,
+        from: Option<chrono::NaiveDate>,
+        to: Option<chrono::NaiveDate>,
+        note: &mut dyn FnMut(&str),
+    ) -> Result<Vec<Tally>> {
+        let codes = match region {
+            Some(r) => {
+                let regions = self.region_names()?;
+                let region = locate::resolve_region(regions, r, note)?;
+                Some(report_scope::region_codes(regions, region))
+            }
+            None => None,
+        };
+        self.store.tallies(codes.as_deref(), from, to)
+    }
+
+    /// Deletes a tally; its last values stay in its history.
+    pub fn delete_tally(&mut self, uid: &str) -> Result<()> {
+        self.store.write(|w| w.delete_tally(uid))
+    }
+}
+
+/// One of the user's own places, as [`Database::add_place`] takes it.
+#[derive(Debug, Clone)]
+pub struct NewPlace {
+    pub name: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub alt_names: Vec<String>,
+    /// ISO 3166-1 alpha-2; found from the point when left out.
+    pub country: Option<String>,
+}
