@@ -548,8 +548,8 @@ mod tests {
 
     #[test]
     fn filter_spec_checks_values() {
-        let no_regions = || -> Result<Regions> { Err(Error::invalid("x", "y", "not loaded")) };
-        let no_gaz = || -> Result<Gazetteer> { Err(Error::invalid("x", "y", "not loaded")) };
+        let no_regions = || -> Result<&Regions> { Err(Error::invalid("x", "y", "not loaded")) };
+        let no_gaz = || -> Result<&Gazetteer> { Err(Error::invalid("x", "y", "not loaded")) };
         let spec = FilterSpec {
             month: Some("2025-06".into()),
             event_type: Some("battles".into()),
