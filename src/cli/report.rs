@@ -29,16 +29,19 @@ pub enum ReportFormat {
     after_long_help = "COUNTING RULE: an incident counts in the period only when its whole \
 date span lies inside the period. An incident whose span only overlaps the period (for example \
 \"since December 2024\" in a June report) is not counted; it is listed under \"overlapping\" with \
-its span. Reported tallies from sources that overlap the region and period are shown next to the \
-counts, never added to them.
+its span. By actor, an incident counts once under each of its actors (once when both sides are \
+the same group). Reported tallies from sources that overlap the region and period are shown next \
+to the counts, never added to them.
 
 FATALITY RULE: the best, low and high sums cover the same incidents, those with a best estimate, \
 so low <= best <= high holds for the sums: a missing bound, or one on the wrong side of the best \
 estimate, is the best estimate. An incident without a best estimate (even one with a range) is in \
 none of them. Civilian fatalities sum the incidents with a civilian toll. Every sum says how many \
-incidents it covers (\"over 2 of 3 incidents\"; fatalities_known and civilian_known in grouped \
-rows and maps, known_incidents in JSON and CSV). A sum that covers none of a group's incidents is \
-unknown (\"unknown\", JSON null, an empty CSV cell), never 0."
+incidents it covers: \"over 2 of 3 incidents\" in text; known_incidents and \
+civilian_known_incidents in JSON; a known_incidents column in CSV; fatalities_known and \
+civilian_known in grouped rows and GeoJSON. A sum that covers none of a group's incidents is \
+unknown (\"unknown\", JSON null, an empty CSV cell), never 0; a group without incidents sums to \
+0."
 )]
 pub struct Args {
     #[command(flatten)]

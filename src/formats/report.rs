@@ -130,10 +130,11 @@ pub fn write_text<W: Write>(out: &mut W, r: &Report, format: OutputFormat) -> Re
         .map_err(io)?;
     }
     let f = &r.fatalities;
-    let best = f.best.map(|b| {
-        let bound = |v: Option<u64>| v.map_or_else(|| "unknown".into(), |v| v.to_string());
-        format!("best {b} (low {}, high {})", bound(f.low), bound(f.high))
-    });
+    // The three sums cover the same incidents: known together or not at all.
+    let best = match (f.best, f.low, f.high) {
+        (Some(b), Some(l), Some(h)) => Some(format!("best {b} (low {l}, high {h})")),
+        _ => None,
+    };
     let unknown = if f.unknown_incidents > 0 && f.known_incidents > 0 {
         format!(
             "; {} without a best estimate, not counted as 0",
