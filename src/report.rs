@@ -5,6 +5,15 @@
 //! date span lies inside the period. One whose span merely overlaps the
 //! period ("since December 2024") is listed under `overlapping` with its
 //! span, never counted, because we cannot know that it happened inside.
+//!
+//! The fatality rule: the best, low and high sums cover the same incidents,
+//! those with a best estimate, so that low <= best <= high holds for the
+//! sums; an incident's missing bound (or one on the wrong side of its best
+//! estimate) is its best estimate. An incident without a best estimate, even
+//! one with a range, is in none of them. Civilian fatalities sum the
+//! incidents with a civilian toll. Every sum says how many incidents it
+//! covers, and a sum that covers none of a group's incidents is unknown
+//! (`None`), never 0.
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use serde::Serialize;
@@ -101,23 +110,32 @@ pub struct WithoutDistrict {
     pub incidents: u64,
 }
 
-/// Fatality totals: `unknown_incidents` counts incidents whose toll is
-/// unknown, which are never added as 0.
+/// A sum over a group's incidents, of which `known` have the figure: unknown
+/// when none of them has it, never 0 (a group without incidents sums to 0).
+fn sum(value: u64, known: u64, incidents: u64) -> Option<u64> {
+    (known > 0 || incidents == 0).then_some(value)
+}
+
+/// Fatality totals over the `known_incidents` with a best estimate; the
+/// `unknown_incidents` without one are never added as 0.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FatalityTotals {
-    pub best: u64,
-    pub low: u64,
-    pub high: u64,
+    pub best: Option<u64>,
+    pub low: Option<u64>,
+    pub high: Option<u64>,
+    pub known_incidents: u64,
     pub unknown_incidents: u64,
 }
 
 impl From<&Aggregate> for FatalityTotals {
     fn from(a: &Aggregate) -> Self {
+        let covered = |v| sum(v, a.fatalities_known, a.incidents);
         FatalityTotals {
-            best: a.fatalities,
-            low: a.fatalities_low,
-            high: a.fatalities_high,
-            unknown_incidents: a.fatalities_unknown,
+            best: covered(a.fatalities),
+            low: covered(a.fatalities_low),
+            high: covered(a.fatalities_high),
+            known_incidents: a.fatalities_known,
+            unknown_incidents: a.incidents.saturating_sub(a.fatalities_known),
         }
     }
 }
@@ -130,9 +148,11 @@ pub struct Comparison {
     pub incidents: u64,
     pub fatalities: FatalityTotals,
     pub incidents_change: i64,
-    pub fatalities_change: i64,
+    /// Null when either period's best sum is unknown.
+    pub fatalities_change: Option<i64>,
     /// This period's incidents over the previous period's (null when it had none).
     pub incidents_ratio: Option<f64>,
+    /// Null when either best sum is unknown or the previous one is 0.
     pub fatalities_ratio: Option<f64>,
 }
 
@@ -176,9 +196,12 @@ pub struct Report {
     pub period: Period,
     pub incidents: u64,
     pub fatalities: FatalityTotals,
-    pub civilian_fatalities: u64,
+    /// Over the `civilian_known_incidents` with a civilian toll.
+    pub civilian_fatalities: Option<u64>,
+    pub civilian_known_incidents: u64,
     pub by_type: Map<String, Value>,
     pub by_sub_type: Map<String, Value>,
+    /// Each unit's [`AGGREGATE_COLUMNS`].
     pub by_admin1: Map<String, Value>,
     pub by_admin2: Map<String, Value>,
     pub by_actor: Map<String, Value>,
@@ -207,16 +230,51 @@ fn counts(rows: &[Aggregate], dim: Dim) -> Map<String, Value> {
         .collect()
 }
 
+/// The figures of a grouped row, after its keys: `fatalities_known` and
+/// `civilian_known` count the incidents the sums before them cover.
+pub const AGGREGATE_COLUMNS: [&str; 8] = [
+    "incidents",
+    "fatalities",
+    "fatalities_low",
+    "fatalities_high",
+    "fatalities_known",
+    "fatalities_unknown",
+    "civilian_fatalities",
+    "civilian_known",
+];
+
+/// The [`AGGREGATE_COLUMNS`] of one group.
+fn figures(a: &Aggregate) -> Map<String, Value> {
+    let f = FatalityTotals::from(a);
+    let values: [Value; 8] = [
+        a.incidents.into(),
+        f.best.into(),
+        f.low.into(),
+        f.high.into(),
+        f.known_incidents.into(),
+        f.unknown_incidents.into(),
+        sum(a.civilian_fatalities, a.civilian_known, a.incidents).into(),
+        a.civilian_known.into(),
+    ];
+    AGGREGATE_COLUMNS
+        .iter()
+        .map(|c| c.to_string())
+        .zip(values)
+        .collect()
+}
+
+/// The [`AGGREGATE_COLUMNS`] of a unit without incidents (for a map).
+pub fn no_incidents() -> Map<String, Value> {
+    figures(&Aggregate::default())
+}
+
 fn counts_with_fatalities(rows: &[Aggregate], dim: Dim) -> Map<String, Value> {
     rows.iter()
         .map(|r| {
             let key = r.keys[0]
                 .clone()
                 .unwrap_or_else(|| dim.null_label().to_string());
-            let mut v = Map::new();
-            v.insert("incidents".into(), r.incidents.into());
-            v.insert("fatalities".into(), r.fatalities.into());
-            (key, Value::Object(v))
+            (key, Value::Object(figures(r)))
         })
         .collect()
 }
@@ -329,13 +387,28 @@ pub fn build(
         _ => None,
     };
 
+    let fatalities = FatalityTotals::from(&total);
+    let prev_fatalities = FatalityTotals::from(&prev_total);
+    let fatalities_change = fatalities
+        .best
+        .zip(prev_fatalities.best)
+        .map(|(now, before)| now as i64 - before as i64);
+    let fatalities_ratio = fatalities
+        .best
+        .zip(prev_fatalities.best)
+        .and_then(|(now, before)| ratio(now, before));
     Ok(Report {
         parent_without_district,
         region,
         period,
         incidents: total.incidents,
-        fatalities: FatalityTotals::from(&total),
-        civilian_fatalities: total.civilian_fatalities,
+        fatalities,
+        civilian_fatalities: sum(
+            total.civilian_fatalities,
+            total.civilian_known,
+            total.incidents,
+        ),
+        civilian_known_incidents: total.civilian_known,
         by_type: counts(&by(Dim::Type)?, Dim::Type),
         by_sub_type: counts(&by(Dim::SubType)?, Dim::SubType),
         by_admin1: counts_with_fatalities(&by(Dim::Admin1)?, Dim::Admin1),
@@ -349,17 +422,18 @@ pub fn build(
             start: prev.start,
             end: prev.end,
             incidents: prev_total.incidents,
-            fatalities: FatalityTotals::from(&prev_total),
+            fatalities: prev_fatalities,
             incidents_change: total.incidents as i64 - prev_total.incidents as i64,
-            fatalities_change: total.fatalities as i64 - prev_total.fatalities as i64,
+            fatalities_change,
             incidents_ratio: ratio(total.incidents, prev_total.incidents),
-            fatalities_ratio: ratio(total.fatalities, prev_total.fatalities),
+            fatalities_ratio,
         },
         tallies,
     })
 }
 
-/// One row of a grouped report: a key per dimension plus the aggregates.
+/// One row of a grouped report: a key per dimension plus the
+/// [`AGGREGATE_COLUMNS`].
 pub fn grouped(store: &Store, filter: &Filter, dims: &[Dim]) -> Result<Vec<Map<String, Value>>> {
     if dims.is_empty() {
         return Err(Error::invalid("--group-by", "", "at least one dimension"));
@@ -369,18 +443,11 @@ pub fn grouped(store: &Store, filter: &Filter, dims: &[Dim]) -> Result<Vec<Map<S
         .into_iter()
         .map(|r| {
             let mut m = Map::new();
-            for (d, k) in dims.iter().zip(r.keys) {
-                m.insert(
-                    d.name().into(),
-                    Value::from(k.unwrap_or_else(|| d.null_label().to_string())),
-                );
+            for (d, k) in dims.iter().zip(&r.keys) {
+                let k = k.as_deref().unwrap_or_else(|| d.null_label());
+                m.insert(d.name().into(), Value::from(k));
             }
-            m.insert("incidents".into(), r.incidents.into());
-            m.insert("fatalities".into(), r.fatalities.into());
-            m.insert("fatalities_low".into(), r.fatalities_low.into());
-            m.insert("fatalities_high".into(), r.fatalities_high.into());
-            m.insert("fatalities_unknown".into(), r.fatalities_unknown.into());
-            m.insert("civilian_fatalities".into(), r.civilian_fatalities.into());
+            m.extend(figures(&r));
             m
         })
         .collect())

@@ -299,3 +299,302 @@ fn add_place_saida_stored_in_algeria() {
     assert!(err.contains("Sidon"), "{err}");
     assert_eq!(s.json(&["list"]).as_array().map(Vec::len), Some(0));
 }
+
+// --- reports ---
+
+/// Adds an incident in Daraa on `date` with more `fields` (flag, value...).
+fn add_in_daraa(s: &Session, date: &str, fields: &[&str]) {
+    let mut args = vec![
+        "add", "--date", date, "--type", "battles", "--lat", "32.62", "--lon", "36.10",
+    ];
+    args.extend(fields);
+    s.ok(&args);
+}
+
+/// The grouped rows of `report --group-by DIMS` over June 2025, in `format`.
+fn june_grouped(s: &Session, dims: &str, format: &str) -> String {
+    s.ok(&[
+        "report",
+        "--group-by",
+        dims,
+        "--from",
+        "2025-06-01",
+        "--to",
+        "2025-06-30",
+        "--format",
+        format,
+    ])
+}
+
+/// The rows of a CSV text, each as (column -> cell).
+fn csv_rows(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let headers = r.headers().expect("a header").clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("a CSV record");
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, c)| (h.to_string(), c.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The rows of a Markdown table, each as (column -> cell).
+fn markdown_rows(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let cells = |l: &str| -> Vec<String> {
+        l.trim()
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect()
+    };
+    let mut lines = text.lines().filter(|l| l.starts_with('|'));
+    let headers = cells(lines.next().expect("a header"));
+    lines
+        .skip(1)
+        .map(|l| headers.iter().cloned().zip(cells(l)).collect())
+        .collect()
+}
+
+/// The line of a text report that starts with `label`, without it.
+fn line_after<'a>(text: &'a str, label: &str) -> &'a str {
+    text.lines()
+        .find_map(|l| l.strip_prefix(label))
+        .unwrap_or_else(|| panic!("no line {label:?} in\n{text}"))
+}
+
+/// ACLED often has the same group on both sides; `--group-by actor` counted
+/// such an incident (and its fatalities) twice for that group.
+#[test]
+fn report_by_actor_counted_one_incident_twice_when_both_sides_are_one_group() {
+    let s = Session::new();
+    let fields = ["--actor1", "HTS", "--actor2", "HTS", "--fatalities", "4"];
+    add_in_daraa(&s, "2025-06-10", &fields);
+    let rows = s.json(&[
+        "report",
+        "--group-by",
+        "actor",
+        "--from",
+        "2025-06-01",
+        "--to",
+        "2025-06-30",
+    ]);
+    let hts: Vec<&Value> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["actor"] == "HTS")
+        .collect();
+    assert_eq!(hts.len(), 1, "{rows}");
+    assert_eq!(
+        (&hts[0]["incidents"], &hts[0]["fatalities"]),
+        (&1.into(), &4.into())
+    );
+    let r = s.json(&["report", "--month", "2025-06"]);
+    assert_eq!(r["by_actor"]["HTS"], 1, "{r}");
+}
+
+/// `by_actor` and `--group-by actor` left out the incidents with no actor,
+/// although "(no actor)" was the dimension's label for them.
+#[test]
+fn report_by_actor_left_out_incidents_without_actors() {
+    let s = Session::new();
+    add_in_daraa(&s, "2025-06-10", &["--actor1", "HTS"]);
+    add_in_daraa(&s, "2025-06-11", &[]);
+    let r = s.json(&["report", "--month", "2025-06"]);
+    assert_eq!(r["by_actor"]["HTS"], 1, "{r}");
+    assert_eq!(r["by_actor"]["(no actor)"], 1, "{r}");
+}
+
+/// An incident with only a range (low 5, high 10) and one with a best
+/// estimate of 2 summed to "best 2 (low 7, high 12)": low above best.
+#[test]
+fn report_fatality_sums_put_low_above_best() {
+    let s = Session::new();
+    add_in_daraa(
+        &s,
+        "2025-06-10",
+        &["--fatalities-low", "5", "--fatalities-high", "10"],
+    );
+    add_in_daraa(&s, "2025-06-11", &["--fatalities", "2"]);
+
+    let r = s.json(&["report", "--month", "2025-06"]);
+    let f = &r["fatalities"];
+    let sums = [&f["low"], &f["best"], &f["high"]].map(|v| v.as_u64().expect("a sum"));
+    assert_eq!(sums, [2, 2, 2], "{r}");
+    assert_eq!(
+        (&f["known_incidents"], &f["unknown_incidents"]),
+        (&1.into(), &1.into())
+    );
+    assert_eq!(r["by_admin1"]["SY-DR"]["fatalities"], 2, "{r}");
+    assert_eq!(r["by_admin1"]["SY-DR"]["fatalities_known"], 1, "{r}");
+
+    let rows = s.json(&[
+        "report",
+        "--group-by",
+        "admin1",
+        "--from",
+        "2025-06-01",
+        "--to",
+        "2025-06-30",
+    ]);
+    let row = &rows[0];
+    let got = [
+        "fatalities_low",
+        "fatalities",
+        "fatalities_high",
+        "fatalities_known",
+        "fatalities_unknown",
+    ]
+    .map(|k| row[k].as_u64().unwrap_or_else(|| panic!("{k} in {row}")));
+    assert_eq!(got, [2, 2, 2, 1, 1]);
+}
+
+/// Imported UCDP-style rows keep estimates out of order (best 5, low 8,
+/// high 3); summed as given, the report's low exceeded its best.
+#[test]
+fn report_fatality_sums_crossed_with_estimates_out_of_order() {
+    let s = Session::new();
+    let file = s.file(
+        "odd.csv",
+        b"event_type,date_start,date_end,date_precision,latitude,longitude,fatalities,fatalities_low,fatalities_high\n\
+          Battles,2025-06-10,2025-06-10,day,32.62,36.10,5,8,3\n",
+    );
+    s.ok(&["import", file.to_str().expect("UTF-8 path")]);
+    let f = &s.json(&["report", "--month", "2025-06"])["fatalities"];
+    let sums = [&f["low"], &f["best"], &f["high"]].map(|v| v.as_u64().expect("a sum"));
+    assert_eq!(sums, [5, 5, 5], "{f}");
+}
+
+/// The sums did not say how many incidents they covered, so a partial sum
+/// read as a total in every format.
+#[test]
+fn report_formats_did_not_say_how_many_incidents_a_sum_covers() {
+    let s = Session::new();
+    add_in_daraa(
+        &s,
+        "2025-06-10",
+        &["--fatalities", "2", "--fatalities-high", "3"],
+    );
+    add_in_daraa(&s, "2025-06-11", &["--fatalities", "1"]);
+    add_in_daraa(&s, "2025-06-12", &[]);
+    let args = [
+        "report", "--region", "Daraa", "--month", "2025-06", "--format",
+    ];
+
+    let table = s.ok(&[&args[..], &["table"]].concat());
+    assert_eq!(
+        line_after(&table, "Fatalities: "),
+        "best 3 (low 3, high 4) over 2 of 3 incidents; 1 without a best estimate, not counted as 0"
+    );
+    let md = s.ok(&[&args[..], &["markdown"]].concat());
+    assert_eq!(
+        line_after(&md, "Fatalities: "),
+        line_after(&table, "Fatalities: ")
+    );
+
+    let csv = csv_rows(&s.ok(&[&args[..], &["csv"]].concat()));
+    let total = csv
+        .iter()
+        .find(|r| r["section"] == "total" && r["key"] == "all")
+        .expect("the total row");
+    let got = ["incidents", "fatalities", "known_incidents"].map(|k| total[k].as_str());
+    assert_eq!(got, ["3", "3", "2"]);
+
+    let rows = csv_rows(&june_grouped(&s, "admin1", "csv"));
+    assert_eq!(rows[0]["fatalities_known"], "2");
+    let rows = markdown_rows(&june_grouped(&s, "admin1", "markdown"));
+    assert_eq!(rows[0]["fatalities_known"], "2");
+    let rows = s.json(&[
+        "report",
+        "--group-by",
+        "admin1",
+        "--from",
+        "2025-06-01",
+        "--to",
+        "2025-06-30",
+    ]);
+    assert_eq!(rows[0]["fatalities_known"], 2, "{rows}");
+
+    let map: Value =
+        serde_json::from_str(&s.ok(&[&args[..], &["geojson"]].concat())).expect("GeoJSON");
+    let districts = map["features"].as_array().expect("features");
+    let counted = districts
+        .iter()
+        .find(|f| f["properties"]["incidents"] == 3)
+        .expect("the district with the incidents");
+    assert_eq!(counted["properties"]["fatalities_known"], 2, "{counted}");
+    let empty = districts
+        .iter()
+        .find(|f| f["properties"]["incidents"] == 0)
+        .expect("a district without incidents");
+    assert_eq!(
+        (
+            &empty["properties"]["fatalities"],
+            &empty["properties"]["fatalities_known"]
+        ),
+        (&0.into(), &0.into())
+    );
+}
+
+/// "Civilian fatalities: 0" was printed when no incident had a civilian
+/// toll; the previous period's "0 fatalities" likewise when none had one.
+#[test]
+fn report_printed_0_civilian_fatalities_when_every_toll_was_unknown() {
+    let s = Session::new();
+    add_in_daraa(&s, "2025-05-10", &[]);
+    add_in_daraa(&s, "2025-06-10", &["--fatalities", "3"]);
+    let args = [
+        "report", "--region", "Daraa", "--month", "2025-06", "--format",
+    ];
+
+    let r = s.json(&["report", "--region", "Daraa", "--month", "2025-06"]);
+    assert!(r["civilian_fatalities"].is_null(), "{r}");
+    assert_eq!(r["civilian_known_incidents"], 0, "{r}");
+    let p = &r["previous_period"];
+    assert!(p["fatalities"]["best"].is_null(), "{p}");
+    assert!(p["fatalities_change"].is_null(), "{p}");
+
+    let table = s.ok(&[&args[..], &["table"]].concat());
+    assert_eq!(
+        line_after(&table, "Civilian fatalities: "),
+        "unknown (no incident has a civilian toll)"
+    );
+    assert!(
+        line_after(&table, "Previous period (2025-05-01 to 2025-05-31): ")
+            .starts_with("1 incident, fatalities unknown"),
+        "{table}"
+    );
+    let csv = csv_rows(&s.ok(&[&args[..], &["csv"]].concat()));
+    let civ = csv
+        .iter()
+        .find(|r| r["key"] == "civilian_fatalities")
+        .expect("the civilian row");
+    assert_eq!(
+        (civ["fatalities"].as_str(), civ["known_incidents"].as_str()),
+        ("", "0")
+    );
+    let rows = csv_rows(&june_grouped(&s, "admin1", "csv"));
+    assert_eq!(rows[0]["civilian_fatalities"], "");
+    let rows = markdown_rows(&june_grouped(&s, "admin1", "markdown"));
+    assert_eq!(rows[0]["civilian_fatalities"], "unknown");
+
+    add_in_daraa(
+        &s,
+        "2025-06-11",
+        &["--fatalities", "1", "--civilian-fatalities", "1"],
+    );
+    let r = s.json(&["report", "--region", "Daraa", "--month", "2025-06"]);
+    assert_eq!(
+        (&r["civilian_fatalities"], &r["civilian_known_incidents"]),
+        (&1.into(), &1.into())
+    );
+    let table = s.ok(&[&args[..], &["table"]].concat());
+    assert_eq!(
+        line_after(&table, "Civilian fatalities: "),
+        "1 over 1 of 2 incidents"
+    );
+}

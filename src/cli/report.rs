@@ -27,9 +27,19 @@ pub enum ReportFormat {
     after_long_help = "COUNTING RULE: an incident counts in the period only when its whole \
 date span lies inside the period. An incident whose span only overlaps the period (for example \
 \"since December 2024\" in a June report) is not counted; it is listed under \"overlapping\" with \
-its span. Unknown fatalities are never counted as 0: the number of incidents with unknown \
-fatalities is shown separately. Reported tallies from sources that overlap the region and period \
-are shown next to the counts, never added to them."
+its span. By actor, an incident counts once under each of its actors (once when both sides are \
+the same group). Reported tallies from sources that overlap the region and period are shown next \
+to the counts, never added to them.
+
+FATALITY RULE: the best, low and high sums cover the same incidents, those with a best estimate, \
+so low <= best <= high holds for the sums: a missing bound, or one on the wrong side of the best \
+estimate, is the best estimate. An incident without a best estimate (even one with a range) is in \
+none of them. Civilian fatalities sum the incidents with a civilian toll. Every sum says how many \
+incidents it covers: \"over 2 of 3 incidents\" in text; known_incidents and \
+civilian_known_incidents in JSON; a known_incidents column in CSV; fatalities_known and \
+civilian_known in grouped rows and GeoJSON. A sum that covers none of a group's incidents is \
+unknown (\"unknown\", JSON null, an empty CSV cell), never 0; a group without incidents sums to \
+0."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -94,20 +104,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                     ReportFormat::Csv => OutputFormat::Csv,
                     _ => OutputFormat::Json,
                 };
-                let mut columns: Vec<&str> = dims.iter().map(|d| d.name()).collect();
-                columns.extend([
-                    "incidents",
-                    "fatalities",
-                    "fatalities_low",
-                    "fatalities_high",
-                    "fatalities_unknown",
-                    "civilian_fatalities",
-                ]);
-                let mut w = incidents::formats::RowWriter::new(&mut out, of, &columns, a.raw);
-                for r in &rows {
-                    w.write(r)?;
-                }
-                w.finish()
+                let keys: Vec<&str> = dims.iter().map(|d| d.name()).collect();
+                incidents::formats::report::write_grouped(&mut out, of, &keys, rows, a.raw)
             }
         };
     }

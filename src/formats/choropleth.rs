@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::geo::{Region, Regions};
-use crate::report::Report;
+use crate::report::{AGGREGATE_COLUMNS, Report, no_incidents};
 use crate::store::Dim;
 
 fn feature(region: &Region, mut properties: Map<String, Value>) -> Feature {
@@ -65,7 +65,8 @@ pub fn write_grouped<W: Write>(
 }
 
 /// A one-period report as the polygons of the units inside its region (all
-/// of them, zeros included, so the map has no holes).
+/// of them, those without incidents too, so the map has no holes), each
+/// with the [`AGGREGATE_COLUMNS`] of its grouped row.
 pub fn write_report<W: Write>(
     out: &mut W,
     regions: &Regions,
@@ -98,18 +99,15 @@ pub fn write_report<W: Write>(
             })
             .collect(),
     };
+    let empty = no_incidents();
     let features = units
         .into_iter()
         .map(|r| {
             let found = rows
                 .iter()
                 .find(|row| row.get(key).and_then(Value::as_str) == Some(&r.code));
+            let figures = found.unwrap_or(&empty);
             let mut p = Map::new();
-            let num = |k: &str| {
-                found
-                    .and_then(|row| row.get(k).cloned())
-                    .unwrap_or(Value::from(0))
-            };
             p.insert("level".into(), Value::from(key));
             p.insert(
                 "period_start".into(),
@@ -119,15 +117,8 @@ pub fn write_report<W: Write>(
                 "period_end".into(),
                 Value::from(report.period.end.to_string()),
             );
-            for k in [
-                "incidents",
-                "fatalities",
-                "fatalities_low",
-                "fatalities_high",
-                "fatalities_unknown",
-                "civilian_fatalities",
-            ] {
-                p.insert(k.into(), num(k));
+            for k in AGGREGATE_COLUMNS {
+                p.insert(k.into(), figures.get(k).cloned().unwrap_or(Value::Null));
             }
             feature(r, p)
         })

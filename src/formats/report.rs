@@ -1,5 +1,7 @@
 //! Renders a one-period `Report` for people (table, Markdown) and for
-//! spreadsheets (long-form CSV). JSON is the report serialised as is.
+//! spreadsheets (long-form CSV), and grouped rows. JSON is the report
+//! serialised as is. An unknown sum is "unknown" for people, an empty CSV
+//! cell and a JSON null, never 0.
 
 use std::io::Write;
 
@@ -7,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::formats::{OutputFormat, RowWriter};
-use crate::report::Report;
+use crate::report::{AGGREGATE_COLUMNS, Report};
 
 fn io(e: std::io::Error) -> Error {
     Error::io("<output>", e)
@@ -23,6 +25,48 @@ fn signed(n: i64) -> String {
     } else {
         n.to_string()
     }
+}
+
+/// A sum for people with how many incidents it covers; `what` is the figure
+/// an incident may lack.
+fn covered(sum: Option<String>, known: u64, incidents: u64, what: &str) -> String {
+    match sum {
+        _ if incidents == 0 => "0 (no incidents)".into(),
+        Some(s) => format!(
+            "{s} over {known} of {}",
+            plural(incidents, "incident", "incidents")
+        ),
+        None => format!("unknown (no incident has {what})"),
+    }
+}
+
+/// A grouped row for people: its unknown sums say so.
+fn for_people(mut row: Map<String, Value>) -> Map<String, Value> {
+    for c in AGGREGATE_COLUMNS {
+        if let Some(v @ Value::Null) = row.get_mut(c) {
+            *v = Value::from("unknown");
+        }
+    }
+    row
+}
+
+/// Grouped rows (from `report::grouped`) with a column per dimension
+/// (`keys`) and then the aggregates.
+pub fn write_grouped<W: Write>(
+    out: W,
+    format: OutputFormat,
+    keys: &[&str],
+    rows: Vec<Map<String, Value>>,
+    raw: bool,
+) -> Result<()> {
+    let mut columns = keys.to_vec();
+    columns.extend(AGGREGATE_COLUMNS);
+    let mut w = RowWriter::new(out, format, &columns, raw);
+    let text = matches!(format, OutputFormat::Table | OutputFormat::Markdown);
+    for r in rows {
+        w.write(&if text { for_people(r) } else { r })?;
+    }
+    w.finish()
 }
 
 /// Writes a titled table of rows (skipped when there are none).
@@ -43,8 +87,8 @@ fn section<W: Write>(
     };
     writeln!(out, "{heading}").map_err(io)?;
     let mut w = RowWriter::new(&mut *out, format, columns, false);
-    for r in &rows {
-        w.write(r)?;
+    for r in rows {
+        w.write(&for_people(r))?;
     }
     w.finish()
 }
@@ -86,15 +130,30 @@ pub fn write_text<W: Write>(out: &mut W, r: &Report, format: OutputFormat) -> Re
         .map_err(io)?;
     }
     let f = &r.fatalities;
+    // The three sums cover the same incidents: known together or not at all.
+    let best = match (f.best, f.low, f.high) {
+        (Some(b), Some(l), Some(h)) => Some(format!("best {b} (low {l}, high {h})")),
+        _ => None,
+    };
+    let unknown = if f.unknown_incidents > 0 && f.known_incidents > 0 {
+        format!(
+            "; {} without a best estimate, not counted as 0",
+            f.unknown_incidents
+        )
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "\nIncidents (whole date span inside the period): {}\nFatalities: best {} (low {}, high {}); {} unknown, not counted as 0\nCivilian fatalities: {}",
+        "\nIncidents (whole date span inside the period): {}\nFatalities: {}{unknown}\nCivilian fatalities: {}",
         r.incidents,
-        f.best,
-        f.low,
-        f.high,
-        plural(f.unknown_incidents, "incident with fatalities", "incidents with fatalities"),
-        r.civilian_fatalities
+        covered(best, f.known_incidents, r.incidents, "a best estimate"),
+        covered(
+            r.civilian_fatalities.map(|c| c.to_string()),
+            r.civilian_known_incidents,
+            r.incidents,
+            "a civilian toll"
+        ),
     )
     .map_err(io)?;
     if let Some(w) = &r.parent_without_district {
@@ -108,17 +167,24 @@ pub fn write_text<W: Write>(out: &mut W, r: &Report, format: OutputFormat) -> Re
     }
     let p = &r.previous_period;
     let ratio = |x: Option<f64>| x.map(|v| format!(" (x{v:.2})")).unwrap_or_default();
+    let fatalities_change = match p.fatalities_change {
+        Some(c) => format!("{} fatalities{}", signed(c), ratio(p.fatalities_ratio)),
+        None => "fatalities unknown".into(),
+    };
     writeln!(
         out,
-        "Previous period ({} to {}): {}, {} fatalities; change {} incidents{}, {} fatalities{}",
+        "Previous period ({} to {}): {}, fatalities {}; change {} incidents{}, {fatalities_change}",
         p.start,
         p.end,
         plural(p.incidents, "incident", "incidents"),
-        p.fatalities.best,
+        covered(
+            p.fatalities.best.map(|b| b.to_string()),
+            p.fatalities.known_incidents,
+            p.incidents,
+            "a best estimate"
+        ),
         signed(p.incidents_change),
         ratio(p.incidents_ratio),
-        signed(p.fatalities_change),
-        ratio(p.fatalities_ratio)
     )
     .map_err(io)?;
     if r.overlapping_total > 0 {
@@ -182,14 +248,14 @@ pub fn write_text<W: Write>(out: &mut W, r: &Report, format: OutputFormat) -> Re
         out,
         format,
         "By admin1",
-        &["admin1", "incidents", "fatalities"],
+        &["admin1", "incidents", "fatalities", "fatalities_known"],
         count_rows("admin1", &r.by_admin1),
     )?;
     section(
         out,
         format,
         "By admin2",
-        &["admin2", "incidents", "fatalities"],
+        &["admin2", "incidents", "fatalities", "fatalities_known"],
         count_rows("admin2", &r.by_admin2),
     )?;
     section(
@@ -244,39 +310,63 @@ pub fn write_text<W: Write>(out: &mut W, r: &Report, format: OutputFormat) -> Re
     out.flush().map_err(io)
 }
 
-/// The report as long-form CSV: one row per figure (section, key, value).
+/// The report as long-form CSV: one row per figure (section, key, value),
+/// with how many incidents a sum covers in `known_incidents`.
 pub fn write_csv<W: Write>(out: W, r: &Report, raw: bool) -> Result<()> {
     let mut w = RowWriter::new(
         out,
         OutputFormat::Csv,
-        &["section", "key", "incidents", "fatalities"],
+        &[
+            "section",
+            "key",
+            "incidents",
+            "fatalities",
+            "known_incidents",
+        ],
         raw,
     );
-    let mut row = |section: &str, key: &str, incidents: Value, fatalities: Value| -> Result<()> {
+    let mut row = |section: &str,
+                   key: &str,
+                   incidents: Value,
+                   fatalities: Value,
+                   known: Value|
+     -> Result<()> {
         let mut m = Map::new();
         m.insert("section".into(), section.into());
         m.insert("key".into(), key.into());
         m.insert("incidents".into(), incidents);
         m.insert("fatalities".into(), fatalities);
+        m.insert("known_incidents".into(), known);
         w.write(&m)
     };
-    row("total", "all", r.incidents.into(), r.fatalities.best.into())?;
+    let f = &r.fatalities;
+    let known = Value::from(f.known_incidents);
+    row(
+        "total",
+        "all",
+        r.incidents.into(),
+        f.best.into(),
+        known.clone(),
+    )?;
     row(
         "total",
         "fatalities_low",
         Value::Null,
-        r.fatalities.low.into(),
+        f.low.into(),
+        known.clone(),
     )?;
     row(
         "total",
         "fatalities_high",
         Value::Null,
-        r.fatalities.high.into(),
+        f.high.into(),
+        known,
     )?;
     row(
         "total",
         "fatalities_unknown",
-        r.fatalities.unknown_incidents.into(),
+        f.unknown_incidents.into(),
+        Value::Null,
         Value::Null,
     )?;
     row(
@@ -284,6 +374,7 @@ pub fn write_csv<W: Write>(out: W, r: &Report, raw: bool) -> Result<()> {
         "civilian_fatalities",
         Value::Null,
         r.civilian_fatalities.into(),
+        r.civilian_known_incidents.into(),
     )?;
     if let Some(w) = &r.parent_without_district {
         row(
@@ -291,13 +382,16 @@ pub fn write_csv<W: Write>(out: W, r: &Report, raw: bool) -> Result<()> {
             &w.admin1_code,
             w.incidents.into(),
             Value::Null,
+            Value::Null,
         )?;
     }
+    let p = &r.previous_period;
     row(
         "previous_period",
-        &format!("{} to {}", r.previous_period.start, r.previous_period.end),
-        r.previous_period.incidents.into(),
-        r.previous_period.fatalities.best.into(),
+        &format!("{} to {}", p.start, p.end),
+        p.incidents.into(),
+        p.fatalities.best.into(),
+        p.fatalities.known_incidents.into(),
     )?;
     for (section, counts) in [
         ("by_type", &r.by_type),
@@ -310,10 +404,14 @@ pub fn write_csv<W: Write>(out: W, r: &Report, raw: bool) -> Result<()> {
     ] {
         for (k, v) in counts {
             match v {
-                Value::Object(o) => {
-                    row(section, k, o["incidents"].clone(), o["fatalities"].clone())?
-                }
-                n => row(section, k, n.clone(), Value::Null)?,
+                Value::Object(o) => row(
+                    section,
+                    k,
+                    o["incidents"].clone(),
+                    o["fatalities"].clone(),
+                    o["fatalities_known"].clone(),
+                )?,
+                n => row(section, k, n.clone(), Value::Null, Value::Null)?,
             }
         }
     }
@@ -322,7 +420,8 @@ pub fn write_csv<W: Write>(out: W, r: &Report, raw: bool) -> Result<()> {
             "overlapping",
             o.uid.as_deref().unwrap_or(""),
             Value::Null,
-            o.fatalities.map(Value::from).unwrap_or(Value::Null),
+            o.fatalities.into(),
+            Value::Null,
         )?;
     }
     for t in &r.tallies {
@@ -340,6 +439,7 @@ pub fn write_csv<W: Write>(out: W, r: &Report, raw: bool) -> Result<()> {
             serde_json::to_value(t)
                 .map(|v| v["value"].clone())
                 .unwrap_or(Value::Null),
+            Value::Null,
         )?;
     }
     w.finish()

@@ -108,21 +108,25 @@ impl Dim {
     }
 }
 
-/// Counts and fatality sums for one group.
+/// Counts and fatality sums for one group. Each sum comes with the number
+/// of incidents it covers, so that a partial sum is never read as a total
+/// (the report decides how to show a sum that covers none).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Aggregate {
     /// One key per dimension, in order; `None` is the dimension's null label.
     pub keys: Vec<Option<String>>,
     pub incidents: u64,
-    /// Sum of best estimates over incidents whose fatalities are known.
+    /// Sum of best estimates.
     pub fatalities: u64,
-    /// Sum of low estimates (the best estimate where no low one is given).
+    /// Sum of low estimates over the same incidents as `fatalities`.
     pub fatalities_low: u64,
-    /// Sum of high estimates (the best estimate where no high one is given).
+    /// Sum of high estimates over the same incidents as `fatalities`.
     pub fatalities_high: u64,
-    /// Incidents whose fatalities are unknown: not counted as 0 anywhere.
-    pub fatalities_unknown: u64,
+    /// Incidents with a best estimate: the ones the three sums cover.
+    pub fatalities_known: u64,
     pub civilian_fatalities: u64,
+    /// Incidents with a civilian toll: the ones `civilian_fatalities` covers.
+    pub civilian_known: u64,
 }
 
 impl Store {
@@ -141,16 +145,17 @@ impl Store {
     pub fn aggregate(&self, filter: &Filter, dims: &[Dim]) -> Result<Vec<Aggregate>> {
         let (clause, args) = where_clause(filter);
         let keys: Vec<String> = dims.iter().map(|d| d.sql().to_string()).collect();
+        // Each incident counts once for each of its actors: once when both
+        // sides are the same group (ACLED's "Unidentified Armed Group" often
+        // is), and under "(no actor)" when it has none. The associated actors
+        // are not a dimension.
         let from = if dims.contains(&Dim::Actor) {
-            // Each incident counts once for each of its actors.
-            "incidents i, json_each(json_array(i.actor1, i.actor2)) a"
+            "incidents i, json_each(CASE \
+               WHEN i.actor2 IS NULL OR i.actor2 = i.actor1 THEN json_array(i.actor1) \
+               WHEN i.actor1 IS NULL THEN json_array(i.actor2) \
+               ELSE json_array(i.actor1, i.actor2) END) a"
         } else {
             "incidents i"
-        };
-        let actor_clause = if dims.contains(&Dim::Actor) {
-            " AND a.value IS NOT NULL"
-        } else {
-            ""
         };
         let select_keys = if keys.is_empty() {
             String::new()
@@ -171,14 +176,21 @@ impl Store {
             };
             format!(" GROUP BY {} ORDER BY {order}", n.join(", "))
         };
+        // The fatality sums cover the incidents with a best estimate, all
+        // three the same ones, so that low <= best <= high holds for the
+        // sums: a missing bound is the best estimate, and so is a bound on
+        // the wrong side of it (imported UCDP rows have some). An incident
+        // with only a range has no best estimate and is in none of them.
+        // SQLite's two-argument min/max are NULL when the best is NULL.
         let sql = format!(
             "SELECT {select_keys}COUNT(*), \
              COALESCE(SUM(i.fatalities), 0), \
-             COALESCE(SUM(COALESCE(i.fatalities_low, i.fatalities)), 0), \
-             COALESCE(SUM(COALESCE(i.fatalities_high, i.fatalities)), 0), \
-             COUNT(*) - COUNT(i.fatalities), \
-             COALESCE(SUM(i.civilian_fatalities), 0) \
-             FROM {from} WHERE {clause}{actor_clause}{group}"
+             COALESCE(SUM(min(COALESCE(i.fatalities_low, i.fatalities), i.fatalities)), 0), \
+             COALESCE(SUM(max(COALESCE(i.fatalities_high, i.fatalities), i.fatalities)), 0), \
+             COUNT(i.fatalities), \
+             COALESCE(SUM(i.civilian_fatalities), 0), \
+             COUNT(i.civilian_fatalities) \
+             FROM {from} WHERE {clause}{group}"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let n = dims.len();
@@ -194,8 +206,9 @@ impl Store {
                 fatalities: num(n + 1)?,
                 fatalities_low: num(n + 2)?,
                 fatalities_high: num(n + 3)?,
-                fatalities_unknown: num(n + 4)?,
+                fatalities_known: num(n + 4)?,
                 civilian_fatalities: num(n + 5)?,
+                civilian_known: num(n + 6)?,
             })
         })?;
         let mut out: Vec<Aggregate> = rows.collect::<rusqlite::Result<_>>()?;
@@ -232,7 +245,7 @@ mod tests {
             (
                 rows[1].incidents,
                 rows[1].fatalities,
-                rows[1].fatalities_unknown
+                rows[1].fatalities_known
             ),
             (2, 2, 1)
         );
