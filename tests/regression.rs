@@ -299,3 +299,18 @@ fn add_place_saida_stored_in_algeria() {
     assert!(err.contains("Sidon"), "{err}");
     assert_eq!(s.json(&["list"]).as_array().map(Vec::len), Some(0));
 }
+
+// --- tests: closed pipes ---
+
+/// `incidents export --format geojson | head -c 4096` ended with exit 1 and
+/// "error: GeoJSON: Error while deserializing GeoJSON: Broken pipe": the
+/// GeoJSON writer's failed write was not recognised as a closed pipe.
+#[test]
+fn export_geojson_into_a_closed_pipe_ends_quietly() {
+    let s = Session::new();
+    s.add_bulk(3000, 1000);
+    let (first, out) = s.run_into_closed_pipe(&["export", "--format", "geojson"]);
+    assert!(first.starts_with('{'), "{first}");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("Broken pipe"), "{}", out.stderr);
+}
