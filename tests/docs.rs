@@ -80,6 +80,7 @@ fn the_readme_tour_runs() {
     );
     let lines = tour();
     assert!(lines.len() >= 25, "{lines:?}");
+    let mut printed = std::collections::BTreeMap::new();
     for line in lines {
         let args = words(&line);
         let refs: Vec<&str> = args[1..].iter().map(String::as_str).collect();
@@ -89,14 +90,163 @@ fn the_readme_tour_runs() {
             "README tour: `{line}` failed:\n{}\n{}",
             out.stdout, out.stderr
         );
+        printed.insert(line, out.stdout);
     }
     for f in ["daraa.geojson", "all.csv", "acled.csv", "incidents.gpkg"] {
         assert!(s.dir.path().join(f).exists(), "{f} was not written");
     }
+
+    // What the tour promises, read from what its commands printed.
+    let json = |start: &str| -> serde_json::Value {
+        let (line, out) = printed
+            .iter()
+            .find(|(l, _)| l.starts_with(start))
+            .unwrap_or_else(|| panic!("the tour has no `{start}`"));
+        serde_json::from_str(out).unwrap_or_else(|e| panic!("`{line}`: {e}\n{out}"))
+    };
+    // The first add after the seven seeds, geocoded to Al-Masmiyah.
+    let clash = json("incidents show INC-000008");
+    assert_eq!(clash["title"], "Checkpoint clash");
+    assert_eq!(clash["place"], "Al-Masmiyah");
+    assert_eq!(
+        (&clash["latitude"], &clash["longitude"]),
+        (&33.12902.into(), &36.39402.into())
+    );
+    assert_eq!(
+        (&clash["admin1_code"], &clash["admin2_code"]),
+        (&"SY-DR".into(), &"SY1202".into())
+    );
+    assert_eq!(clash["fatalities"], 2);
+    assert_eq!(clash["sources"][0]["publisher"], "Asharq Al-Awsat");
+    let busra = json("incidents geocode \"بصرى الشام\"");
+    let answer = busra
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["answer"] == true))
+        .unwrap_or_else(|| panic!("no answer for Busra al-Sham: {busra}"));
+    assert_eq!(answer["admin1_code"], "SY-DR");
+    assert!((answer["latitude"].as_f64().unwrap() - 32.517).abs() < 0.01);
+    // July 2025 in Daraa: the seed clash (1-15 July) and the tour's clash;
+    // the tour's tally of 41 killings is within the month.
+    let july = json("incidents report --region \"Dar'a\" --month 2025-07");
+    assert_eq!(july["incidents"], 2);
+    assert_eq!(july["by_type"], serde_json::json!({"Battles": 2}));
+    let tally = july["tallies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["value"] == 41)
+        .unwrap_or_else(|| panic!("the tour's tally is not reported: {july}"));
+    assert_eq!(
+        (&tally["metric"], &tally["coverage"]),
+        (&"killings".into(), &"within".into())
+    );
+    // Our own CSV export, imported again, changes nothing.
+    let dry = printed
+        .iter()
+        .find(|(l, _)| l.starts_with("incidents import all.csv --dry-run"))
+        .map(|(_, out)| out.as_str())
+        .expect("the tour dry-runs an import");
+    assert!(dry.contains(" 0 new, 0 updated,"), "{dry}");
 }
 
 #[test]
 fn words_split_like_a_shell() {
     assert_eq!(words(r#"a "b c" d"#), ["a", "b c", "d"]);
     assert_eq!(words(r#"a "" b"#), ["a", "", "b"]);
+}
+
+/// Text with every run of whitespace made one space, to compare licence
+/// texts whatever their line breaks.
+fn normalised(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn repo_file(name: &str) -> String {
+    let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn the_code_is_licensed_mit_or_apache_2() {
+    assert_eq!(
+        env!("CARGO_PKG_LICENSE"),
+        "MIT OR Apache-2.0",
+        "Cargo.toml's license"
+    );
+    assert!(
+        !repo_file("Cargo.toml").contains("license-file"),
+        "an SPDX `license` needs no license-file"
+    );
+
+    // The MIT licence, word for word after its copyright line.
+    let mit = repo_file("LICENSE-MIT");
+    let mut lines = mit.lines().filter(|l| !l.trim().is_empty());
+    assert_eq!(lines.next(), Some("MIT License"));
+    let copyright = lines.next().unwrap_or_default();
+    assert!(copyright.starts_with("Copyright (c) 20"), "{copyright}");
+    assert_eq!(
+        normalised(&lines.collect::<Vec<_>>().join("\n")),
+        normalised(
+            "Permission is hereby granted, free of charge, to any person obtaining a copy \
+             of this software and associated documentation files (the \"Software\"), to deal \
+             in the Software without restriction, including without limitation the rights \
+             to use, copy, modify, merge, publish, distribute, sublicense, and/or sell \
+             copies of the Software, and to permit persons to whom the Software is \
+             furnished to do so, subject to the following conditions: \
+             The above copyright notice and this permission notice shall be included in all \
+             copies or substantial portions of the Software. \
+             THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR \
+             IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, \
+             FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE \
+             AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER \
+             LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, \
+             OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE \
+             SOFTWARE."
+        ),
+        "LICENSE-MIT is not the MIT licence"
+    );
+
+    // The Apache License 2.0: its title, its nine sections in order and
+    // the end of its terms.
+    let apache = normalised(&repo_file("LICENSE-APACHE"));
+    let mut rest = apache.as_str();
+    for part in [
+        "Apache License Version 2.0, January 2004 http://www.apache.org/licenses/",
+        "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION",
+        "1. Definitions.",
+        "2. Grant of Copyright License. Subject to the terms and conditions of this \
+         License, each Contributor hereby grants to You a perpetual, worldwide, \
+         non-exclusive, no-charge, royalty-free, irrevocable copyright license",
+        "3. Grant of Patent License.",
+        "4. Redistribution.",
+        "5. Submission of Contributions.",
+        "6. Trademarks.",
+        "7. Disclaimer of Warranty.",
+        "8. Limitation of Liability.",
+        "9. Accepting Warranty or Additional Liability.",
+        "END OF TERMS AND CONDITIONS",
+    ] {
+        let at = rest
+            .find(part)
+            .unwrap_or_else(|| panic!("LICENSE-APACHE lacks, or misplaces, {part:?}"));
+        rest = &rest[at + part.len()..];
+    }
+
+    // README says so.
+    let readme = readme();
+    let section = readme
+        .split("\n## Licence\n")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README has a Licence section");
+    for needle in [
+        "MIT licence (`LICENSE-MIT`)",
+        "Apache License 2.0 (`LICENSE-APACHE`)",
+        "at your option",
+    ] {
+        assert!(
+            normalised(section).contains(needle),
+            "README's Licence section lacks {needle:?}:\n{section}"
+        );
+    }
 }

@@ -64,7 +64,8 @@ fn session() -> Session {
 #[test]
 fn filters_select_the_right_incidents() {
     let s = session();
-    assert_eq!(uids_in_order(&s.json(&["list"])).len(), 4);
+    let all = ["INC-000004", "INC-000003", "INC-000002", "INC-000001"];
+    assert_eq!(uids_in_order(&s.json(&["list"])), all);
     assert_eq!(
         uids_in_order(&s.json(&["list", "--month", "2025-06"])),
         ["INC-000002", "INC-000001"]
@@ -102,8 +103,8 @@ fn filters_select_the_right_incidents() {
         ["INC-000001"]
     );
     assert_eq!(
-        uids_in_order(&s.json(&["list", "--region", "SY-DR", "--month", "2025-06"])).len(),
-        2
+        uids_in_order(&s.json(&["list", "--region", "SY-DR", "--month", "2025-06"])),
+        ["INC-000002", "INC-000001"]
     );
     assert_eq!(
         uids_in_order(&s.json(&["list", "--region", "Baghdad"])),
@@ -117,29 +118,124 @@ fn filters_select_the_right_incidents() {
         uids_in_order(&s.json(&["list", "--bbox", "44,33,45,34"])),
         ["INC-000004"]
     );
-    assert_eq!(uids_in_order(&s.json(&["list", "--limit", "1"])).len(), 1);
+    assert_eq!(
+        uids_in_order(&s.json(&["list", "--limit", "1"])),
+        ["INC-000004"]
+    );
     assert!(uids_in_order(&s.json(&["list", "--text", "'; DROP TABLE incidents; --"])).is_empty());
-    assert_eq!(uids_in_order(&s.json(&["list"])).len(), 4);
+    assert_eq!(uids_in_order(&s.json(&["list"])), all);
+}
+
+/// The cells of the rows of a box-drawn (comfy-table) table, header first.
+fn table_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .filter(|l| l.starts_with('│'))
+        .map(|l| {
+            l.trim_matches('│')
+                .split('┆')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The cells of the rows of a Markdown table, header first, separator left out.
+fn markdown_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .filter(|l| l.starts_with('|') && !l.starts_with("|-"))
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
 }
 
 #[test]
 fn every_format_prints_the_rows() {
     let s = session();
+    let order = ["INC-000004", "INC-000003", "INC-000002", "INC-000001"];
+
     let csv_out = s.ok(&["list", "--format", "csv"]);
     let mut r = csv::Reader::from_reader(csv_out.as_bytes());
-    let headers = r.headers().unwrap().clone();
-    assert_eq!(&headers[0], "uid");
-    assert!(headers.iter().any(|h| h == "date_precision"));
-    assert_eq!(r.records().count(), 4);
-    let nd = s.ok(&["list", "--format", "ndjson"]);
-    assert_eq!(nd.lines().count(), 4);
-    for l in nd.lines() {
-        serde_json::from_str::<serde_json::Value>(l).unwrap();
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    assert_eq!(
+        rows.iter().map(|r| &r[0]).collect::<Vec<_>>(),
+        order,
+        "CSV rows in date order"
+    );
+    let clash = &rows[3];
+    for (field, value) in [
+        ("title", "Clash near Daraa"),
+        ("event_type", "Battles"),
+        ("date_start", "2025-06-17"),
+        ("date_end", "2025-06-17"),
+        ("date_precision", "day"),
+        ("geo_precision", "1"),
+        ("country", "SY"),
+        ("admin1_code", "SY-DR"),
+        ("actor1", "Military Forces of Syria"),
+        ("fatalities", ""),
+        ("tags", "x"),
+    ] {
+        assert_eq!(&clash[col(field)], value, "{field}");
     }
-    let table = s.ok(&["list", "--format", "table"]);
-    assert!(table.contains("INC-000001") && table.contains("unknown"));
-    let md = s.ok(&["list", "--format", "markdown"]);
-    assert!(md.starts_with("| uid"));
+    assert_eq!(clash[col("latitude")].parse::<f64>().unwrap(), 32.62);
+    assert_eq!(clash[col("longitude")].parse::<f64>().unwrap(), 36.1);
+    let span = &rows[1];
+    assert_eq!(
+        (
+            &span[col("date_start")],
+            &span[col("date_end")],
+            &span[col("date_precision")]
+        ),
+        ("2024-12-08", "2025-07-15", "range")
+    );
+    assert_eq!(&rows[2][col("notes")], "shot while praying");
+    assert_eq!(&rows[0][col("country")], "IQ");
+
+    let json = s.json(&["list"]);
+    let nd = s.ok(&["list", "--format", "ndjson"]);
+    let nd: Vec<serde_json::Value> = nd
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&serde_json::Value::from(nd.clone()), &json);
+    assert_eq!(nd[3]["uid"], "INC-000001");
+    assert_eq!(nd[3]["title"], "Clash near Daraa");
+    assert!(nd[3]["fatalities"].is_null());
+    assert_eq!(nd[3]["tags"], serde_json::json!(["x"]));
+
+    let expected_cells = |rows: &[Vec<String>]| {
+        assert_eq!(
+            rows[0],
+            [
+                "uid",
+                "date",
+                "event_type",
+                "place",
+                "admin1",
+                "fatalities",
+                "title"
+            ]
+        );
+        assert_eq!(rows.len(), 5, "{rows:?}");
+        assert_eq!(
+            rows[1..].iter().map(|r| r[0].as_str()).collect::<Vec<_>>(),
+            order
+        );
+        assert_eq!(rows[4][1], "2025-06-17");
+        assert_eq!(rows[4][2], "Battles");
+        assert_eq!(rows[4][5], "unknown", "unknown fatalities say so");
+        assert_eq!(rows[4][6], "Clash near Daraa");
+        assert_eq!(rows[2][1], "2024-12-08..2025-07-15 (range)");
+        assert_eq!(rows[3][1], "2025-06 (month)");
+    };
+    expected_cells(&table_rows(&s.ok(&["list", "--format", "table"])));
+    expected_cells(&markdown_rows(&s.ok(&["list", "--format", "markdown"])));
 }
 
 #[test]
@@ -166,18 +262,28 @@ fn bad_filters_are_errors() {
 
 #[test]
 fn closed_pipe_is_quiet() {
-    let s = session();
-    for _ in 0..5 {
-        s.ok(&["seed"]);
+    // `incidents list | head -c 4096`: 3000 rows of 1000-character notes are
+    // megabytes, so the reader closes the pipe long before the writer is done.
+    let s = Session::new();
+    s.add_bulk(3000, 1000);
+    let whole = s.ok(&["list", "--format", "ndjson"]);
+    assert!(whole.len() > 40 * 65536, "{} bytes", whole.len());
+    for args in [
+        &["list", "--format", "ndjson"][..],
+        &["list", "--format", "json"],
+        &["list", "--format", "csv"],
+        &["list", "--format", "table"],
+        &["list", "--format", "markdown"],
+        &["export", "--format", "geojson"],
+        &["export", "--format", "geojsonseq"],
+        &["export", "--format", "csv"],
+        &["export", "--format", "acled"],
+    ] {
+        let (first, out) = s.run_into_closed_pipe(args);
+        assert!(!first.is_empty(), "{args:?} printed nothing");
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        for bad in ["Broken pipe", "panicked", "error"] {
+            assert!(!out.stderr.contains(bad), "{args:?}: {}", out.stderr);
+        }
     }
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("incidents"))
-        .args(["--db", s.db.to_str().unwrap(), "list", "--format", "ndjson"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr).is_empty());
 }

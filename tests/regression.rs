@@ -597,4 +597,18 @@ fn report_printed_0_civilian_fatalities_when_every_toll_was_unknown() {
         line_after(&table, "Civilian fatalities: "),
         "1 over 1 of 2 incidents"
     );
+
+// --- tests: closed pipes ---
+
+/// `incidents export --format geojson | head -c 4096` ended with exit 1 and
+/// "error: GeoJSON: Error while deserializing GeoJSON: Broken pipe": the
+/// GeoJSON writer's failed write was not recognised as a closed pipe.
+#[test]
+fn export_geojson_into_a_closed_pipe_ends_quietly() {
+    let s = Session::new();
+    s.add_bulk(3000, 1000);
+    let (first, out) = s.run_into_closed_pipe(&["export", "--format", "geojson"]);
+    assert!(first.starts_with('{'), "{first}");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("Broken pipe"), "{}", out.stderr);
 }

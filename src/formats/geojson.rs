@@ -51,6 +51,8 @@ fn io(e: std::io::Error) -> Error {
 fn geojson_err(e: geojson::Error) -> Error {
     match e {
         geojson::Error::Io(io) => Error::io("<output>", io),
+        // The writer reports serde_json's failed write (a closed pipe) as malformed GeoJSON.
+        geojson::Error::MalformedGeoJson(e) if e.is_io() => Error::io("<output>", e.into()),
         other => Error::Data {
             what: "GeoJSON".into(),
             reason: other.to_string(),

@@ -157,3 +157,76 @@ pub fn fixture(name: &str) -> PathBuf {
         .join("tests/fixtures")
         .join(name)
 }
+
+impl Session {
+    /// Imports `n` day incidents (`BULK-00000`, ...) whose notes are `note_len`
+    /// characters long: output many times the size of a pipe's buffer.
+    pub fn add_bulk(&self, n: usize, note_len: usize) {
+        let path = self.dir.path().join("bulk.csv");
+        let mut w = csv::Writer::from_path(&path).expect("write bulk.csv");
+        w.write_record([
+            "uid",
+            "event_type",
+            "sub_event_type",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "latitude",
+            "longitude",
+            "notes",
+        ])
+        .expect("bulk header");
+        let notes = "n".repeat(note_len);
+        for i in 0..n {
+            let uid = format!("BULK-{i:05}");
+            w.write_record([
+                uid.as_str(),
+                "Battles",
+                "Armed clash",
+                "2025-06-17",
+                "2025-06-17",
+                "day",
+                "32.62",
+                "36.1",
+                notes.as_str(),
+            ])
+            .expect("bulk row");
+        }
+        w.flush().expect("flush bulk.csv");
+        self.ok(&["import", path.to_str().expect("UTF-8 path")]);
+    }
+
+    /// Runs with stdout on a pipe whose reader takes the first few bytes and
+    /// then closes it, as `incidents ... | head -c 4096` does. Give the
+    /// command output far larger than a pipe's buffer (64 KiB on Linux): it
+    /// is then certainly still writing when the pipe closes. Returns the
+    /// bytes read and what the command printed on stderr.
+    pub fn run_into_closed_pipe(&self, args: &[&str]) -> (String, Output) {
+        use std::io::Read;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("incidents"))
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .env_remove("INCIDENTS_DB")
+            .current_dir(self.dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run incidents");
+        let mut first = [0; 4096];
+        let n = child
+            .stdout
+            .take()
+            .expect("piped stdout")
+            .read(&mut first)
+            .expect("read the first bytes");
+        // The reader was dropped above: the pipe's only read end is closed.
+        let out = child.wait_with_output().expect("wait for incidents");
+        let output = Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::new(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        (String::from_utf8_lossy(&first[..n]).into_owned(), output)
+    }
+}
