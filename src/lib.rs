@@ -8,6 +8,7 @@
 pub mod check;
 pub mod error;
 pub mod filter;
+pub mod fold;
 pub mod formats;
 pub mod geo;
 pub mod import;

@@ -9,7 +9,7 @@ use incidents::formats::geojson::GeoJsonWriter;
 use incidents::formats::{OutputFormat, RowWriter, acled};
 use incidents::{Error, Result};
 
-use super::{Ctx, FilterArgs, note};
+use super::{Ctx, FilterArgs, OverlappingArg, note};
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -38,6 +38,8 @@ pub struct Args {
     pub raw: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub period: OverlappingArg,
 }
 
 /// A temporary name beside `path`, renamed over it once the export is
@@ -59,7 +61,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         ));
     }
     let store = ctx.reader()?;
-    let mut filter = a.filter.to_filter(ctx, &store)?;
+    let mut filter = a.filter.to_filter(ctx, &store, a.period.overlapping)?;
     if a.format == ExportFormat::Acled {
         filter.order = incidents::filter::Order::AcledDate;
     }

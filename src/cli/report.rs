@@ -28,10 +28,11 @@ pub enum ReportFormat {
 #[command(
     after_long_help = "COUNTING RULE: an incident counts in the period only when its whole \
 date span lies inside the period. An incident whose span only overlaps the period (for example \
-\"since December 2024\" in a June report) is not counted; it is listed under \"overlapping\" with \
-its span. Unknown fatalities are never counted as 0: the number of incidents with unknown \
-fatalities is shown separately. Reported tallies from sources that overlap the region and period \
-are shown next to the counts, never added to them."
+\"since December 2024\" in a June report) is not counted: a period report lists it under \
+\"overlapping\" with its span, and --group-by leaves it out. So a report takes no --overlapping \
+(list and export do). Unknown fatalities are never counted as 0: the number of incidents with \
+unknown fatalities is shown separately. Reported tallies from sources that overlap the region \
+and period are shown next to the counts, never added to them."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -191,7 +192,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             _ => ReportFormat::Csv,
         }
     });
-    let filter = a.filter.to_filter(ctx, &store)?;
+    let filter = a.filter.to_filter(ctx, &store, false)?;
     let needs_regions =
         a.filter.region.is_some() || a.filter.country.is_some() || format == ReportFormat::Geojson;
     // Polygons only for the GeoJSON map; names resolve regions otherwise.
