@@ -49,8 +49,9 @@ pub struct Filter {
     pub from: Option<NaiveDate>,
     /// Last day of the period (inclusive).
     pub to: Option<NaiveDate>,
-    /// By default an incident counts only when its whole date span lies
-    /// inside `from..=to`; with `overlapping` a shared day is enough.
+    /// By default an incident matches only when its whole date span lies
+    /// inside `from..=to`; with `overlapping` a shared day is enough. Reports
+    /// refuse `overlapping`: they never count such incidents.
     pub overlapping: bool,
     pub event_type: Option<String>,
     pub sub_event_type: Option<String>,

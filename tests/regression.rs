@@ -394,7 +394,7 @@ fn text_filters_folded_case_only_for_ascii() {
         ["--actor", "ISLĀM"],
         ["--actor", "al-islam"],
     ] {
-        assert_eq!(filters_list(&s, &f), [uid.clone()], "{f:?}");
+        assert_eq!(filters_list(&s, &f), std::slice::from_ref(&uid), "{f:?}");
         let period = [&f[..], &["--month", "2025-06"]].concat();
         assert_eq!(filters_report_count(&s, &period), 1, "{f:?}");
         assert_eq!(filters_group_by_total(&s, &period), 1, "{f:?}");

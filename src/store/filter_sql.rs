@@ -122,8 +122,8 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
             "EXISTS (SELECT 1 FROM json_each(i.tags) WHERE json_each.value = {p})"
         ));
     }
-    // The R*Tree narrows down; its boxes are rounded outwards to 32-bit
-    // floats, so the exact coordinates decide.
+    // The R*Tree narrows down (its boxes are rounded outwards to 32-bit
+    // floats); the exact coordinates then decide.
     let in_rtree = |args: &mut Vec<Value>, b: &[f64; 4]| {
         let ps: Vec<String> = b.iter().map(|v| bind(args, Value::Real(*v))).collect();
         let sql = format!(
