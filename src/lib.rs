@@ -10,6 +10,7 @@ pub mod database;
 pub mod error;
 pub mod export;
 pub mod filter;
+pub mod fold;
 pub mod formats;
 pub mod geo;
 pub mod import;

@@ -279,6 +279,21 @@ fn counts_with_fatalities(rows: &[Aggregate], dim: Dim) -> Map<String, Value> {
         .collect()
 }
 
+/// A report counts by the counting rule, so a filter that selects the
+/// incidents that only overlap the period is refused, not silently read
+/// another way (a period report lists those apart, in `overlapping`).
+fn check_counting_rule(filter: &Filter) -> Result<()> {
+    if filter.overlapping {
+        return Err(Error::invalid(
+            "overlapping",
+            true,
+            "false in a report: it counts an incident only when its whole date span lies inside \
+             the period (a period report lists the incidents that only overlap it apart)",
+        ));
+    }
+    Ok(())
+}
+
 fn ratio(a: u64, b: u64) -> Option<f64> {
     (b > 0).then(|| (a as f64 / b as f64 * 100.0).round() / 100.0)
 }
@@ -300,8 +315,9 @@ fn reported(t: Tally, coverage: &'static str) -> ReportedTally {
 }
 
 /// Builds the report for `period`: `filter` selects region, country, type
-/// and so on (its dates are replaced by the period's); `tally_codes` are the
-/// region codes whose reported tallies are shown (`None`: all).
+/// and so on (its dates are replaced by the period's; `overlapping` is
+/// refused); `tally_codes` are the region codes whose reported tallies are
+/// shown (`None`: all).
 pub fn build(
     store: &Store,
     filter: &Filter,
@@ -309,10 +325,10 @@ pub fn build(
     tally_codes: Option<&[String]>,
     period: Period,
 ) -> Result<Report> {
+    check_counting_rule(filter)?;
     let within = Filter {
         from: Some(period.start),
         to: Some(period.end),
-        overlapping: false,
         limit: None,
         ..filter.clone()
     };
@@ -433,11 +449,13 @@ pub fn build(
 }
 
 /// One row of a grouped report: a key per dimension plus the
-/// [`AGGREGATE_COLUMNS`].
+/// [`AGGREGATE_COLUMNS`] of the incidents whose whole span lies in
+/// `filter`'s dates (`overlapping` is refused).
 pub fn grouped(store: &Store, filter: &Filter, dims: &[Dim]) -> Result<Vec<Map<String, Value>>> {
     if dims.is_empty() {
         return Err(Error::invalid("--group-by", "", "at least one dimension"));
     }
+    check_counting_rule(filter)?;
     let rows = store.aggregate(filter, dims)?;
     Ok(rows
         .into_iter()

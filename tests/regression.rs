@@ -597,6 +597,7 @@ fn report_printed_0_civilian_fatalities_when_every_toll_was_unknown() {
         line_after(&table, "Civilian fatalities: "),
         "1 over 1 of 2 incidents"
     );
+}
 
 // --- tests: closed pipes ---
 
@@ -611,4 +612,131 @@ fn export_geojson_into_a_closed_pipe_ends_quietly() {
     assert!(first.starts_with('{'), "{first}");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!out.stderr.contains("Broken pipe"), "{}", out.stderr);
+}
+
+// --- filters ---
+
+/// `report ARGS --format json`.
+fn filters_report(s: &Session, args: &[&str]) -> Value {
+    s.json(&[&["report"], args].concat())
+}
+
+/// The incidents a period report counts.
+fn filters_report_count(s: &Session, args: &[&str]) -> u64 {
+    filters_report(s, args)["incidents"]
+        .as_u64()
+        .expect("incidents")
+}
+
+/// The sum of the `incidents` column of `report ARGS --group-by type`.
+fn filters_group_by_total(s: &Session, args: &[&str]) -> u64 {
+    let rows = filters_report(s, &[args, &["--group-by", "type"]].concat());
+    rows.as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["incidents"].as_u64().expect("incidents"))
+        .sum()
+}
+
+/// `list ARGS`, sorted uids.
+fn filters_list(s: &Session, args: &[&str]) -> Vec<String> {
+    uids(&s.json(&[&["list"], args].concat()))
+}
+
+/// `report --near` counted the bounding square (4 seed incidents in 2025)
+/// where `list --near` took the circle (3): the radius was applied only in
+/// the row iterator, and aggregates used the box. The fourth, the Masmiyah
+/// clash, is 62.9 km away.
+#[test]
+fn report_near_counts_the_circle_not_the_square() {
+    let s = Session::seeded();
+    let f = [
+        "--near",
+        "32.62,36.10",
+        "--radius",
+        "60km",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+    ];
+    let listed = filters_list(&s, &f);
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    assert!(!listed.contains(&"SEED-SY-2025-MASMIYAH-CLASH".to_string()));
+    assert_eq!(filters_report_count(&s, &f), 3);
+    assert_eq!(filters_group_by_total(&s, &f), 3);
+}
+
+/// A circle of 2000 km around 60°N 0°E reaches 38.2°E near 65.6°N, but
+/// its search box stopped at 36.0°E (radius / cos(latitude)), so a point
+/// 1971 km away at 65°N 37.5°E was neither listed nor counted.
+#[test]
+fn near_large_circle_missed_points_near_its_widest_longitude() {
+    let s = Session::new();
+    let uid = add_at(&s, "65", "37.5");
+    let f = ["--near", "60,0", "--radius", "2000km", "--month", "2025-06"];
+    assert_eq!(filters_list(&s, &f), [uid]);
+    assert_eq!(filters_report_count(&s, &f), 1);
+}
+
+/// `--text émeute` missed the title "Émeute à Alep" and `--actor ISLĀM`
+/// missed "Jaysh al-Islām": text filters folded case for ASCII only.
+#[test]
+fn text_filters_folded_case_only_for_ascii() {
+    let s = Session::new();
+    let uid = s
+        .ok(&[
+            "add",
+            "--date",
+            "2025-06-10",
+            "--type",
+            "riots",
+            "--lat",
+            "36.2",
+            "--lon",
+            "37.15",
+            "--title",
+            "Émeute à Alep",
+            "--actor1",
+            "Jaysh al-Islām",
+        ])
+        .trim()
+        .to_string();
+    for f in [
+        ["--text", "émeute"],
+        ["--text", "EMEUTE À"],
+        ["--actor", "ISLĀM"],
+        ["--actor", "al-islam"],
+    ] {
+        assert_eq!(filters_list(&s, &f), std::slice::from_ref(&uid), "{f:?}");
+        let period = [&f[..], &["--month", "2025-06"]].concat();
+        assert_eq!(filters_report_count(&s, &period), 1, "{f:?}");
+        assert_eq!(filters_group_by_total(&s, &period), 1, "{f:?}");
+    }
+    assert!(filters_list(&s, &["--text", "émeutes"]).is_empty());
+}
+
+/// `--overlapping` was ignored by a period report but made `--group-by`
+/// count incidents that only overlap the period (a "(spans several
+/// months)" row), against the counting rule. Only list and export select
+/// with it; a report refuses it as a usage error.
+#[test]
+fn report_group_by_overlapping_counted_spans_outside_the_period() {
+    let s = Session::seeded();
+    let june = ["--from", "2025-06-01", "--to", "2025-06-30"];
+    for extra in [&["--group-by", "month"][..], &[]] {
+        let args = [&["report"][..], &june, extra, &["--overlapping"]].concat();
+        let o = s.run(&args);
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stdout);
+        assert!(o.stderr.contains("--overlapping"), "{}", o.stderr);
+    }
+    let counted = filters_report_count(&s, &june);
+    assert_eq!(filters_group_by_total(&s, &june), counted);
+    assert_eq!(filters_list(&s, &june).len() as u64, counted);
+    let touching = filters_list(&s, &[&june[..], &["--overlapping"]].concat());
+    let listed_apart = filters_report(&s, &june)["overlapping_total"]
+        .as_u64()
+        .expect("overlapping_total");
+    assert_eq!(touching.len() as u64, counted + listed_apart);
+    assert!(listed_apart > 0);
 }

@@ -61,6 +61,7 @@ pub fn run(a: Args) -> Result<()> {
         &ctx,
         super::list::Args {
             filter: FilterArgs::default(),
+            period: Default::default(),
             output: table.clone(),
         },
     )?;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use incidents::export::{self, ExportFormat, Options};
 use incidents::{Error, Result};
 
-use super::{Ctx, FilterArgs, note};
+use super::{Ctx, FilterArgs, OverlappingArg, note};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,11 +20,13 @@ pub struct Args {
     pub raw: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub period: OverlappingArg,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let db = ctx.read()?;
-    let filter = a.filter.to_filter(&db)?;
+    let filter = a.filter.to_filter(&db, a.period.overlapping)?;
     let opts = Options {
         format: a.format,
         raw: a.raw,

@@ -190,10 +190,6 @@ pub struct FilterArgs {
     /// A calendar month, YYYY-MM.
     #[arg(long, conflicts_with_all = ["from", "to"])]
     pub month: Option<String>,
-    /// Include incidents whose date span only overlaps the period (by
-    /// default the whole span must lie inside it).
-    #[arg(long)]
-    pub overlapping: bool,
     /// Event type (case-insensitive).
     #[arg(long = "type")]
     pub event_type: Option<String>,
@@ -223,17 +219,30 @@ pub struct FilterArgs {
     pub limit: Option<usize>,
 }
 
+/// `--overlapping`, for the commands that select incidents without counting
+/// them (list, export). A report has no such flag: by its counting rule it
+/// never counts an incident that only overlaps its period.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct OverlappingArg {
+    /// Also take incidents whose date span only overlaps the period (by
+    /// default the whole span must lie inside it). Reports never count
+    /// those; a period report lists them under "overlapping".
+    #[arg(long)]
+    pub overlapping: bool,
+}
+
 impl FilterArgs {
     /// Turns the flags into a library `Filter`, resolving region and place
     /// names (the chosen region is reported on stderr when ambiguous).
-    pub fn to_filter(&self, db: &Database) -> Result<Filter> {
+    /// `overlapping` is [`OverlappingArg`], for the commands that have it.
+    pub fn to_filter(&self, db: &Database, overlapping: bool) -> Result<Filter> {
         let spec = incidents::locate::FilterSpec {
             region: self.region.clone(),
             country: self.country.clone(),
             from: self.from.clone(),
             to: self.to.clone(),
             month: self.month.clone(),
-            overlapping: self.overlapping,
+            overlapping,
             event_type: self.event_type.clone(),
             sub_event_type: self.sub_event_type.clone(),
             actor: self.actor.clone(),

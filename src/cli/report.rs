@@ -26,8 +26,9 @@ pub enum ReportFormat {
 #[command(
     after_long_help = "COUNTING RULE: an incident counts in the period only when its whole \
 date span lies inside the period. An incident whose span only overlaps the period (for example \
-\"since December 2024\" in a June report) is not counted; it is listed under \"overlapping\" with \
-its span. By actor, an incident counts once under each of its actors (once when both sides are \
+\"since December 2024\" in a June report) is not counted: a period report lists it under \
+\"overlapping\" with its span, and --group-by leaves it out. So a report takes no --overlapping \
+(list and export do). By actor, an incident counts once under each of its actors (once when both sides are \
 the same group). Reported tallies from sources that overlap the region and period are shown next \
 to the counts, never added to them.
 
@@ -74,7 +75,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             _ => ReportFormat::Csv,
         }
     });
-    let filter = a.filter.to_filter(&db)?;
+    let filter = a.filter.to_filter(&db, false)?;
     let period = PeriodSpec {
         month: a.filter.month.clone(),
         week: a.week.clone(),

@@ -7,8 +7,7 @@
 //! variants such as Dar'a/Deraa or Sanamayn/Sanamein; callers rank matches on
 //! it below matches on the primary key.
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use crate::fold::folded_chars;
 
 /// Latin transliterations of the Arabic article, as separate words
 /// ("Al Hillah", "Busra ash Sham", "Deir ez Zor", "Bosra ech Cham").
@@ -21,16 +20,14 @@ const LATIN_ARTICLES: &[&str] = &[
 /// "Assuwayda"); an initial vowel before one of these doubled is an article.
 const SUN_LETTERS: &[char] = &['t', 'd', 'r', 'z', 's', 'n'];
 
-/// The primary matching key: lower case, no diacritics, apostrophes and
-/// Arabic letter marks removed, hyphens and other punctuation as spaces,
-/// Arabic articles (Latin `al-`/`as-`/... and Arabic `ال`) dropped, Arabic
-/// letter variants folded (alef forms, ta marbuta, alef maqsura).
+/// The primary matching key: case and diacritics folded as the text filters
+/// fold them ([`crate::fold`]), apostrophes and Arabic letter marks removed,
+/// hyphens and other punctuation as spaces, Arabic articles (Latin
+/// `al-`/`as-`/... and Arabic `ال`) dropped, Arabic letter variants folded
+/// (alef forms, ta marbuta, alef maqsura).
 pub fn normalize_name(s: &str) -> String {
     let mut folded = String::with_capacity(s.len());
-    for c in s.nfkd() {
-        if is_combining_mark(c) {
-            continue;
-        }
+    for c in folded_chars(s) {
         match c {
             // Apostrophes and the ayn/hamza letters of transliterations are
             // dropped outright: "Dar'a" and "Dara" are the same word.
@@ -41,7 +38,7 @@ pub fn normalize_name(s: &str) -> String {
             'ة' => folded.push('ه'),
             'ى' | 'ی' => folded.push('ي'),
             'ک' => folded.push('ك'),
-            c if c.is_alphanumeric() => folded.extend(c.to_lowercase()),
+            c if c.is_alphanumeric() => folded.push(c),
             _ => folded.push(' '),
         }
     }

@@ -1,17 +1,39 @@
 //! Translates a `Filter` into a SQL WHERE clause over `incidents i`, with
-//! every user value bound as a parameter (never spliced into the SQL).
+//! every user value bound as a parameter (never spliced into the SQL). Its
+//! meaning is `Filter::matches`: where SQL alone cannot say the same thing
+//! (folding text, the exact circle) it calls the same Rust functions,
+//! registered on the connection by [`register_functions`].
 
+use rusqlite::Connection;
+use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 
-use crate::filter::{Filter, RegionKey};
+use crate::filter::{Filter, Near, RegionKey};
+use crate::fold::fold;
 
-/// Escapes LIKE wildcards so that user text matches literally.
-fn like_pattern(s: &str) -> String {
-    let escaped = s
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
+/// Registers the SQL functions the WHERE clause uses: `fold(text)` (case and
+/// diacritics folded, [`fold`]) and `in_circle(lat, lon, centre_lat,
+/// centre_lon, radius_km)` ([`Near::contains`]). Both are deterministic and
+/// NULL in, NULL out.
+pub(super) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("fold", 1, flags, |ctx| {
+        Ok(ctx.get::<Option<String>>(0)?.map(|s| fold(&s)))
+    })?;
+    conn.create_scalar_function("in_circle", 5, flags, |ctx| {
+        let v = |i| ctx.get::<Option<f64>>(i);
+        let (Some(lat), Some(lon), Some(latitude), Some(longitude), Some(radius_km)) =
+            (v(0)?, v(1)?, v(2)?, v(3)?, v(4)?)
+        else {
+            return Ok(None);
+        };
+        let near = Near {
+            latitude,
+            longitude,
+            radius_km,
+        };
+        Ok(Some(near.contains(lat, lon)))
+    })
 }
 
 /// The WHERE clause (without the keyword) and its parameters.
@@ -79,17 +101,20 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
         let p = bind(&mut args, Value::Text(t.clone()));
         parts.push(format!("i.sub_event_type = {p}"));
     }
-    if let Some(a) = &f.actor {
-        let p = bind(&mut args, Value::Text(like_pattern(a)));
-        parts.push(format!(
-            "(i.actor1 LIKE {p} ESCAPE '\\' OR i.actor2 LIKE {p} ESCAPE '\\' OR i.assoc_actors LIKE {p} ESCAPE '\\')"
-        ));
-    }
-    if let Some(t) = &f.text {
-        let p = bind(&mut args, Value::Text(like_pattern(t)));
-        parts.push(format!(
-            "(i.title LIKE {p} ESCAPE '\\' OR i.notes LIKE {p} ESCAPE '\\' OR i.place LIKE {p} ESCAPE '\\')"
-        ));
+    // Substrings of the folded text (instr, unlike LIKE, has no wildcards).
+    let texts = [
+        (&f.actor, ["i.actor1", "i.actor2", "i.assoc_actors"]),
+        (&f.text, ["i.title", "i.notes", "i.place"]),
+    ];
+    for (needle, columns) in texts {
+        if let Some(needle) = needle {
+            let p = bind(&mut args, Value::Text(fold(needle)));
+            let any: Vec<String> = columns
+                .iter()
+                .map(|c| format!("instr(fold({c}), {p}) > 0"))
+                .collect();
+            parts.push(format!("({})", any.join(" OR ")));
+        }
     }
     if let Some(tag) = &f.tag {
         let p = bind(&mut args, Value::Text(tag.clone()));
@@ -97,24 +122,43 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
             "EXISTS (SELECT 1 FROM json_each(i.tags) WHERE json_each.value = {p})"
         ));
     }
-    let boxes = [f.bbox.map(|b| vec![b]), f.near.map(|n| n.bboxes())];
-    for group in boxes.iter().flatten() {
-        // Any of the boxes (a circle across the antimeridian has two).
-        let any: Vec<String> = group
+    // The R*Tree narrows down (its boxes are rounded outwards to 32-bit
+    // floats); the exact coordinates then decide.
+    let in_rtree = |args: &mut Vec<Value>, b: &[f64; 4]| {
+        let ps: Vec<String> = b.iter().map(|v| bind(args, Value::Real(*v))).collect();
+        let sql = format!(
+            "i.id IN (SELECT id FROM incidents_rtree WHERE max_lon >= {0} AND min_lon <= {2} \
+             AND max_lat >= {1} AND min_lat <= {3})",
+            ps[0], ps[1], ps[2], ps[3]
+        );
+        (sql, ps)
+    };
+    if let Some(b) = &f.bbox {
+        let (rtree, ps) = in_rtree(&mut args, b);
+        parts.push(format!(
+            "{rtree} AND i.longitude BETWEEN {0} AND {2} AND i.latitude BETWEEN {1} AND {3}",
+            ps[0], ps[1], ps[2], ps[3]
+        ));
+    }
+    if let Some(n) = &f.near {
+        // Any of the circle's boxes (two across the antimeridian), then the
+        // circle itself.
+        let any: Vec<String> = n
+            .bboxes()
             .iter()
-            .map(|b| {
-                let ps: Vec<String> = b.iter().map(|v| bind(&mut args, Value::Real(*v))).collect();
-                // The R*Tree narrows down; its boxes are rounded outwards to
-                // 32-bit floats, so the exact coordinates decide.
-                format!(
-                    "(i.id IN (SELECT id FROM incidents_rtree WHERE max_lon >= {0} AND min_lon <= {2} \
-                     AND max_lat >= {1} AND min_lat <= {3}) \
-                     AND i.longitude BETWEEN {0} AND {2} AND i.latitude BETWEEN {1} AND {3})",
-                    ps[0], ps[1], ps[2], ps[3]
-                )
-            })
+            .map(|b| in_rtree(&mut args, b).0)
             .collect();
-        parts.push(format!("({})", any.join(" OR ")));
+        let c: Vec<String> = [n.latitude, n.longitude, n.radius_km]
+            .into_iter()
+            .map(|v| bind(&mut args, Value::Real(v)))
+            .collect();
+        parts.push(format!(
+            "({}) AND in_circle(i.latitude, i.longitude, {}, {}, {})",
+            any.join(" OR "),
+            c[0],
+            c[1],
+            c[2]
+        ));
     }
     if parts.is_empty() {
         ("1".to_string(), args)
@@ -137,7 +181,7 @@ mod tests {
         let (sql, args) = where_clause(&f);
         assert!(!sql.contains("DROP"));
         assert_eq!(args.len(), 2);
-        assert_eq!(args[0], Value::Text("%50\\%\\_x%".into()));
+        assert_eq!(args[0], Value::Text("50%_x".into()));
     }
 
     #[test]

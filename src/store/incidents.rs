@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::filter_sql::where_clause;
 use super::{Store, Writer, now};
 use crate::error::{Error, Result};
-use crate::filter::{Filter, Order, distance_km};
+use crate::filter::{Filter, Order};
 use crate::model::{DatePrecision, DateSpan, Fatalities, GeoPrecision, Incident, Source};
 
 /// What an upsert did.
@@ -413,9 +413,8 @@ impl Store {
             .limit
             .map(|n| format!(" LIMIT {n}"))
             .unwrap_or_default();
-        // A radius is checked exactly here, after the bounding box in SQL.
         let sql = format!(
-            "SELECT {COLUMNS} FROM incidents i WHERE {clause} ORDER BY {}{}",
+            "SELECT {COLUMNS} FROM incidents i WHERE {clause} ORDER BY {}{limit}",
             match filter.order {
                 Order::Date => "i.date_start, i.id",
                 Order::AcledDate => {
@@ -424,26 +423,11 @@ impl Store {
                      ELSE substr(i.date_start, 1, 7) || '-01' END, i.uid"
                 }
             },
-            if filter.near.is_some() { "" } else { &limit }
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
-        let mut n = 0usize;
         while let Some(row) = rows.next()? {
-            let inc = from_row(row)?;
-            if let Some(near) = &filter.near {
-                let (Some(lat), Some(lon)) = (inc.latitude, inc.longitude) else {
-                    continue;
-                };
-                if distance_km(near.latitude, near.longitude, lat, lon) > near.radius_km {
-                    continue;
-                }
-                if filter.limit.is_some_and(|l| n >= l) {
-                    break;
-                }
-            }
-            n += 1;
-            f(inc)?;
+            f(from_row(row)?)?;
         }
         Ok(())
     }

@@ -164,6 +164,7 @@ impl Store {
                 supported: schema_version(),
             });
         }
+        filter_sql::register_functions(&conn)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -247,6 +248,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Statement journals (triggers, upserts) stay off the disk.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        filter_sql::register_functions(&conn)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
