@@ -70,7 +70,7 @@ fn text(guard_like: bool) -> impl Strategy<Value = String> {
 /// True for text that starts like the CSV formula guard: apostrophes
 /// before = + - @, tab or carriage return.
 fn looks_guarded(t: &str) -> bool {
-    t.starts_with('\'') && incidents::formats::csv::starts_formula(t.trim_start_matches('\''))
+    t.starts_with('\'') && incidents::formats::guard::starts_formula(t.trim_start_matches('\''))
 }
 
 fn opt_text(guard_like: bool) -> impl Strategy<Value = Option<String>> {

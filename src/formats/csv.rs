@@ -1,5 +1,5 @@
 //! Our own CSV columns for incidents (used by `list --format csv` and
-//! `export --format csv`) and the guard against spreadsheet formulas.
+//! `export --format csv`).
 
 use serde_json::{Map, Value};
 
@@ -40,23 +40,6 @@ pub const COLUMNS: &[&str] = &[
     "created_at",
     "updated_at",
 ];
-
-/// Prefixes a cell that a spreadsheet would run as a formula (= + - @, tab,
-/// carriage return) with an apostrophe, as OWASP recommends. Text that
-/// already has apostrophes before such a character gets one more, so the
-/// guard can always be undone exactly (`fields::unguard`).
-pub fn neutralise(s: &str) -> String {
-    if starts_formula(s.trim_start_matches('\'')) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
-/// True when a spreadsheet would read the text as a formula.
-pub fn starts_formula(s: &str) -> bool {
-    matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
-}
 
 /// An incident as a flat row for the native CSV: tags joined with `;`,
 /// sources as a JSON array so that nothing is lost.
@@ -133,24 +116,6 @@ pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
 mod tests {
     use super::*;
     use crate::model::DateSpan;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        for s in ["=1+1", "+1", "-2", "@SUM(A1)"] {
-            assert!(neutralise(s).starts_with('\''));
-        }
-        assert_eq!(neutralise("Daraa"), "Daraa");
-        assert_eq!(neutralise("'=x"), "''=x");
-        for text in ["''=", "'=", "=", "'", "''", "'a", "-1", "'''-x", "plain"] {
-            assert_eq!(
-                crate::formats::fields::unguard(neutralise(text)),
-                text,
-                "{text:?}"
-            );
-        }
-        assert_eq!(crate::formats::fields::unguard(neutralise("'=x")), "'=x");
-        assert_eq!(crate::formats::fields::unguard(neutralise("=x")), "=x");
-    }
 
     #[test]
     fn row_has_every_column() {

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use csv::ByteRecord;
 
 use crate::error::{Error, Result};
+use crate::formats::guard::unguard;
 use crate::model::{GeoPrecision, Incident};
 
 /// One incident read from a file, with where it came from.
@@ -198,19 +199,6 @@ impl Fields for Cells<'_> {
     }
 }
 
-/// Undoes the CSV writer's guard against spreadsheet formulas (see
-/// `formats::csv::neutralise`): a leading apostrophe before = + - @, tab or
-/// carriage return is dropped, so our CSV round-trips (the writer doubles an
-/// apostrophe that was already there, so nothing is lost).
-pub fn unguard(s: String) -> String {
-    match s.strip_prefix('\'') {
-        Some(rest) if crate::formats::csv::starts_formula(rest.trim_start_matches('\'')) => {
-            rest.to_string()
-        }
-        _ => s,
-    }
-}
-
 /// Turns a model validation error into a row error at `location`.
 pub fn invalid(location: &str, e: Error) -> RowError {
     match e {
@@ -317,18 +305,5 @@ fn csv_error(input: &str, e: csv::Error) -> Error {
         input: input.into(),
         location,
         reason: e.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unguard;
-
-    #[test]
-    fn unguard_reverses_the_formula_guard_only() {
-        assert_eq!(unguard("'=SUM(A1)".into()), "=SUM(A1)");
-        assert_eq!(unguard("'-3 killed".into()), "-3 killed");
-        assert_eq!(unguard("'quoted'".into()), "'quoted'");
-        assert_eq!(unguard("=raw".into()), "=raw");
     }
 }

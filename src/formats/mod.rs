@@ -7,6 +7,7 @@ pub mod csv;
 pub mod fields;
 pub mod geojson;
 pub mod gpkg;
+pub mod guard;
 pub mod report;
 pub mod rows;
 pub mod ucdp;
