@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
+use crate::formats::tags;
 use crate::model::{DatePrecision, DateSpan, Incident};
 
 /// The native CSV columns, in order. Documented in README.md.
@@ -41,13 +42,13 @@ pub const COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
-/// An incident as a flat row for the native CSV: tags joined with `;`,
-/// sources as a JSON array so that nothing is lost.
+/// An incident as a flat row for the native CSV: tags in one cell (see
+/// `formats::tags`), sources as a JSON array so that nothing is lost.
 pub fn incident_row(inc: &Incident) -> Result<Map<String, Value>> {
     let Value::Object(mut map) = serde_json::to_value(inc)? else {
         unreachable!("an Incident always serialises to an object")
     };
-    map.insert("tags".into(), Value::String(inc.tags.join(";")));
+    map.insert("tags".into(), Value::String(tags::join(&inc.tags, ";")));
     let sources = if inc.sources.is_empty() {
         Value::Null
     } else {
@@ -73,12 +74,12 @@ pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     let end = c
         .date("date_end")?
         .ok_or_else(|| c.error("date_end", "is empty"))?;
-    let precision = match c.text("date_precision")? {
-        Some(p) => DatePrecision::parse(&p).map_err(|e| invalid(c.location(), e))?,
-        None if start == end => DatePrecision::Day,
-        None => DatePrecision::Range,
-    };
-    let span = DateSpan::new(start, end, precision).map_err(|e| invalid(c.location(), e))?;
+    // A stated precision must fit the dates; without one, the dates say it.
+    let span = match c.text("date_precision")? {
+        Some(p) => DatePrecision::parse(&p).and_then(|p| DateSpan::new(start, end, p)),
+        None => DateSpan::infer(start, end),
+    }
+    .map_err(|e| invalid(c.location(), e))?;
     let mut inc = Incident::new(&c.required("event_type")?, span);
     inc.uid = c.text("uid")?;
     inc.title = c.text("title")?;
@@ -98,7 +99,7 @@ pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     inc.actor2 = c.text("actor2")?;
     inc.assoc_actors = c.text("assoc_actors")?;
     inc.notes = c.text("notes")?;
-    inc.tags = c.list("tags")?;
+    inc.tags = c.tags("tags")?;
     if let Some(s) = c.text("sources")? {
         inc.sources = serde_json::from_str(&s)
             .map_err(|e| c.error("sources", format!("expected a JSON array of sources: {e}")))?;

@@ -11,6 +11,7 @@ use csv::ByteRecord;
 
 use crate::error::{Error, Result};
 use crate::formats::guard::unguard;
+use crate::formats::tags;
 use crate::model::{GeoPrecision, Incident};
 
 /// One incident read from a file, with where it came from.
@@ -142,17 +143,9 @@ pub trait Fields {
             .map_err(|e| invalid(self.location(), e))
     }
 
-    /// A `;`-separated list (tags), without blank items.
-    fn list(&self, col: &str) -> std::result::Result<Vec<String>, RowError> {
-        Ok(self
-            .text(col)?
-            .map(|t| {
-                t.split(';')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default())
+    /// Tags, from one cell as [`tags::join`] writes them.
+    fn tags(&self, col: &str) -> std::result::Result<Vec<String>, RowError> {
+        Ok(self.text(col)?.map(|t| tags::split(&t)).unwrap_or_default())
     }
 
     /// A date as YYYY-MM-DD, or `None` when empty.

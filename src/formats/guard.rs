@@ -47,7 +47,9 @@ mod tests {
         assert_eq!(unguard("'-3 killed".into()), "-3 killed");
         assert_eq!(unguard("'quoted'".into()), "'quoted'");
         assert_eq!(unguard("=raw".into()), "=raw");
-        for text in ["''=", "'=", "=", "'", "''", "'a", "-1", "'''-x", "plain", "'=x", "=x"] {
+        for text in [
+            "''=", "'=", "=", "'", "''", "'a", "-1", "'''-x", "plain", "'=x", "=x",
+        ] {
             assert_eq!(unguard(neutralise(text)), text, "{text:?}");
         }
     }

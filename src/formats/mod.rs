@@ -10,6 +10,7 @@ pub mod gpkg;
 pub mod guard;
 pub mod report;
 pub mod rows;
+pub mod tags;
 pub mod ucdp;
 
 pub use rows::{OutputFormat, RowWriter};

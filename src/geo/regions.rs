@@ -131,9 +131,7 @@ impl Regions {
     /// loads in a few milliseconds, for resolving `--region` and listing.
     /// `assign` finds nothing in it; use [`Regions::bundled`] for that.
     pub fn bundled_names() -> Result<Regions, Error> {
-        Ok(Regions::new(with_aliases(
-            decode_region_names(BUNDLED)?,
-        )?))
+        Ok(Regions::new(with_aliases(decode_region_names(BUNDLED)?)?))
     }
 
     /// Indexes regions of any level (custom ones too).
