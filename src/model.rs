@@ -173,7 +173,7 @@ impl DatePrecision {
             "year" => Ok(DatePrecision::Year),
             "range" => Ok(DatePrecision::Range),
             _ => Err(Error::invalid(
-                "date precision",
+                "date_precision",
                 s,
                 "day, week, month, year or range",
             )),

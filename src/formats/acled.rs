@@ -100,7 +100,10 @@ pub fn event_date(span: &DateSpan) -> (NaiveDate, u8) {
 fn span_of(date: NaiveDate, precision: u32) -> Option<crate::Result<DateSpan>> {
     Some(match precision {
         1 => DateSpan::day(date),
-        2 => DateSpan::infer(date - Duration::days(3), date + Duration::days(3)),
+        // `day` refuses a date outside the accepted years first, so three
+        // days either side of it cannot overflow.
+        2 => DateSpan::day(date)
+            .and_then(|_| DateSpan::infer(date - Duration::days(3), date + Duration::days(3))),
         3 => DateSpan::parse("event_date", &date.format("%Y-%m").to_string()),
         _ => return None,
     })
@@ -341,6 +344,7 @@ mod tests {
                 assert!(span.within(read.start, read.end), "{span:?} in {read:?}");
             }
         }
+        assert!(span_of(NaiveDate::MAX, 2).unwrap().is_err(), "no overflow");
         let thursday = span_of(d("2025-06-19"), 2).unwrap().unwrap();
         assert_eq!(thursday, DateSpan::parse("d", "2025-W25").unwrap());
     }
