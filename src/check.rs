@@ -1,7 +1,6 @@
 //! `incidents check`: the database's integrity and the project's own
 //! invariants, so that a damaged or hand-edited database is noticed.
 
-use chrono::{Datelike, Duration, Weekday};
 use serde::Serialize;
 
 use crate::error::Result;
@@ -9,8 +8,7 @@ use crate::filter::Filter;
 use crate::geo::Regions;
 use crate::locate;
 use crate::model::{
-    AdminLevel, DatePrecision, Incident, canonical_event_type, canonical_sub_event_type,
-    check_coordinates,
+    AdminLevel, Incident, canonical_event_type, canonical_sub_event_type, check_coordinates,
 };
 use crate::store::Store;
 
@@ -35,24 +33,7 @@ pub struct Report {
 pub fn incident_problems(inc: &Incident, regions: &Regions) -> Vec<String> {
     let mut out = Vec::new();
     let s = &inc.span;
-    let month_end = (s.start + Duration::days(31))
-        .with_day(1)
-        .and_then(|d| d.pred_opt());
-    let precise = match s.precision {
-        DatePrecision::Day => s.start == s.end,
-        DatePrecision::Week => {
-            s.start.weekday() == Weekday::Mon && s.end == s.start + Duration::days(6)
-        }
-        DatePrecision::Month => s.start.day() == 1 && Some(s.end) == month_end,
-        DatePrecision::Year => {
-            s.start.ordinal() == 1
-                && s.end.year() == s.start.year()
-                && s.end.month() == 12
-                && s.end.day() == 31
-        }
-        DatePrecision::Range => s.end >= s.start,
-    };
-    if !precise || s.end < s.start {
+    if s.end < s.start || !s.precision.fits(s.start, s.end) {
         out.push(format!(
             "date span {}..{} does not match its precision {}",
             s.start,

@@ -33,9 +33,9 @@ pub enum Order {
     /// By first possible date, then by when they were recorded.
     #[default]
     Date,
-    /// By the single date ACLED would give each (the day; the Monday of a
-    /// week; the first of the month otherwise), then by uid: stable across
-    /// an ACLED export, import and export again.
+    /// By the single date ACLED would give each (the day; the middle day of
+    /// a span of up to a week; the 15th of the month otherwise), then by
+    /// uid: stable across an ACLED export, import and export again.
     AcledDate,
 }
 

@@ -2,7 +2,7 @@
 //! date spans with their precision, fatality estimates, sources and tallies.
 //! No SQL, no clap, no output formatting here.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -173,11 +173,37 @@ impl DatePrecision {
             "year" => Ok(DatePrecision::Year),
             "range" => Ok(DatePrecision::Range),
             _ => Err(Error::invalid(
-                "date precision",
+                "date_precision",
                 s,
                 "day, week, month, year or range",
             )),
         }
+    }
+
+    /// The precision the dates of `start..=end` say by themselves: `day` for
+    /// one day, `week` for an ISO week (Monday to Sunday), `month` for a
+    /// calendar month, `year` for a calendar year, otherwise `range`. The one
+    /// rule every reader and `check` use, so a span gets the same precision
+    /// whichever format it came in.
+    pub fn of(start: NaiveDate, end: NaiveDate) -> DatePrecision {
+        if start == end {
+            DatePrecision::Day
+        } else if start.weekday() == Weekday::Mon && end == start + Duration::days(6) {
+            DatePrecision::Week
+        } else if start.day() == 1 && month_end(start.year(), start.month()) == Some(end) {
+            DatePrecision::Month
+        } else if start.ordinal() == 1 && NaiveDate::from_ymd_opt(start.year(), 12, 31) == Some(end)
+        {
+            DatePrecision::Year
+        } else {
+            DatePrecision::Range
+        }
+    }
+
+    /// True when a span `start..=end` may carry this precision: `range` fits
+    /// any span, the others only the span that is exactly that unit.
+    pub fn fits(self, start: NaiveDate, end: NaiveDate) -> bool {
+        self == DatePrecision::Range || self == DatePrecision::of(start, end)
     }
 }
 
@@ -208,7 +234,8 @@ fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
 }
 
 impl DateSpan {
-    /// Builds a span, checking that it is not reversed and is in range.
+    /// Builds a span, checking that it is not reversed, is in range and has
+    /// a precision that fits it (see [`DatePrecision::fits`]).
     pub fn new(start: NaiveDate, end: NaiveDate, precision: DatePrecision) -> Result<DateSpan> {
         if end < start {
             return Err(Error::invalid(
@@ -226,11 +253,28 @@ impl DateSpan {
                 ));
             }
         }
+        if !precision.fits(start, end) {
+            let fitting = match DatePrecision::of(start, end) {
+                DatePrecision::Range => "range".to_string(),
+                p => format!("{} or range", p.as_str()),
+            };
+            return Err(Error::invalid(
+                "date_precision",
+                precision.as_str(),
+                format!("{fitting} for {start} to {end}"),
+            ));
+        }
         Ok(DateSpan {
             start,
             end,
             precision,
         })
+    }
+
+    /// The span `start..=end` with the precision its dates say
+    /// ([`DatePrecision::of`]): for readers of files that give only dates.
+    pub fn infer(start: NaiveDate, end: NaiveDate) -> Result<DateSpan> {
+        DateSpan::new(start, end, DatePrecision::of(start, end))
     }
 
     /// A single day.
@@ -808,6 +852,39 @@ mod tests {
             (week.start, week.end, week.precision),
             (d("2024-12-30"), d("2025-01-05"), DatePrecision::Week)
         );
+    }
+
+    #[test]
+    fn the_dates_say_the_precision() {
+        for (start, end, want) in [
+            ("2016-01-01", "2016-01-01", DatePrecision::Day),
+            ("2016-01-04", "2016-01-10", DatePrecision::Week),
+            ("2024-12-30", "2025-01-05", DatePrecision::Week),
+            ("2016-02-01", "2016-02-29", DatePrecision::Month),
+            ("2025-12-01", "2025-12-31", DatePrecision::Month),
+            ("2016-01-01", "2016-12-31", DatePrecision::Year),
+            ("2016-01-02", "2016-01-05", DatePrecision::Range),
+            ("2016-01-05", "2016-01-11", DatePrecision::Range),
+            ("2016-02-01", "2016-02-28", DatePrecision::Range),
+            ("2016-01-01", "2017-12-31", DatePrecision::Range),
+        ] {
+            let span = DateSpan::infer(d(start), d(end)).unwrap();
+            assert_eq!(span.precision, want, "{start}..{end}");
+            assert!(DatePrecision::Range.fits(d(start), d(end)));
+        }
+    }
+
+    #[test]
+    fn a_stated_precision_must_fit_the_dates() {
+        let e = DateSpan::new(d("2025-06-01"), d("2025-06-02"), DatePrecision::Day).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid date_precision \"day\": expected range for 2025-06-01 to 2025-06-02"
+        );
+        let e = DateSpan::new(d("2025-06-01"), d("2025-06-30"), DatePrecision::Week).unwrap_err();
+        assert!(e.to_string().contains("expected month or range"), "{e}");
+        let month = DateSpan::new(d("2025-06-01"), d("2025-06-30"), DatePrecision::Range);
+        assert_eq!(month.unwrap().precision, DatePrecision::Range);
     }
 
     #[test]

@@ -516,7 +516,8 @@ fn csv_export_has_the_documented_columns_and_guards_formulas() {
     let sources: Value = serde_json::from_str(&ucdp[col("sources")]).unwrap();
     assert_eq!(sources[0]["publisher"], "UCDP GED");
     assert_eq!(&row("T-NOWHERE")[col("latitude")], "");
-    assert_eq!(&row("SYR140131")[col("date_precision")], "week");
+    // ACLED's time_precision 2: the seven days around its date.
+    assert_eq!(&row("SYR140131")[col("date_precision")], "range");
 
     let (raw, _) = run(&s, &["export", "--format", "csv", "--raw"]);
     let mut r = csv::Reader::from_reader(raw.as_bytes());
@@ -557,15 +558,16 @@ fn acled_export_has_the_acled_header() {
     assert_eq!(rows.len(), 69);
     let col = |name: &str| header.iter().position(|c| c == name).unwrap();
     let row = |uid: &str| rows.iter().find(|r| &r[0] == uid).unwrap().clone();
+    // ACLED's own dates come back: the middle of the week, the 15th of the month.
     let week = row("SYR140131");
     assert_eq!(
         (&week[col("event_date")], &week[col("time_precision")]),
-        ("2025-06-16", "2")
+        ("2025-06-20", "2")
     );
     let month = row("SYR140160");
     assert_eq!(
         (&month[col("event_date")], &month[col("time_precision")]),
-        ("2025-06-01", "3")
+        ("2025-06-15", "3")
     );
     let day = row("SYR140112");
     assert_eq!(
@@ -577,12 +579,24 @@ fn acled_export_has_the_acled_header() {
     assert_eq!(&day[col("fatalities")], "1");
     assert_eq!(&day[col("timestamp")], "1750701234");
     assert_eq!(&day[col("civilian_targeting")], "Civilian targeting");
+    assert_eq!((&day[col("country")], &day[col("iso")]), ("Syria", "760"));
+    let unknown = row("SEED-SY-2025-MASMIYAH-CLASH");
     assert_eq!(
-        &row("SEED-SY-2025-MASMIYAH-CLASH")[col("fatalities")],
-        "",
-        "unknown fatalities are empty, not 0"
+        &unknown[col("fatalities")],
+        "0",
+        "ACLED always writes a number"
     );
-    assert_eq!(&row("SYR140140")[col("fatalities")], "0");
+    assert_eq!(
+        &unknown[col("tags")],
+        "checkpoint; damascus-suwayda-highway; road-closure; intra-security-forces; \
+         date-uncertain; incidents:fatalities=unknown",
+        "the last tag says the toll is unknown"
+    );
+    let protest = row("SYR140140");
+    assert_eq!(
+        (&protest[col("fatalities")], &protest[col("tags")]),
+        ("0", "crowd size=around 200")
+    );
 }
 
 #[test]

@@ -435,7 +435,8 @@ fn regions_come_from_the_point_and_the_files_admin1_is_kept_beside() {
     assert!(daraa.contains(&"SYR140271".to_string()));
     assert_eq!(uids(&s.json(&["list", "--region", "SY-SU"])).len(), 4);
 
-    // ACLED time_precision 2 is the ISO week, 3 the month.
+    // ACLED time_precision 2 dates a week or a few days by its middle day:
+    // the seven days around it hold the span. 3 is the month.
     let week = s.json(&["show", "SYR140131"]);
     assert_eq!(
         (
@@ -443,7 +444,7 @@ fn regions_come_from_the_point_and_the_files_admin1_is_kept_beside() {
             &week["date_end"],
             &week["date_precision"]
         ),
-        (&"2025-06-16".into(), &"2025-06-22".into(), &"week".into())
+        (&"2025-06-17".into(), &"2025-06-23".into(), &"range".into())
     );
     let month = s.json(&["show", "SYR140160"]);
     assert_eq!(

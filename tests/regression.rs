@@ -740,3 +740,150 @@ fn report_group_by_overlapping_counted_spans_outside_the_period() {
     assert_eq!(touching.len() as u64, counted + listed_apart);
     assert!(listed_apart > 0);
 }
+
+// --- formats ---
+
+/// Exports `format` from `s` to a file, imports it into a new database and
+/// returns that database.
+fn reimported(s: &Session, format: &str) -> Session {
+    let file = s.dir.path().join(format!("export.{format}"));
+    let path = file.to_str().expect("UTF-8 path");
+    s.ok(&["export", "--format", format, "-o", path]);
+    let fresh = Session::new();
+    fresh.ok(&["import", "--format", format, path]);
+    fresh
+}
+
+/// A tag containing `;` came back from a GeoJSON (or CSV) export as two
+/// tags, `a` and `b`: the reader joined GeoJSON's array with `;` and split it.
+#[test]
+fn tag_with_a_semicolon_split_in_two_on_reimport() {
+    let s = Session::new();
+    s.ok(&[
+        "add",
+        "--uid",
+        "T-1",
+        "--date",
+        "2025-06-17",
+        "--type",
+        "battles",
+        "--lat",
+        "32.62",
+        "--lon",
+        "36.10",
+        "--tag",
+        "a;b",
+        "--tag",
+        "c\\",
+        "--tag",
+        "\"d\", e",
+    ]);
+    for format in ["geojson", "geojsonseq", "csv", "acled"] {
+        let fresh = reimported(&s, format);
+        assert_eq!(
+            show(&fresh, "T-1")["tags"],
+            serde_json::json!(["a;b", "c\\", "\"d\", e"]),
+            "{format}"
+        );
+    }
+}
+
+/// The ACLED export wrote `country` as the alpha-2 code ("SY") and left
+/// `iso` empty; ACLED's codebook has the name and the numeric ISO code.
+#[test]
+fn acled_export_wrote_alpha2_as_country_and_no_iso() {
+    let s = Session::new();
+    add_at(&s, "32.62", "36.10");
+    let text = s.ok(&["export", "--format", "acled"]);
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().expect("header").clone();
+    let row = r.records().next().expect("a row").expect("a record");
+    let col = |name: &str| &row[h.iter().position(|c| c == name).expect(name)];
+    assert_eq!((col("country"), col("iso")), ("Syria", "760"));
+    let fresh = reimported(&s, "acled");
+    assert_eq!(fresh.json(&["list"])[0]["country"], "SY");
+}
+
+/// A span of 2-6 days was exported to ACLED as time_precision 3 dated the
+/// first of the month; the codebook gives it precision 2 and its middle day.
+#[test]
+fn acled_export_dated_a_short_range_the_first_of_the_month() {
+    let s = Session::new();
+    s.ok(&[
+        "add",
+        "--date",
+        "2025-06-17",
+        "--end-date",
+        "2025-06-20",
+        "--type",
+        "battles",
+        "--lat",
+        "32.62",
+        "--lon",
+        "36.10",
+    ]);
+    let text = s.ok(&["export", "--format", "acled"]);
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().expect("header").clone();
+    let row = r.records().next().expect("a row").expect("a record");
+    let col = |name: &str| &row[h.iter().position(|c| c == name).expect(name)];
+    assert_eq!(
+        (col("event_date"), col("time_precision")),
+        ("2025-06-18", "2")
+    );
+    // Read back as the seven days around that day, which hold the span.
+    let back = &reimported(&s, "acled").json(&["list"])[0];
+    assert_eq!(
+        (&back["date_start"], &back["date_end"]),
+        (&"2025-06-15".into(), &"2025-06-21".into())
+    );
+}
+
+/// An unknown toll was exported to ACLED as an empty cell; ACLED always
+/// writes a number. Now 0 and a tag, which our reader turns back into unknown.
+#[test]
+fn acled_export_left_unknown_fatalities_empty() {
+    let s = Session::new();
+    add_at(&s, "32.62", "36.10");
+    let text = s.ok(&["export", "--format", "acled"]);
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().expect("header").clone();
+    let row = r.records().next().expect("a row").expect("a record");
+    let col = |name: &str| &row[h.iter().position(|c| c == name).expect(name)];
+    assert_eq!(
+        (col("fatalities"), col("tags")),
+        ("0", "incidents:fatalities=unknown")
+    );
+    let back = &reimported(&s, "acled").json(&["list"])[0];
+    assert_eq!(back["fatalities"], Value::Null);
+    assert_eq!(back["tags"], serde_json::json!([]));
+}
+
+/// Our CSV without a date_precision column made a calendar month a `range`
+/// (and only a single day a `day`), where UCDP's reader made it a `month`.
+#[test]
+fn same_span_got_different_precisions_by_format() {
+    let s = Session::new();
+    let csv = s.file(
+        "dates.csv",
+        b"uid,event_type,date_start,date_end,latitude,longitude\n\
+          M,Battles,2025-06-01,2025-06-30,32.62,36.10\n\
+          W,Battles,2025-06-16,2025-06-22,32.62,36.10\n\
+          Y,Battles,2025-01-01,2025-12-31,32.62,36.10\n\
+          R,Battles,2025-06-17,2025-06-20,32.62,36.10\n",
+    );
+    s.ok(&["import", csv.to_str().expect("UTF-8 path")]);
+    import_ged(
+        &s,
+        "1,1,A,B,1,X,,,32.62,36.10,4,2025-06-01,2025-06-30,0,1,1,1,Syria\n",
+    );
+    for (uid, precision) in [
+        ("M", "month"),
+        ("W", "week"),
+        ("Y", "year"),
+        ("R", "range"),
+        ("UCDP-1", "month"),
+    ] {
+        assert_eq!(show(&s, uid)["date_precision"], precision, "{uid}");
+    }
+}

@@ -1,27 +1,37 @@
-//! ACLED CSV: the column names and meanings of ACLED's data exports.
+//! ACLED CSV: the column names and meanings of ACLED's data exports, as
+//! its codebook defines them.
 //!
-//! Dates: ACLED gives one `event_date` and a `time_precision` (1 the day,
-//! 2 within that week, 3 within that month). Importing maps 1 to a day, 2 to
-//! the ISO week containing the date, 3 to the calendar month. Exporting
-//! writes day spans as 1; week spans as 2 with the week's Monday; month,
-//! year and range spans as 3 with the first day of the start's month (ACLED
-//! has no coarser precision: the full span is lost, so keep our own CSV or
-//! GeoJSON when it matters). Geo precision: ACLED's 1-3 as they are; a
-//! location known only to the country (our 4) is written as 3 with no
-//! admin1, and a row at 3 without an admin1 reads back as 4. Unknown fatalities are exported as an empty
-//! cell, never 0; ACLED itself writes 0 for "none reported", which imports
-//! as 0.
+//! Dates: ACLED gives one `event_date` and a `time_precision`: 1 the day;
+//! 2 a week or a few days, dated the middle day; 3 a month, dated its
+//! middle (the 15th). Importing maps 1 to that day, 2 to the seven days
+//! centred on the date (every span of up to a week whose middle day it is
+//! lies inside them; an ISO week when the date is a Thursday) and 3 to the
+//! calendar month. Exporting writes one day as 1; two to seven days as 2
+//! with the middle day (the earlier of two); longer spans as 3 with the 15th
+//! of the month of the middle day. ACLED has nothing coarser, so a span
+//! longer than a month, or across months, is lost (keep our own CSV or
+//! GeoJSON when it matters); a week or a month comes back as it was.
+//!
+//! Countries: `country` is the name ("Syria"), `iso` the ISO 3166-1 numeric
+//! code (760); the reader takes a name, alpha-2, alpha-3 or numeric code from
+//! either. Geo precision: ACLED's 1-3 as they are; a location known only to
+//! the country (our 4) is written as 3 with no admin1, and a row at 3
+//! without an admin1 reads back as 4.
+//!
+//! Fatalities: ACLED always writes a number, 0 when none are reported. An
+//! unknown toll is exported as 0 with the tag [`FATALITIES_UNKNOWN`], which
+//! our reader turns back into unknown; other readers see 0.
 
 use std::io::Write;
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
-use crate::formats::{OutputFormat, RowWriter};
+use crate::formats::{OutputFormat, RowWriter, tags};
 use crate::geo::countries;
-use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident, Source};
+use crate::model::{DateSpan, GeoPrecision, Incident, Source};
 
 /// ACLED's export columns, in ACLED's order.
 pub const COLUMNS: &[&str] = &[
@@ -69,13 +79,34 @@ fn disorder_type(event_type: &str) -> &'static str {
     }
 }
 
-/// The event date and time precision ACLED would give a span.
+/// The tag that marks a row whose fatalities are unknown: ACLED's column
+/// must hold a number, so the row says 0 and carries this tag.
+pub const FATALITIES_UNKNOWN: &str = "incidents:fatalities=unknown";
+
+/// The event date and time precision ACLED's codebook gives a span (see the
+/// module documentation).
 pub fn event_date(span: &DateSpan) -> (NaiveDate, u8) {
-    match span.precision {
-        DatePrecision::Day => (span.start, 1),
-        DatePrecision::Week => (span.start.week(Weekday::Mon).first_day(), 2),
-        _ => (span.start.with_day(1).unwrap_or(span.start), 3),
+    let days = (span.end - span.start).num_days();
+    let middle = span.start + Duration::days(days / 2);
+    match days {
+        0 => (span.start, 1),
+        1..=6 => (middle, 2),
+        // Every month has a 15th.
+        _ => (middle.with_day(15).unwrap_or(middle), 3),
     }
+}
+
+/// The span an ACLED date and time precision stand for.
+fn span_of(date: NaiveDate, precision: u32) -> Option<crate::Result<DateSpan>> {
+    Some(match precision {
+        1 => DateSpan::day(date),
+        // `day` refuses a date outside the accepted years first, so three
+        // days either side of it cannot overflow.
+        2 => DateSpan::day(date)
+            .and_then(|_| DateSpan::infer(date - Duration::days(3), date + Duration::days(3))),
+        3 => DateSpan::parse("event_date", &date.format("%Y-%m").to_string()),
+        _ => return None,
+    })
 }
 
 fn unix_time(ts: &Option<String>) -> Option<i64> {
@@ -111,7 +142,19 @@ pub fn incident_row(inc: &Incident) -> Map<String, Value> {
         })
         .into(),
     );
-    put("country", inc.country.clone().into());
+    // The name and numeric code ACLED writes; a code with neither (Natural
+    // Earth's, for a territory without an ISO code) is written as it is.
+    put(
+        "iso",
+        inc.country.as_deref().and_then(countries::numeric).into(),
+    );
+    put(
+        "country",
+        inc.country
+            .as_deref()
+            .map(|c| countries::name(c).unwrap_or(c))
+            .into(),
+    );
     put("admin1", inc.admin1.clone().into());
     put("admin2", inc.admin2.clone().into());
     put("location", inc.place.clone().into());
@@ -141,10 +184,14 @@ pub fn incident_row(inc: &Incident) -> Map<String, Value> {
             .into(),
     );
     put("notes", inc.notes.clone().into());
-    put("fatalities", inc.fatalities.best.into());
+    put("fatalities", inc.fatalities.best.unwrap_or(0).into());
+    let mut tags = inc.tags.clone();
+    if inc.fatalities.best.is_none() {
+        tags.push(FATALITIES_UNKNOWN.into());
+    }
     put(
         "tags",
-        (!inc.tags.is_empty()).then(|| inc.tags.join("; ")).into(),
+        (!tags.is_empty()).then(|| tags::join(&tags, "; ")).into(),
     );
     put("timestamp", unix_time(&inc.updated_at).into());
     m
@@ -171,21 +218,15 @@ fn parse_event_date(c: &impl Fields) -> std::result::Result<NaiveDate, RowError>
 
 fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     let date = parse_event_date(c)?;
-    let span = match c.u32("time_precision")?.unwrap_or(1) {
-        1 => DateSpan::day(date),
-        2 => {
-            let monday = date.week(Weekday::Mon).first_day();
-            DateSpan::new(monday, monday + Duration::days(6), DatePrecision::Week)
-        }
-        3 => DateSpan::parse("event_date", &date.format("%Y-%m").to_string()),
-        p => {
-            return Err(c.error(
+    let precision = c.u32("time_precision")?.unwrap_or(1);
+    let span = span_of(date, precision)
+        .ok_or_else(|| {
+            c.error(
                 "time_precision",
-                format!("{p} is not 1 (day), 2 (week) or 3 (month)"),
-            ));
-        }
-    }
-    .map_err(|e| invalid(c.location(), e))?;
+                format!("{precision} is not 1 (day), 2 (week) or 3 (month)"),
+            )
+        })?
+        .map_err(|e| invalid(c.location(), e))?;
     let mut inc = Incident::new(&c.required("event_type")?, span);
     inc.uid = Some(c.required("event_id_cnty")?);
     inc.sub_event_type = c.text("sub_event_type")?;
@@ -213,7 +254,12 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     inc.reported_admin2 = c.text("admin2")?;
     inc.notes = c.text("notes")?;
     inc.fatalities.best = c.u32("fatalities")?;
-    inc.tags = c.list("tags")?;
+    inc.tags = c.tags("tags")?;
+    let before = inc.tags.len();
+    inc.tags.retain(|t| t != FATALITIES_UNKNOWN);
+    if inc.tags.len() < before && inc.fatalities.best == Some(0) {
+        inc.fatalities.best = None;
+    }
     if let Some(s) = c.text("source")? {
         inc.sources.push(Source {
             publisher: s,
@@ -254,12 +300,53 @@ pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
 mod tests {
     use super::*;
 
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
     #[test]
-    fn precision_mapping_is_stable() {
-        let week = DateSpan::parse("d", "2025-W25").unwrap();
-        assert_eq!(event_date(&week), ("2025-06-16".parse().unwrap(), 2));
-        let range = DateSpan::from_flags("2024-12-08", Some("2025-07-15")).unwrap();
-        assert_eq!(event_date(&range), ("2024-12-01".parse().unwrap(), 3));
+    fn spans_get_the_codebook_date_and_precision() {
+        for (span, want) in [
+            (
+                DateSpan::parse("d", "2025-06-17").unwrap(),
+                ("2025-06-17", 1),
+            ),
+            (DateSpan::parse("d", "2025-W25").unwrap(), ("2025-06-19", 2)),
+            (
+                DateSpan::infer(d("2025-06-17"), d("2025-06-18")).unwrap(),
+                ("2025-06-17", 2),
+            ),
+            (
+                DateSpan::infer(d("2025-06-17"), d("2025-06-20")).unwrap(),
+                ("2025-06-18", 2),
+            ),
+            (
+                DateSpan::infer(d("2025-06-17"), d("2025-06-23")).unwrap(),
+                ("2025-06-20", 2),
+            ),
+            (
+                DateSpan::infer(d("2025-06-17"), d("2025-06-24")).unwrap(),
+                ("2025-06-15", 3),
+            ),
+            (DateSpan::parse("d", "2025-02").unwrap(), ("2025-02-15", 3)),
+            (
+                DateSpan::from_flags("2024-12-08", Some("2025-07-15")).unwrap(),
+                ("2025-03-15", 3),
+            ),
+        ] {
+            assert_eq!(event_date(&span), (d(want.0), want.1), "{span:?}");
+            // What ACLED's date stands for holds the span, and writes the same date.
+            let (date, precision) = event_date(&span);
+            let read = span_of(date, u32::from(precision)).unwrap().unwrap();
+            assert_eq!(event_date(&read), (date, precision), "{span:?}");
+            if span.end - span.start <= Duration::days(30) && span.start.month() == span.end.month()
+            {
+                assert!(span.within(read.start, read.end), "{span:?} in {read:?}");
+            }
+        }
+        assert!(span_of(NaiveDate::MAX, 2).unwrap().is_err(), "no overflow");
+        let thursday = span_of(d("2025-06-19"), 2).unwrap().unwrap();
+        assert_eq!(thursday, DateSpan::parse("d", "2025-W25").unwrap());
     }
 
     #[test]
@@ -274,8 +361,15 @@ SYR3,2025-06-31,2025,1,Battles,,A,,Daraa,32.62,36.10,1,,,,\n";
         assert_eq!(r0.incident.fatalities.best, Some(3));
         assert_eq!(r0.incident.reported_admin1.as_deref(), Some("Dara'a"));
         let r1 = &rows[1].as_ref().unwrap().incident;
-        assert_eq!(r1.span.precision, DatePrecision::Week);
-        assert_eq!(r1.span.start.to_string(), "2025-06-16");
+        assert_eq!(
+            (r1.span.start, r1.span.end, r1.span.precision),
+            (
+                d("2025-06-14"),
+                d("2025-06-20"),
+                crate::model::DatePrecision::Range
+            )
+        );
+        assert_eq!(r1.fatalities.best, Some(0), "ACLED's 0 stays 0");
         let e = rows[2].as_ref().unwrap_err();
         assert_eq!(
             (e.location.as_str(), e.field.as_str()),
@@ -287,6 +381,51 @@ SYR3,2025-06-31,2025,1,Battles,,A,,Daraa,32.62,36.10,1,,,,\n";
                 .unwrap()
                 .to_string()
                 .contains("missing column")
+        );
+    }
+
+    #[test]
+    fn countries_by_name_or_code_and_unknown_fatalities() {
+        let text = "event_id_cnty,event_date,event_type,country,iso,latitude,longitude,fatalities,tags\n\
+A,2025-06-17,Battles,Syria,,32.62,36.10,0,\n\
+B,2025-06-17,Battles,,760,32.62,36.10,0,incidents:fatalities=unknown\n\
+C,2025-06-17,Battles,SY,760,32.62,36.10,4,a\\;b; incidents:fatalities=unknown\n\
+D,2025-06-17,Battles,Narnia,368,33.3,44.4,,\n";
+        let rows: Vec<Incident> = read(text.as_bytes(), "t.csv")
+            .unwrap()
+            .map(|r| r.unwrap().incident)
+            .collect();
+        let got: Vec<_> = rows
+            .iter()
+            .map(|i| (i.country.as_deref(), i.fatalities.best, i.tags.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("SY"), Some(0), vec![]),
+                (Some("SY"), None, vec![]),
+                (Some("SY"), Some(4), vec!["a;b".to_string()]),
+                (Some("IQ"), None, vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_say_country_name_and_numeric_code_and_mark_unknown_tolls() {
+        let mut inc = Incident::new("Battles", DateSpan::parse("d", "2025-06-17").unwrap());
+        inc.country = Some("SY".into());
+        inc.tags = vec!["a;b".into()];
+        let row = incident_row(&inc);
+        assert_eq!(row["country"], "Syria");
+        assert_eq!(row["iso"], 760);
+        assert_eq!(row["fatalities"], 0);
+        assert_eq!(row["tags"], "a\\;b; incidents:fatalities=unknown");
+        inc.fatalities.best = Some(2);
+        inc.tags.clear();
+        let row = incident_row(&inc);
+        assert_eq!(
+            (&row["fatalities"], &row["tags"]),
+            (&Value::from(2), &Value::Null)
         );
     }
 }

@@ -1,10 +1,11 @@
 //! Our own CSV columns for incidents (used by `list --format csv` and
-//! `export --format csv`) and the guard against spreadsheet formulas.
+//! `export --format csv`).
 
 use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
+use crate::formats::tags;
 use crate::model::{DatePrecision, DateSpan, Incident};
 
 /// The native CSV columns, in order. Documented in README.md.
@@ -41,30 +42,13 @@ pub const COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
-/// Prefixes a cell that a spreadsheet would run as a formula (= + - @, tab,
-/// carriage return) with an apostrophe, as OWASP recommends. Text that
-/// already has apostrophes before such a character gets one more, so the
-/// guard can always be undone exactly (`fields::unguard`).
-pub fn neutralise(s: &str) -> String {
-    if starts_formula(s.trim_start_matches('\'')) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
-/// True when a spreadsheet would read the text as a formula.
-pub fn starts_formula(s: &str) -> bool {
-    matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
-}
-
-/// An incident as a flat row for the native CSV: tags joined with `;`,
-/// sources as a JSON array so that nothing is lost.
+/// An incident as a flat row for the native CSV: tags in one cell (see
+/// `formats::tags`), sources as a JSON array so that nothing is lost.
 pub fn incident_row(inc: &Incident) -> Result<Map<String, Value>> {
     let Value::Object(mut map) = serde_json::to_value(inc)? else {
         unreachable!("an Incident always serialises to an object")
     };
-    map.insert("tags".into(), Value::String(inc.tags.join(";")));
+    map.insert("tags".into(), Value::String(tags::join(&inc.tags, ";")));
     let sources = if inc.sources.is_empty() {
         Value::Null
     } else {
@@ -90,12 +74,12 @@ pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     let end = c
         .date("date_end")?
         .ok_or_else(|| c.error("date_end", "is empty"))?;
-    let precision = match c.text("date_precision")? {
-        Some(p) => DatePrecision::parse(&p).map_err(|e| invalid(c.location(), e))?,
-        None if start == end => DatePrecision::Day,
-        None => DatePrecision::Range,
-    };
-    let span = DateSpan::new(start, end, precision).map_err(|e| invalid(c.location(), e))?;
+    // A stated precision must fit the dates; without one, the dates say it.
+    let span = match c.text("date_precision")? {
+        Some(p) => DatePrecision::parse(&p).and_then(|p| DateSpan::new(start, end, p)),
+        None => DateSpan::infer(start, end),
+    }
+    .map_err(|e| invalid(c.location(), e))?;
     let mut inc = Incident::new(&c.required("event_type")?, span);
     inc.uid = c.text("uid")?;
     inc.title = c.text("title")?;
@@ -115,7 +99,7 @@ pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     inc.actor2 = c.text("actor2")?;
     inc.assoc_actors = c.text("assoc_actors")?;
     inc.notes = c.text("notes")?;
-    inc.tags = c.list("tags")?;
+    inc.tags = c.tags("tags")?;
     if let Some(s) = c.text("sources")? {
         inc.sources = serde_json::from_str(&s)
             .map_err(|e| c.error("sources", format!("expected a JSON array of sources: {e}")))?;
@@ -133,24 +117,6 @@ pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
 mod tests {
     use super::*;
     use crate::model::DateSpan;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        for s in ["=1+1", "+1", "-2", "@SUM(A1)"] {
-            assert!(neutralise(s).starts_with('\''));
-        }
-        assert_eq!(neutralise("Daraa"), "Daraa");
-        assert_eq!(neutralise("'=x"), "''=x");
-        for text in ["''=", "'=", "=", "'", "''", "'a", "-1", "'''-x", "plain"] {
-            assert_eq!(
-                crate::formats::fields::unguard(neutralise(text)),
-                text,
-                "{text:?}"
-            );
-        }
-        assert_eq!(crate::formats::fields::unguard(neutralise("'=x")), "'=x");
-        assert_eq!(crate::formats::fields::unguard(neutralise("=x")), "=x");
-    }
 
     #[test]
     fn row_has_every_column() {

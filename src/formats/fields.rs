@@ -10,6 +10,8 @@ use chrono::NaiveDate;
 use csv::ByteRecord;
 
 use crate::error::{Error, Result};
+use crate::formats::guard::unguard;
+use crate::formats::tags;
 use crate::model::{GeoPrecision, Incident};
 
 /// One incident read from a file, with where it came from.
@@ -141,17 +143,9 @@ pub trait Fields {
             .map_err(|e| invalid(self.location(), e))
     }
 
-    /// A `;`-separated list (tags), without blank items.
-    fn list(&self, col: &str) -> std::result::Result<Vec<String>, RowError> {
-        Ok(self
-            .text(col)?
-            .map(|t| {
-                t.split(';')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default())
+    /// Tags, from one cell as [`tags::join`] writes them.
+    fn tags(&self, col: &str) -> std::result::Result<Vec<String>, RowError> {
+        Ok(self.text(col)?.map(|t| tags::split(&t)).unwrap_or_default())
     }
 
     /// A date as YYYY-MM-DD, or `None` when empty.
@@ -195,19 +189,6 @@ impl Fields for Cells<'_> {
         })?;
         let t = s.trim();
         Ok((!t.is_empty()).then(|| unguard(t.to_string())))
-    }
-}
-
-/// Undoes the CSV writer's guard against spreadsheet formulas (see
-/// `formats::csv::neutralise`): a leading apostrophe before = + - @, tab or
-/// carriage return is dropped, so our CSV round-trips (the writer doubles an
-/// apostrophe that was already there, so nothing is lost).
-pub fn unguard(s: String) -> String {
-    match s.strip_prefix('\'') {
-        Some(rest) if crate::formats::csv::starts_formula(rest.trim_start_matches('\'')) => {
-            rest.to_string()
-        }
-        _ => s,
     }
 }
 
@@ -317,18 +298,5 @@ fn csv_error(input: &str, e: csv::Error) -> Error {
         input: input.into(),
         location,
         reason: e.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unguard;
-
-    #[test]
-    fn unguard_reverses_the_formula_guard_only() {
-        assert_eq!(unguard("'=SUM(A1)".into()), "=SUM(A1)");
-        assert_eq!(unguard("'-3 killed".into()), "-3 killed");
-        assert_eq!(unguard("'quoted'".into()), "'quoted'");
-        assert_eq!(unguard("=raw".into()), "=raw");
     }
 }

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::formats::csv;
 use crate::formats::fields::{Fields, Row, RowError, Rows};
+use crate::formats::tags;
 use crate::model::Incident;
 
 /// Decimal places of exported coordinates (6: about 0.1 m).
@@ -121,18 +122,25 @@ impl Fields for Props<'_> {
         let s = match self.props.get(col) {
             None | Some(Value::Null) => return Ok(None),
             Some(Value::String(s)) => s.trim().to_string(),
-            Some(Value::Array(a)) if col == "tags" => a
-                .iter()
-                .map(|v| {
-                    v.as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| v.to_string())
-                })
-                .collect::<Vec<_>>()
-                .join(";"),
             Some(other) => other.to_string(),
         };
         Ok((!s.is_empty()).then_some(s))
+    }
+
+    /// Tags as our writer gives them, an array: no separator to split on.
+    /// A string (as ogr2ogr makes from our CSV) is split as in CSV.
+    fn tags(&self, col: &str) -> std::result::Result<Vec<String>, RowError> {
+        match self.props.get(col) {
+            Some(Value::Array(a)) => Ok(a
+                .iter()
+                .map(|v| {
+                    v.as_str()
+                        .map_or_else(|| v.to_string(), |s| s.trim().to_string())
+                })
+                .filter(|t| !t.is_empty())
+                .collect()),
+            _ => Ok(self.text(col)?.map(|t| tags::split(&t)).unwrap_or_default()),
+        }
     }
 }
 
@@ -264,7 +272,7 @@ mod tests {
         i.uid = Some("X-1".into());
         i.latitude = Some(32.61234567);
         i.longitude = Some(36.1);
-        i.tags = vec!["a".into(), "b".into()];
+        i.tags = vec!["a;b".into(), "c\\".into()];
         i
     }
 
@@ -304,7 +312,7 @@ mod tests {
             let got = rows.into_iter().next().unwrap().unwrap().incident;
             assert_eq!(got.uid.as_deref(), Some("X-1"));
             assert_eq!(got.latitude, Some(32.612346));
-            assert_eq!(got.tags, ["a", "b"]);
+            assert_eq!(got.tags, ["a;b", "c\\"]);
         }
     }
 

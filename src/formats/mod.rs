@@ -7,8 +7,10 @@ pub mod csv;
 pub mod fields;
 pub mod geojson;
 pub mod gpkg;
+pub mod guard;
 pub mod report;
 pub mod rows;
+pub mod tags;
 pub mod ucdp;
 
 pub use rows::{OutputFormat, RowWriter};

@@ -2,9 +2,9 @@
 //!
 //! The mapping (documented in README.md):
 //! - `id` -> uid `UCDP-<id>`, so re-importing updates instead of duplicating.
-//! - `date_start`/`date_end` are kept as the span; its precision is `day`
-//!   when they are equal, `week`, `month` or `year` when the span is exactly
-//!   that calendar unit, otherwise `range`. UCDP's `date_prec` (1 exact day,
+//! - `date_start`/`date_end` are kept as the span, with the precision its
+//!   dates say (`DatePrecision::of`: day, ISO week, calendar month or year,
+//!   otherwise range). UCDP's `date_prec` (1 exact day,
 //!   2 two to six days, 3 a week, 4 a month, 5 longer) is kept as a tag.
 //! - `where_prec` -> geo_precision: 1 -> 1 (exact place); 2 (within 25 km)
 //!   and 3 (a second-order unit) -> 2; 4 (a first-order unit) -> 3; 5 (a
@@ -22,39 +22,10 @@
 //!   `where_coordinates` -> place; `source_article` -> the source excerpt;
 //!   conflict and dyad names go into notes.
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
-
 use crate::error::Result;
 use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
 use crate::geo::countries;
-use crate::model::{DatePrecision, DateSpan, GeoPrecision, Incident, Source};
-
-/// The precision a plain date range has in our terms.
-fn precision_of(start: NaiveDate, end: NaiveDate) -> DatePrecision {
-    let month_end = |d: NaiveDate| {
-        let next = if d.month() == 12 {
-            NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
-        };
-        next.and_then(|n| n.pred_opt())
-    };
-    if start == end {
-        DatePrecision::Day
-    } else if start.weekday() == Weekday::Mon && end == start + Duration::days(6) {
-        DatePrecision::Week
-    } else if start.day() == 1 && month_end(start) == Some(end) {
-        DatePrecision::Month
-    } else if start.ordinal() == 1
-        && end.month() == 12
-        && end.day() == 31
-        && end.year() == start.year()
-    {
-        DatePrecision::Year
-    } else {
-        DatePrecision::Range
-    }
-}
+use crate::model::{DateSpan, GeoPrecision, Incident, Source};
 
 fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     let id = c.required("id")?;
@@ -64,8 +35,7 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     let end = c
         .date("date_end")?
         .ok_or_else(|| c.error("date_end", "is empty"))?;
-    let span = DateSpan::new(start, end, precision_of(start, end))
-        .map_err(|e| invalid(c.location(), e))?;
+    let span = DateSpan::infer(start, end).map_err(|e| invalid(c.location(), e))?;
     let violence = c.u32("type_of_violence")?;
     let (event_type, sub) = match violence {
         Some(1) | Some(2) => ("Battles", "Armed clash"),
@@ -158,34 +128,6 @@ pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn spans_get_their_calendar_precision() {
-        assert_eq!(
-            precision_of(d("2016-01-01"), d("2016-01-01")),
-            DatePrecision::Day
-        );
-        assert_eq!(
-            precision_of(d("2016-02-01"), d("2016-02-29")),
-            DatePrecision::Month
-        );
-        assert_eq!(
-            precision_of(d("2016-01-04"), d("2016-01-10")),
-            DatePrecision::Week
-        );
-        assert_eq!(
-            precision_of(d("2016-01-01"), d("2016-12-31")),
-            DatePrecision::Year
-        );
-        assert_eq!(
-            precision_of(d("2016-01-02"), d("2016-01-05")),
-            DatePrecision::Range
-        );
-    }
-
     #[test]
     fn reads_ged_rows_faithfully() {
         let text = "id,type_of_violence,side_a,side_b,where_prec,where_coordinates,adm_1,adm_2,latitude,longitude,date_prec,date_start,date_end,deaths_civilians,best,high,low,source_article\n\
@@ -204,7 +146,10 @@ mod tests {
         assert_eq!(a.incident.civilian_fatalities, Some(0));
         let b = rows[1].as_ref().unwrap();
         assert_eq!(b.incident.geo_precision, Some(GeoPrecision::Country));
-        assert_eq!(b.incident.span.precision, DatePrecision::Month);
+        assert_eq!(
+            b.incident.span.precision,
+            crate::model::DatePrecision::Month
+        );
         assert_eq!(
             (b.incident.fatalities.low, b.incident.fatalities.high),
             (Some(3), Some(9))

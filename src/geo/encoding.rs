@@ -12,7 +12,7 @@ use flate2::write::GzEncoder;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use serde::{Deserialize, Serialize};
 
-use super::regions::{Level, Region};
+use super::region::{Level, Region};
 use crate::Error;
 
 const MAGIC: &[u8; 8] = b"INCREG1\n";

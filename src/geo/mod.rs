@@ -7,10 +7,12 @@ pub mod encoding;
 pub mod gazetteer;
 mod index;
 pub mod normalize;
+pub mod region;
 pub mod regions;
 pub mod resolve;
 
 pub use gazetteer::{Candidate, Gazetteer, MatchKind, Place};
 pub use normalize::{is_variant, normalize_name, skeleton_key, variant_key};
-pub use regions::{Assignment, HOLD_KM, Level, OutsideCountry, Region, Regions, Resolved};
+pub use region::{Level, Region};
+pub use regions::{Assignment, HOLD_KM, OutsideCountry, Regions, Resolved};
 pub use resolve::{Answer, Resolution, resolve};

@@ -38,13 +38,13 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 use geo::{InteriorPoint, MultiPolygon};
-use serde::{Deserialize, Serialize};
 
 use super::countries;
-use super::encoding::decode_regions;
+use super::encoding::{decode_region_names, decode_regions};
 use super::index::Layer;
 pub use super::index::NEAREST_TOLERANCE_DEG;
 use super::normalize::{normalize_name, skeleton_key};
+use super::region::{Level, Region};
 use crate::Error;
 
 /// The bundled regions (see data/README.md).
@@ -71,55 +71,6 @@ const SUGGESTIONS: usize = 5;
 /// How close (normalised Levenshtein) a skeleton match must be to a region
 /// name to be taken as the same name.
 const SKELETON_MIN_SIMILARITY: f64 = 0.6;
-
-/// Ordered as `resolve` prefers them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Level {
-    Admin1,
-    Admin2,
-    Custom,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Admin1 => "admin1",
-            Level::Admin2 => "admin2",
-            Level::Custom => "custom",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Region {
-    /// ISO 3166-2 for admin1 (Natural Earth `adm1_code` where there is no
-    /// usable unique ISO code), P-code for admin2, user's code for custom.
-    pub code: String,
-    pub pcode: Option<String>,
-    pub name: String,
-    pub name_ar: Option<String>,
-    /// Other names and code aliases (e.g. IQ-TS for IQ-KI).
-    pub alt_names: Vec<String>,
-    pub level: Level,
-    /// ISO 3166-1 alpha-2, or Natural Earth's adm0_a3 where it has none.
-    pub country: String,
-    /// Admin1 code of an admin2 region.
-    pub parent: Option<String>,
-    /// (lat, lon) of a point inside the region, for labels.
-    pub label: (f64, f64),
-    pub geometry: MultiPolygon<f64>,
-}
-
-impl Region {
-    /// Which boundary data the region comes from.
-    pub fn boundaries(&self) -> &'static str {
-        match (self.level, &self.pcode) {
-            (Level::Custom, _) => "custom",
-            (_, Some(_)) => "OCHA COD-AB",
-            (_, None) => "Natural Earth",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Assignment {
@@ -180,9 +131,7 @@ impl Regions {
     /// loads in a few milliseconds, for resolving `--region` and listing.
     /// `assign` finds nothing in it; use [`Regions::bundled`] for that.
     pub fn bundled_names() -> Result<Regions, Error> {
-        Ok(Regions::new(with_aliases(
-            super::encoding::decode_region_names(BUNDLED)?,
-        )?))
+        Ok(Regions::new(with_aliases(decode_region_names(BUNDLED)?)?))
     }
 
     /// Indexes regions of any level (custom ones too).

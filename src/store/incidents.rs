@@ -417,10 +417,16 @@ impl Store {
             "SELECT {COLUMNS} FROM incidents i WHERE {clause} ORDER BY {}{limit}",
             match filter.order {
                 Order::Date => "i.date_start, i.id",
+                // The date `formats::acled::event_date` writes: the middle
+                // day of a span of up to seven days, else the 15th of the
+                // middle day's month.
                 Order::AcledDate => {
-                    "CASE i.date_precision WHEN 'day' THEN i.date_start \
-                     WHEN 'week' THEN date(i.date_start, '-6 days', 'weekday 1') \
-                     ELSE substr(i.date_start, 1, 7) || '-01' END, i.uid"
+                    "CASE WHEN julianday(i.date_end) - julianday(i.date_start) < 7 \
+                     THEN date(i.date_start, '+' || (CAST(julianday(i.date_end) \
+                       - julianday(i.date_start) AS INTEGER) / 2) || ' days') \
+                     ELSE substr(date(i.date_start, '+' || (CAST(julianday(i.date_end) \
+                       - julianday(i.date_start) AS INTEGER) / 2) || ' days'), 1, 7) || '-15' \
+                     END, i.uid"
                 }
             },
         );
