@@ -5,8 +5,11 @@
 //! `geo` / `report` -> `formats` -> output.
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod add;
 pub mod check;
+pub mod edit;
 pub mod error;
+pub mod field;
 pub mod filter;
 pub mod formats;
 pub mod geo;

@@ -29,6 +29,7 @@ use clap::{Parser, Subcommand};
 use incidents::filter::Filter;
 use incidents::formats::{OutputFormat, RowWriter};
 use incidents::geo::{Gazetteer, Regions};
+use incidents::locate::Locator;
 use incidents::store::Store;
 use incidents::{Error, Result};
 
@@ -151,6 +152,16 @@ impl Ctx {
     /// The bundled gazetteer plus the database's own places.
     pub fn gazetteer(&self, store: &Store) -> Result<Gazetteer> {
         incidents::locate::gazetteer_with_places(store)
+    }
+
+    /// How `add` and `edit` locate incidents: these regions, namesakes
+    /// chosen on the terminal, notes on stderr.
+    pub fn locator<'a>(&self, regions: &'a Regions) -> Locator<'a> {
+        Locator {
+            regions,
+            pick: &pick,
+            note: &note,
+        }
     }
 }
 

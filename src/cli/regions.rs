@@ -85,29 +85,15 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             let f = File::open(&file).map_err(|e| Error::io(file.display(), e))?;
             let imported =
                 Regions::read_geojson_regions(f, &name_field).map_err(|e| e.in_file(&file))?;
-            let mut store = ctx.store()?;
-            let mut regions = ctx.regions(&store)?;
-            let rows: Vec<_> = imported
-                .iter()
-                .map(incidents::locate::custom_region_row)
-                .collect::<Result<_>>()?;
             let n = imported.len();
-            for r in imported {
-                debug_assert_eq!(r.level, Level::Custom);
-                regions.add_custom(r);
-            }
             let source = file.display().to_string();
-            store.write(|w| {
-                for row in &rows {
-                    w.upsert_custom_region(row, &source)?;
+            // The store links the incidents inside each region.
+            ctx.store()?.write(|w| {
+                for r in &imported {
+                    debug_assert_eq!(r.level, Level::Custom);
+                    w.upsert_custom_region(r, &source)?;
                 }
-                w.relink_custom_regions(|lat, lon| {
-                    regions
-                        .custom_containing(lat, lon)
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect()
-                })
+                Ok(())
             })?;
             say(format!(
                 "imported {n} custom regions from {}",
