@@ -86,7 +86,13 @@ impl Writer<'_> {
              source = excluded.source",
             params![region.code, region.name, geometry, source],
         )?;
-        self.custom = None;
+        match &mut self.custom {
+            Some(CustomRegions {
+                regions: Some(regions),
+            }) => regions.add_custom(region.clone()),
+            // Read again (with this one) when next needed.
+            _ => self.custom = None,
+        }
         let Some(bbox) = bbox else {
             return Ok(());
         };
