@@ -341,3 +341,91 @@ WHERE geo_precision = 3 AND EXISTS (
 UPDATE incidents SET admin2 = NULL, admin2_code = NULL,
     updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
 WHERE geo_precision = 3 AND admin2_code IS NOT NULL;
+
+-- migration 5
+-- History documents are built in one place per entity, its view
+-- (incident_json, tally_json): a BEFORE UPDATE trigger records the old
+-- document and an AFTER UPDATE trigger adds the new one to that same row
+-- (SQLite runs both around each row), so an update shows only what changed.
+-- The tally update trigger used to build its own old document (derived as
+-- 0/1, the source as an id), and tally_json kept the source as a string
+-- holding JSON (a subquery's result loses its JSON type): both are
+-- corrected, in the view and in the history already written.
+DROP TRIGGER incidents_history_update;
+CREATE TRIGGER incidents_history_update_old BEFORE UPDATE ON incidents BEGIN
+    INSERT INTO history (entity, uid, action, old)
+    SELECT 'incident', NEW.uid, 'update', doc FROM incident_json WHERE id = OLD.id;
+END;
+CREATE TRIGGER incidents_history_update_new AFTER UPDATE ON incidents BEGIN
+    UPDATE history SET new = (SELECT doc FROM incident_json WHERE id = NEW.id)
+    WHERE id = (SELECT max(id) FROM history);
+END;
+
+DROP TRIGGER tallies_history_update;
+DROP VIEW tally_json;
+CREATE VIEW tally_json (id, uid, doc) AS
+SELECT t.id, t.uid, json_object(
+    'uid', t.uid, 'region', t.region, 'region_code', t.region_code, 'place', t.place,
+    'period_start', t.period_start, 'period_end', t.period_end, 'metric', t.metric,
+    'value', t.value, 'derived', json(CASE t.derived WHEN 1 THEN 'true' ELSE 'false' END),
+    'source', json((SELECT json_object('publisher', s.publisher, 'title', s.title, 'url', s.url,
+                                       'published', s.published, 'excerpt', t.excerpt)
+                    FROM sources s WHERE s.id = t.source_id)),
+    'notes', t.notes, 'created_at', t.created_at, 'updated_at', t.updated_at)
+FROM tallies t;
+CREATE TRIGGER tallies_history_update_old BEFORE UPDATE ON tallies BEGIN
+    INSERT INTO history (entity, uid, action, old)
+    SELECT 'tally', NEW.uid, 'update', doc FROM tally_json WHERE id = OLD.id;
+END;
+CREATE TRIGGER tallies_history_update_new AFTER UPDATE ON tallies BEGIN
+    UPDATE history SET new = (SELECT doc FROM tally_json WHERE id = NEW.id)
+    WHERE id = (SELECT max(id) FROM history);
+END;
+
+UPDATE history SET old = json_object(
+    'uid', json_extract(old, '$.uid'), 'region', json_extract(old, '$.region'),
+    'region_code', json_extract(old, '$.region_code'), 'place', json_extract(old, '$.place'),
+    'period_start', json_extract(old, '$.period_start'),
+    'period_end', json_extract(old, '$.period_end'), 'metric', json_extract(old, '$.metric'),
+    'value', json_extract(old, '$.value'),
+    'derived', json(CASE json_extract(old, '$.derived') WHEN 1 THEN 'true' ELSE 'false' END),
+    'source', json((SELECT json_object('publisher', s.publisher, 'title', s.title, 'url', s.url,
+                                       'published', s.published,
+                                       'excerpt', json_extract(history.old, '$.excerpt'))
+                    FROM sources s WHERE s.id = json_extract(history.old, '$.source_id'))),
+    'notes', json_extract(old, '$.notes'), 'created_at', json_extract(old, '$.created_at'),
+    'updated_at', json_extract(old, '$.updated_at'))
+WHERE entity = 'tally' AND json_type(old, '$.source_id') IS NOT NULL;
+UPDATE history SET old = json_set(old, '$.source', json(json_extract(old, '$.source')))
+WHERE entity = 'tally' AND json_type(old, '$.source') = 'text';
+UPDATE history SET new = json_set(new, '$.source', json(json_extract(new, '$.source')))
+WHERE entity = 'tally' AND json_type(new, '$.source') = 'text';
+
+-- Generated uids (INC-000123, TAL-000001) come from a count that only
+-- grows: the largest number of any uid of that form ever stored (given or
+-- generated, deleted since or not), kept by triggers, so a uid is never
+-- handed out twice and one history never mixes two records.
+CREATE TABLE uid_sequence (
+    entity TEXT PRIMARY KEY CHECK (entity IN ('incident', 'tally')),
+    last   INTEGER NOT NULL
+);
+INSERT INTO uid_sequence (entity, last)
+SELECT 'incident', COALESCE(max(CAST(substr(uid, 5) AS INTEGER)), 0)
+FROM (SELECT uid FROM incidents UNION ALL SELECT uid FROM history WHERE entity = 'incident')
+WHERE uid GLOB 'INC-[0-9]*' AND substr(uid, 5) NOT GLOB '*[^0-9]*' AND length(uid) <= 16;
+INSERT INTO uid_sequence (entity, last)
+SELECT 'tally', COALESCE(max(CAST(substr(uid, 5) AS INTEGER)), 0)
+FROM (SELECT uid FROM tallies UNION ALL SELECT uid FROM history WHERE entity = 'tally')
+WHERE uid GLOB 'TAL-[0-9]*' AND substr(uid, 5) NOT GLOB '*[^0-9]*' AND length(uid) <= 16;
+CREATE TRIGGER incidents_uid_sequence AFTER INSERT ON incidents
+WHEN NEW.uid GLOB 'INC-[0-9]*' AND substr(NEW.uid, 5) NOT GLOB '*[^0-9]*' AND length(NEW.uid) <= 16
+BEGIN
+    UPDATE uid_sequence SET last = max(last, CAST(substr(NEW.uid, 5) AS INTEGER))
+    WHERE entity = 'incident';
+END;
+CREATE TRIGGER tallies_uid_sequence AFTER INSERT ON tallies
+WHEN NEW.uid GLOB 'TAL-[0-9]*' AND substr(NEW.uid, 5) NOT GLOB '*[^0-9]*' AND length(NEW.uid) <= 16
+BEGIN
+    UPDATE uid_sequence SET last = max(last, CAST(substr(NEW.uid, 5) AS INTEGER))
+    WHERE entity = 'tally';
+END;

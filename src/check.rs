@@ -94,7 +94,8 @@ pub fn incident_problems(inc: &Incident, regions: &Regions) -> Vec<String> {
     out
 }
 
-/// Checks the whole database.
+/// Checks the whole database: its integrity, every incident, and which
+/// custom regions each incident is linked to.
 pub fn check(store: &Store, regions: &Regions) -> Result<Report> {
     let mut report = Report::default();
     for p in store.integrity_problems()? {
@@ -103,9 +104,24 @@ pub fn check(store: &Store, regions: &Regions) -> Result<Report> {
             problem: p,
         });
     }
+    let mut links = store.incident_custom_regions()?;
     store.for_each_incident(&Filter::default(), |inc| {
         report.incidents_checked += 1;
-        for p in incident_problems(&inc, regions) {
+        let mut problems = incident_problems(&inc, regions);
+        // Custom regions hold the incidents their polygon holds, no others.
+        let linked = inc
+            .uid
+            .as_ref()
+            .and_then(|uid| links.remove(uid))
+            .unwrap_or_default();
+        let mut inside = locate::custom_regions_of(regions, &inc);
+        inside.sort();
+        if linked != inside {
+            problems.push(format!(
+                "linked to the custom regions {linked:?} but its point lies in {inside:?}"
+            ));
+        }
+        for p in problems {
             report.problems.push(Problem {
                 uid: inc.uid.clone(),
                 problem: p,

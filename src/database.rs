@@ -11,12 +11,13 @@ use std::io::Write;
 use serde_json::{Map, Value};
 
 use crate::check;
+use crate::edit::Patch;
 use crate::error::{Error, Result};
 use crate::filter::Filter;
 use crate::formats::fields::{RowError, Rows};
 use crate::geo::{Gazetteer, Region, Regions};
 use crate::import;
-use crate::locate::{self, FilterSpec, Resolution};
+use crate::locate::{self, FilterSpec, Locator, Resolution};
 use crate::model::{Incident, Tally, check_coordinates};
 use crate::report::{self, Period, Report};
 use crate::report_scope;
@@ -259,6 +260,48 @@ impl Database {
         )
     }
 
+    /// Adds an incident (see [`crate::add::add`]); returns its uid. `pick`
+    /// chooses among places of the same name (`None`: nobody can, and the
+    /// error lists them); `note` receives messages for the user.
+    pub fn add(
+        &mut self,
+        inc: Incident,
+        region: Option<&str>,
+        pick: &dyn Fn(&[String]) -> Option<usize>,
+        note: &dyn Fn(&str),
+    ) -> Result<String> {
+        let regions = cached(&self.regions, || locate::regions_with_custom(&self.store))?;
+        let locator = Locator {
+            regions,
+            pick,
+            note,
+        };
+        crate::add::add(&mut self.store, &locator, inc, region)
+    }
+
+    /// Applies a patch to an incident in one transaction (see
+    /// [`crate::edit::edit`]); false when nothing changed.
+    pub fn edit(
+        &mut self,
+        uid: &str,
+        patch: &Patch,
+        pick: &dyn Fn(&[String]) -> Option<usize>,
+        note: &dyn Fn(&str),
+    ) -> Result<bool> {
+        let regions = cached(&self.regions, || locate::regions_with_custom(&self.store))?;
+        let locator = Locator {
+            regions,
+            pick,
+            note,
+        };
+        crate::edit::edit(&mut self.store, &locator, uid, patch)
+    }
+
+    /// Deletes an incident; its last values stay in its history.
+    pub fn delete(&mut self, uid: &str) -> Result<()> {
+        crate::edit::delete(&mut self.store, uid)
+    }
+
     /// Imports incidents in one transaction (see [`import::import`]).
     pub fn import(
         &mut self,
@@ -286,27 +329,14 @@ impl Database {
     pub fn import_regions(&mut self, file: &Path, name_field: &str) -> Result<usize> {
         let f = std::fs::File::open(file).map_err(|e| Error::io(file.display(), e))?;
         let imported = Regions::read_geojson_regions(f, name_field).map_err(|e| e.in_file(file))?;
-        let rows: Vec<_> = imported
-            .iter()
-            .map(locate::custom_region_row)
-            .collect::<Result<_>>()?;
         let n = imported.len();
-        let mut regions = locate::regions_with_custom(&self.store)?;
-        for r in imported {
-            regions.add_custom(r);
-        }
         let source = file.display().to_string();
+        // The store links the incidents inside each region.
         self.store.write(|w| {
-            for row in &rows {
-                w.upsert_custom_region(row, &source)?;
+            for r in &imported {
+                w.upsert_custom_region(r, &source)?;
             }
-            w.relink_custom_regions(|lat, lon| {
-                regions
-                    .custom_containing(lat, lon)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect()
-            })
+            Ok(())
         })?;
         // The cached regions no longer hold the new polygons.
         self.regions = OnceCell::new();

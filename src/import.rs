@@ -1,5 +1,6 @@
 //! Importing files: format detection, per-row validation, region
-//! assignment, idempotent upserts in one transaction, and a summary.
+//! assignment, idempotent upserts in one transaction (a row changes only
+//! the fields its file carries), and a summary.
 //!
 //! By default a bad row aborts the whole import and the database is left as
 //! it was; with `skip_invalid` the rest is imported and each rejected row is
@@ -13,11 +14,13 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::formats::fields::{RowError, Rows};
+use crate::field;
+use crate::formats::fields::{Row, RowError, Rows};
 use crate::formats::{acled, csv, geojson, ucdp};
 use crate::geo::Regions;
 use crate::locate::{self, Placement};
-use crate::store::{Store, Upsert};
+use crate::model::Incident;
+use crate::store::{Store, Upsert, Writer};
 
 /// The formats `incidents import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -159,6 +162,65 @@ fn label_code(regions: &Regions, label: &str, country: &str) -> Option<String> {
     Some(r.region.code.clone())
 }
 
+/// What [`upsert`] did with one row.
+pub struct Upserted {
+    pub outcome: Upsert,
+    /// Where region assignment put its point.
+    pub placement: Placement,
+    /// The incident as stored.
+    pub incident: Incident,
+}
+
+/// Upserts one row on its uid, inserting it when the uid is new (or it has
+/// none). The stored incident keeps the fields the row does not carry
+/// ([`field::merge`]: one rule for every format and the seeds); `prepare`
+/// may then fill in what the merged incident lacks; its regions are
+/// derived from the result, and it is written only when something changed.
+/// The outer error is the database's; the inner one the row's (a point far
+/// from its stated country).
+pub fn upsert(
+    w: &mut Writer,
+    regions: &Regions,
+    row: Row,
+    prepare: impl FnOnce(&mut Incident),
+) -> Result<std::result::Result<Upserted, RowError>> {
+    let old = match &row.incident.uid {
+        Some(uid) => w.get_incident(uid)?,
+        None => None,
+    };
+    let mut inc = match &old {
+        Some(old) => field::merge(old, &row.incident, row.carried),
+        None => row.incident,
+    };
+    prepare(&mut inc);
+    let placement = match locate::assign_regions(regions, &mut inc) {
+        Ok(p) => p,
+        Err(e) => {
+            return Ok(Err(RowError {
+                location: row.location,
+                field: "latitude, longitude".into(),
+                reason: e.to_string(),
+            }));
+        }
+    };
+    let outcome = match old {
+        None => {
+            w.insert_incident(&inc)?;
+            Upsert::Inserted
+        }
+        Some(old) if old == inc => Upsert::Unchanged,
+        Some(_) => {
+            w.update_incident(&inc)?;
+            Upsert::Updated
+        }
+    };
+    Ok(Ok(Upserted {
+        outcome,
+        placement,
+        incident: inc,
+    }))
+}
+
 /// Imports `rows` in one transaction. `reject` receives each invalid row
 /// when `skip_invalid` is set; `progress` the number of rows read so far.
 pub fn import(
@@ -170,12 +232,26 @@ pub fn import(
     reject: &mut dyn FnMut(&RowError) -> Result<()>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary> {
-    let has_custom = !store.custom_regions()?.is_empty();
     store.use_large_cache()?;
-    let body = |w: &mut crate::store::Writer| -> Result<Summary> {
+    let body = |w: &mut Writer| -> Result<Summary> {
         let mut s = Summary {
             dry_run: opts.dry_run,
             ..Summary::default()
+        };
+        // A bad row is set aside with --skip-invalid, else it ends the import.
+        let mut refuse = |s: &mut Summary, e: RowError| -> Result<()> {
+            if !opts.skip_invalid {
+                return Err(Error::Input {
+                    input: input.into(),
+                    location: e.location,
+                    reason: format!(
+                        "field {}: {} (nothing was imported; fix the row or use --skip-invalid)",
+                        e.field, e.reason
+                    ),
+                });
+            }
+            s.rejected += 1;
+            reject(&e)
         };
         // Into an empty database, build the indexes once at the end.
         let bulk = w.begin_bulk_load()?;
@@ -201,10 +277,16 @@ pub fn import(
                 },
                 None => Ok(r),
             });
-            let placed = checked.and_then(|mut r| {
-                let inc = &mut r.incident;
-                // A row that names its province but not its country states
-                // the province's country.
+            let row = match checked {
+                Ok(r) => r,
+                Err(e) => {
+                    refuse(&mut s, e)?;
+                    continue;
+                }
+            };
+            // A row that names its province but not its country states the
+            // province's country.
+            let stated_country = |inc: &mut Incident| {
                 if inc.country.is_none()
                     && let Some(label) = &inc.reported_admin1
                 {
@@ -216,35 +298,16 @@ pub fn import(
                         .map(|region| region.country.clone())
                         .filter(|c| c.len() == 2);
                 }
-                match locate::assign_regions(regions, inc) {
-                    Ok(placement) => Ok((r, placement)),
-                    Err(e) => Err(RowError {
-                        location: r.location.clone(),
-                        field: "latitude, longitude".into(),
-                        reason: e.to_string(),
-                    }),
-                }
-            });
-            let (mut r, placement) = match placed {
-                Ok(x) => x,
-                Err(e) if opts.skip_invalid => {
-                    s.rejected += 1;
-                    reject(&e)?;
+            };
+            let done = match upsert(w, regions, row, stated_country)? {
+                Ok(done) => done,
+                Err(e) => {
+                    refuse(&mut s, e)?;
                     continue;
                 }
-                Err(e) => {
-                    return Err(Error::Input {
-                        input: input.into(),
-                        location: e.location,
-                        reason: format!(
-                            "field {}: {} (nothing was imported; fix the row or use --skip-invalid)",
-                            e.field, e.reason
-                        ),
-                    });
-                }
             };
-            let inc = &mut r.incident;
-            match placement {
+            let inc = &done.incident;
+            match done.placement {
                 Placement::NoPoint => s.without_coordinates += 1,
                 Placement::Nearest(_) => s.nearest_region += 1,
                 Placement::Held(_) => s.held_in_country += 1,
@@ -271,17 +334,10 @@ pub fn import(
                     Some(_) => {}
                 }
             }
-            let outcome = w.upsert_incident(inc)?;
-            match outcome {
+            match done.outcome {
                 Upsert::Inserted => s.inserted += 1,
                 Upsert::Updated => s.updated += 1,
                 Upsert::Unchanged => s.unchanged += 1,
-            }
-            if has_custom
-                && outcome != Upsert::Unchanged
-                && let Some(uid) = &inc.uid
-            {
-                w.set_incident_custom_regions(uid, &locate::custom_regions_of(regions, inc))?;
             }
         }
         let mut pairs: Vec<(String, u64)> = pairs.into_iter().collect();

@@ -5,10 +5,13 @@
 //! `geo` / `report` -> `formats` -> output.
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod add;
 pub mod check;
 pub mod database;
+pub mod edit;
 pub mod error;
 pub mod export;
+pub mod field;
 pub mod filter;
 pub mod fold;
 pub mod formats;

@@ -13,7 +13,7 @@ use crate::geo::{
 use crate::model::{
     DateSpan, GeoPrecision, Incident, canonical_event_type, canonical_sub_event_type,
 };
-use crate::store::{CustomRegionRow, Store};
+use crate::store::Store;
 
 /// The bundled regions plus the database's custom regions, with polygons.
 pub fn regions_with_custom(store: &Store) -> Result<Regions> {
@@ -28,55 +28,10 @@ pub fn region_names_with_custom(store: &Store) -> Result<Regions> {
 }
 
 fn add_custom(store: &Store, mut regions: Regions) -> Result<Regions> {
-    for row in store.custom_regions()? {
-        regions.add_custom(custom_region_from_row(&row)?);
+    for region in store.custom_regions()? {
+        regions.add_custom(region);
     }
     Ok(regions)
-}
-
-/// A custom region from its stored row (GeoJSON geometry text).
-pub fn custom_region_from_row(row: &CustomRegionRow) -> Result<Region> {
-    let bad = |reason: String| Error::Data {
-        what: format!("custom region {:?} in the database", row.code),
-        reason,
-    };
-    let g: geojson::Geometry = row
-        .geometry
-        .parse()
-        .map_err(|e: geojson::Error| bad(e.to_string()))?;
-    let geometry: ::geo::Geometry<f64> = g
-        .try_into()
-        .map_err(|e: geojson::Error| bad(e.to_string()))?;
-    let multi = match geometry {
-        ::geo::Geometry::Polygon(p) => ::geo::MultiPolygon(vec![p]),
-        ::geo::Geometry::MultiPolygon(m) => m,
-        _ => return Err(bad("expected a Polygon or MultiPolygon".into())),
-    };
-    let label = ::geo::InteriorPoint::interior_point(&multi)
-        .map(|p| (p.y(), p.x()))
-        .unwrap_or((0.0, 0.0));
-    Ok(Region {
-        code: row.code.clone(),
-        pcode: None,
-        name: row.name.clone(),
-        name_ar: None,
-        alt_names: Vec::new(),
-        level: Level::Custom,
-        country: String::new(),
-        parent: None,
-        label,
-        geometry: multi,
-    })
-}
-
-/// The stored row of a custom region.
-pub fn custom_region_row(region: &Region) -> Result<CustomRegionRow> {
-    let geometry = geojson::Geometry::from(&region.geometry);
-    Ok(CustomRegionRow {
-        code: region.code.clone(),
-        name: region.name.clone(),
-        geometry: serde_json::to_string(&geometry)?,
-    })
 }
 
 /// The bundled gazetteer plus the database's own places.
@@ -272,6 +227,33 @@ pub fn choose_place(
             name: name.into(),
             candidates: lines,
         }),
+    }
+}
+
+/// What adding and editing need to locate an incident: the regions (with
+/// the database's custom ones), who chooses among namesakes when a place
+/// name is geocoded (`None` when no one can: the error then lists them),
+/// and where notes for the user go.
+pub struct Locator<'a> {
+    pub regions: &'a Regions,
+    pub pick: &'a dyn Fn(&[String]) -> Option<usize>,
+    pub note: &'a dyn Fn(&str),
+}
+
+impl Locator<'_> {
+    /// The one place `name` means in the gazetteer and the database's own
+    /// places, narrowed to `country` when given (see [`choose_place`]).
+    pub fn place(&self, store: &Store, name: &str, country: Option<&str>) -> Result<Place> {
+        choose_place(&gazetteer_with_places(store)?, name, country, self.pick)
+    }
+
+    /// Credits the incident to its regions ([`assign_regions`]), saying
+    /// where a point outside every boundary went.
+    pub fn assign_regions(&self, inc: &mut Incident) -> Result<()> {
+        if let Some(msg) = assign_regions(self.regions, inc)?.note(inc) {
+            (self.note)(&msg);
+        }
+        Ok(())
     }
 }
 

@@ -2,10 +2,13 @@
 //! into the binary so `incidents seed` works anywhere.
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::field::{FieldSet, NATIVE_COLUMNS};
+use crate::formats::fields::Row;
 use crate::geo::Regions;
-use crate::locate;
+use crate::import;
 use crate::model::{Incident, Tally};
 use crate::store::{Store, Upsert};
 
@@ -48,12 +51,26 @@ fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<Vec<T
     })
 }
 
-/// The seed incidents, validated, with regions assigned.
-pub fn incidents(regions: &Regions) -> Result<Vec<Incident>> {
-    let mut out: Vec<Incident> = parse("seeds/incidents.json", INCIDENTS)?;
-    for inc in &mut out {
-        inc.normalize()?;
-        locate::assign_regions(regions, inc)?;
+/// The seed incidents, validated, each as a row that carries the fields
+/// its JSON object has.
+fn incidents() -> Result<Vec<Row>> {
+    let objects: Vec<Map<String, Value>> = parse("seeds/incidents.json", INCIDENTS)?;
+    let mut out = Vec::new();
+    for (i, object) in objects.into_iter().enumerate() {
+        let location = format!("incident {}", i + 1);
+        let carried = FieldSet::carried(NATIVE_COLUMNS, |k| object.contains_key(k));
+        let mut incident: Incident =
+            serde_json::from_value(Value::Object(object)).map_err(|e| Error::Input {
+                input: "seeds/incidents.json".into(),
+                location: location.clone(),
+                reason: e.to_string(),
+            })?;
+        incident.normalize()?;
+        out.push(Row {
+            location,
+            incident,
+            carried,
+        });
     }
     Ok(out)
 }
@@ -70,17 +87,21 @@ pub fn tallies(regions: &Regions) -> Result<Vec<Tally>> {
     Ok(out)
 }
 
-/// Loads the seeds idempotently: running it twice adds nothing.
+/// Loads the seeds idempotently: running it twice adds nothing, and a
+/// seed incident keeps what was added to it since (fields a seed does not
+/// carry), as an imported row does.
 pub fn load(store: &mut Store, regions: &Regions) -> Result<(Counts, Counts)> {
-    let incidents = incidents(regions)?;
+    let incidents = incidents()?;
     let tallies = tallies(regions)?;
     store.write(|w| {
         let mut ic = Counts::default();
-        for inc in &incidents {
-            ic.add(w.upsert_incident(inc)?);
-            if let Some(uid) = &inc.uid {
-                w.set_incident_custom_regions(uid, &locate::custom_regions_of(regions, inc))?;
-            }
+        for row in incidents {
+            let done = import::upsert(w, regions, row, |_| {})?.map_err(|e| Error::Input {
+                input: "seeds/incidents.json".into(),
+                location: e.location,
+                reason: e.reason,
+            })?;
+            ic.add(done.outcome);
         }
         let mut tc = Counts::default();
         for t in &tallies {

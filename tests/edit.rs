@@ -139,3 +139,30 @@ fn show_prints_text_and_json() {
     assert!(text.contains("- X"));
     assert_eq!(s.json(&["show", "INC-000001"])["title"], "T");
 }
+
+#[test]
+fn clearing_the_coordinates_keeps_the_country_given() {
+    let s = Session::new();
+    s.ok(&[
+        "add",
+        "--date",
+        "2025-06-17",
+        "--type",
+        "battles",
+        "--lat",
+        "33.34",
+        "--lon",
+        "44.40",
+    ]);
+    s.ok(&[
+        "edit",
+        "INC-000001",
+        "--clear",
+        "coordinates",
+        "--country",
+        "SY",
+    ]);
+    let j = s.json(&["show", "INC-000001"]);
+    assert!(j["latitude"].is_null() && j["admin1_code"].is_null());
+    assert_eq!(j["country"], "SY");
+}

@@ -887,3 +887,267 @@ fn same_span_got_different_precisions_by_format() {
         assert_eq!(show(&s, uid)["date_precision"], precision, "{uid}");
     }
 }
+
+// --- store ---
+
+fn import_file(s: &Session, name: &str, content: &str) {
+    let f = s.file(name, content.as_bytes());
+    s.ok(&["import", f.to_str().expect("UTF-8 path")]);
+}
+
+/// Re-importing a CSV without the fatality columns set the stored
+/// fatalities to unknown (a missing text column kept its text).
+#[test]
+fn reimport_of_a_csv_without_fatality_columns_erased_them() {
+    let s = Session::new();
+    import_file(
+        &s,
+        "first.csv",
+        "uid,event_type,date_start,date_end,latitude,longitude,fatalities,fatalities_low,fatalities_high,civilian_fatalities,title,notes\n\
+         R-1,Battles,2025-06-10,2025-06-10,32.62,36.10,3,2,5,1,Clash,first\n",
+    );
+    import_file(
+        &s,
+        "second.csv",
+        "uid,event_type,date_start,date_end,latitude,longitude,notes\n\
+         R-1,Battles,2025-06-10,2025-06-10,32.62,36.10,second\n",
+    );
+    let i = show(&s, "R-1");
+    assert_eq!(
+        (
+            &i["fatalities"],
+            &i["fatalities_low"],
+            &i["fatalities_high"],
+            &i["civilian_fatalities"]
+        ),
+        (&3.into(), &2.into(), &5.into(), &1.into())
+    );
+    assert_eq!(i["title"], "Clash");
+    assert_eq!(i["notes"], "second");
+    // A column the file has but leaves empty says unknown, text or number.
+    import_file(
+        &s,
+        "third.csv",
+        "uid,event_type,date_start,date_end,fatalities,title\n\
+         R-1,Battles,2025-06-10,2025-06-10,,\n",
+    );
+    let i = show(&s, "R-1");
+    assert_eq!(
+        (&i["fatalities"], &i["title"]),
+        (&Value::Null, &Value::Null)
+    );
+    assert_eq!(i["fatalities_low"], 2);
+    assert_eq!(i["latitude"], 32.62);
+}
+
+/// The same for GeoJSON: a feature without fatality properties erased them.
+#[test]
+fn reimport_of_geojson_without_fatality_properties_erased_them() {
+    let s = Session::new();
+    let feature = |props: &str| {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"G-1","geometry":{{"type":"Point","coordinates":[36.10,32.62]}},"properties":{{"event_type":"Battles","date_start":"2025-06-10","date_end":"2025-06-10",{props}}}}}]}}"#
+        )
+    };
+    import_file(
+        &s,
+        "first.geojson",
+        &feature(r#""fatalities":4,"fatalities_high":6,"geo_precision":2,"notes":"first""#),
+    );
+    import_file(&s, "second.geojson", &feature(r#""notes":"second""#));
+    let i = show(&s, "G-1");
+    assert_eq!(
+        (&i["fatalities"], &i["fatalities_high"], &i["geo_precision"]),
+        (&4.into(), &6.into(), &2.into())
+    );
+    assert_eq!(i["notes"], "second");
+}
+
+const AOI: &str = r#"{"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"name": "Masmiyah area"},
+   "geometry": {"type": "Polygon", "coordinates": [[
+     [36.3, 33.0], [36.5, 33.0], [36.5, 33.2], [36.3, 33.2], [36.3, 33.0]
+   ]]}}
+]}"#;
+
+fn import_aoi(s: &Session) {
+    let f = s.file("aoi.geojson", AOI.as_bytes());
+    s.ok(&[
+        "regions",
+        "import",
+        f.to_str().expect("UTF-8 path"),
+        "--name-field",
+        "name",
+    ]);
+}
+
+fn in_aoi(s: &Session) -> Vec<String> {
+    uids(&s.json(&["list", "--region", "Masmiyah area"]))
+}
+
+/// A CSV row without a uid, imported inside a custom region, was missing
+/// from `list --region`, and `check` said nothing.
+#[test]
+fn csv_row_without_uid_imported_inside_a_custom_region_was_not_in_it() {
+    let s = Session::new();
+    import_aoi(&s);
+    import_file(
+        &s,
+        "rows.csv",
+        "event_type,date_start,date_end,latitude,longitude\n\
+         Battles,2025-06-10,2025-06-10,33.1,36.4\n\
+         Battles,2025-06-10,2025-06-10,32.62,36.10\n",
+    );
+    assert_eq!(in_aoi(&s), ["INC-000001"]);
+    // Moved out by an edit, back in by another: the store follows the point.
+    s.ok(&["edit", "INC-000001", "--lat", "32.6", "--lon", "36.1"]);
+    assert!(in_aoi(&s).is_empty());
+    s.ok(&["edit", "INC-000002", "--lat", "33.05", "--lon", "36.35"]);
+    assert_eq!(in_aoi(&s), ["INC-000002"]);
+    s.ok(&["check"]);
+}
+
+/// `check` did not look at custom-region membership at all.
+#[test]
+fn check_ignored_wrong_custom_region_links() {
+    let s = Session::seeded();
+    import_aoi(&s);
+    s.ok(&["check"]);
+    let c = rusqlite::Connection::open(&s.db).expect("open db");
+    c.execute("DELETE FROM incident_regions", [])
+        .expect("unlink");
+    drop(c);
+    let out = s.run(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "SEED-SY-2025-MASMIYAH-CLASH: linked to the custom regions [] but its point lies in [\"Masmiyah area\"]"
+        ),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Changing only a tally's value recorded `derived: 0 -> false` and the
+/// source as a string of JSON: the update built its own old document.
+#[test]
+fn tally_value_change_showed_derived_and_source_as_changed() {
+    let s = Session::new();
+    let add = |value: &str| {
+        s.ok(&[
+            "tally", "add", "--uid", "T-1", "--region", "Daraa", "--period", "2025-07", "--metric",
+            "killings", "--value", value, "--source", "Daraa 24",
+        ])
+    };
+    add("38");
+    add("41");
+    let h = s.json(&["history", "T-1"]);
+    let h = h.as_array().expect("history");
+    let actions: Vec<&str> = h.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["insert", "update"]);
+    let changes = h[1]["changes"].as_str().expect("changes");
+    assert!(
+        changes.starts_with("value: 38") && !changes.contains(';'),
+        "{changes}"
+    );
+    assert_eq!(h[1]["old"]["derived"], false);
+    assert_eq!(h[1]["new"]["source"]["publisher"], "Daraa 24");
+    assert_eq!(h[0]["new"]["source"]["publisher"], "Daraa 24");
+}
+
+/// After a delete, the next incident got the deleted one's uid, and its
+/// history mixed the two.
+#[test]
+fn uid_of_a_deleted_incident_was_handed_out_again() {
+    let s = Session::new();
+    let add = || add_at(&s, "32.62", "36.10");
+    assert_eq!((add(), add()), ("INC-000001".into(), "INC-000002".into()));
+    s.ok(&["delete", "INC-000002"]);
+    assert_eq!(add(), "INC-000003");
+    s.ok(&["delete", "INC-000001"]);
+    s.ok(&["delete", "INC-000003"]);
+    import_file(
+        &s,
+        "rows.csv",
+        "event_type,date_start,date_end\nBattles,2025-06-10,2025-06-10\n",
+    );
+    assert_eq!(uids(&s.json(&["list"])), ["INC-000004"]);
+    let h = s.json(&["history", "INC-000002"]);
+    let actions: Vec<&str> = h
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["insert", "delete"]);
+    let tally = || {
+        s.ok(&[
+            "tally", "add", "--period", "2025-07", "--metric", "killings", "--value", "1",
+        ])
+        .trim()
+        .to_string()
+    };
+    assert_eq!(tally(), "TAL-000001");
+    s.ok(&["tally", "delete", "TAL-000001"]);
+    assert_eq!(tally(), "TAL-000002");
+}
+
+/// `edit` read the incident before taking the write lock, so a change
+/// committed while it waited was overwritten with the values it had read.
+#[test]
+fn edit_lost_a_change_made_while_it_waited_to_write() {
+    let s = Session::new();
+    let uid = add_at(&s, "32.62", "36.10");
+    let mut c = rusqlite::Connection::open(&s.db).expect("open db");
+    let tx = c
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .expect("write lock");
+    let edit = std::process::Command::new(assert_cmd::cargo::cargo_bin("incidents"))
+        .arg("--db")
+        .arg(&s.db)
+        .args(["edit", &uid, "--notes", "from the edit"])
+        .env_remove("INCIDENTS_DB")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start edit");
+    // Time for the edit to start, read the incident and wait for the lock.
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    tx.execute("UPDATE incidents SET fatalities = 7 WHERE uid = ?1", [&uid])
+        .expect("concurrent change");
+    tx.commit().expect("commit");
+    let out = edit.wait_with_output().expect("edit ends");
+    assert!(out.status.success(), "{out:?}");
+    let i = show(&s, &uid);
+    assert_eq!(
+        (&i["fatalities"], &i["notes"]),
+        (&7.into(), &"from the edit".into())
+    );
+}
+
+/// Any edit of a UCDP row published with estimates out of order (low 8,
+/// best 15, high 7) failed, so the row could never be corrected.
+#[test]
+fn edit_of_a_row_with_estimates_out_of_order_failed() {
+    let s = Session::new();
+    let f = common::fixture("ucdp_sample.csv");
+    s.ok(&["import", f.to_str().expect("UTF-8 path")]);
+    s.ok(&["edit", "UCDP-301005", "--title", "Retitled"]);
+    assert_eq!(show(&s, "UCDP-301005")["title"], "Retitled");
+    // New estimates must be in order, and the error names the field.
+    let err = s.fails(&["edit", "UCDP-301005", "--fatalities-high", "10"]);
+    assert!(
+        err.contains("invalid fatalities") && err.contains("low <= best <= high"),
+        "{err}"
+    );
+    s.ok(&["edit", "UCDP-301005", "--fatalities-high", "20"]);
+    let i = show(&s, "UCDP-301005");
+    assert_eq!(
+        (
+            &i["fatalities_low"],
+            &i["fatalities"],
+            &i["fatalities_high"]
+        ),
+        (&8.into(), &15.into(), &20.into())
+    );
+}

@@ -442,3 +442,36 @@ fn types_lists_the_acled_taxonomy() {
     assert!(by_type["Battles"].contains(&"Non-state actor overtakes territory"));
     assert!(by_type["Violence against civilians"].contains(&"Sexual violence"));
 }
+
+#[test]
+fn seeds_are_linked_to_the_custom_regions_they_lie_in() {
+    let s = Session::new();
+    let aoi = s.file(
+        "aoi.geojson",
+        br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Masmiyah area"},
+        "geometry":{"type":"Polygon","coordinates":[[[36.3,33.0],[36.5,33.0],[36.5,33.2],[36.3,33.2],[36.3,33.0]]]}}]}"#,
+    );
+    s.ok(&[
+        "regions",
+        "import",
+        aoi.to_str().expect("UTF-8 path"),
+        "--name-field",
+        "name",
+    ]);
+    s.ok(&["seed"]);
+    let v = s.json(&["list", "--region", "Masmiyah area"]);
+    let uids: Vec<&str> = v
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|i| i["uid"].as_str().expect("uid"))
+        .collect();
+    assert_eq!(
+        uids,
+        [
+            "SEED-SY-2025-MASMIYAH-CHECKPOINT-EXTORTION",
+            "SEED-SY-2025-MASMIYAH-CLASH"
+        ]
+    );
+    s.ok(&["check"]);
+}

@@ -11,8 +11,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    let mut store = ctx.store()?;
-    store.write(|w| w.delete_incident(&a.uid))?;
+    ctx.open()?.delete(&a.uid)?;
     say(format!(
         "{}: deleted (see `incidents history {}`)",
         a.uid, a.uid

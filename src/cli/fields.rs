@@ -1,6 +1,7 @@
 //! Incident field flags shared by `add` and `edit`.
 
-use incidents::model::{GeoPrecision, Incident, Source};
+use incidents::edit::Patch;
+use incidents::model::{GeoPrecision, Source};
 use incidents::{Error, Result};
 
 /// Optional incident fields, as flags.
@@ -74,68 +75,55 @@ pub struct Fields {
 }
 
 impl Fields {
-    /// Sets on `inc` every field given as a flag (dates and place are
-    /// handled by the caller).
-    pub fn apply(&self, inc: &mut Incident) -> Result<()> {
-        let set = |target: &mut Option<String>, v: &Option<String>| {
-            if let Some(v) = v {
-                *target = Some(v.clone());
-            }
-        };
-        set(&mut inc.title, &self.title);
-        set(&mut inc.sub_event_type, &self.sub_type);
-        set(&mut inc.place, &self.place);
-        set(&mut inc.country, &self.country);
-        set(&mut inc.actor1, &self.actor1);
-        set(&mut inc.actor2, &self.actor2);
-        set(&mut inc.assoc_actors, &self.assoc_actors);
-        set(&mut inc.notes, &self.notes);
-        match (self.lat, self.lon) {
-            (Some(lat), Some(lon)) => {
-                inc.latitude = Some(lat);
-                inc.longitude = Some(lon);
-            }
-            (None, None) => {}
+    /// The library's patch for the fields given as flags (dates and the
+    /// event type are parsed by the caller).
+    pub fn patch(&self) -> Result<Patch> {
+        let coordinates = match (self.lat, self.lon) {
+            (Some(lat), Some(lon)) => Some((lat, lon)),
+            (None, None) => None,
             (Some(_), None) => {
                 return Err(Error::invalid("--lon", "(missing)", "--lon with --lat"));
             }
             (None, Some(_)) => {
                 return Err(Error::invalid("--lat", "(missing)", "--lat with --lon"));
             }
-        }
-        if let Some(p) = self.geo_precision {
-            inc.geo_precision = Some(GeoPrecision::try_from(p).map_err(|_| {
-                Error::invalid(
-                    "--geo-precision",
-                    p,
-                    "1 (exact), 2 (near), 3 (province only) or 4 (country only)",
-                )
-            })?);
-        }
-        for (target, v) in [
-            (&mut inc.fatalities.best, self.fatalities),
-            (&mut inc.fatalities.low, self.fatalities_low),
-            (&mut inc.fatalities.high, self.fatalities_high),
-            (&mut inc.civilian_fatalities, self.civilian_fatalities),
-        ] {
-            if v.is_some() {
-                *target = v;
-            }
-        }
-        for t in &self.tags {
-            if !inc.tags.contains(t) {
-                inc.tags.push(t.clone());
-            }
-        }
-        if let Some(publisher) = &self.source {
-            inc.sources.push(Source {
+        };
+        let geo_precision = self
+            .geo_precision
+            .map(|p| {
+                GeoPrecision::try_from(p).map_err(|_| {
+                    Error::invalid(
+                        "--geo-precision",
+                        p,
+                        "1 (exact), 2 (near), 3 (province only) or 4 (country only)",
+                    )
+                })
+            })
+            .transpose()?;
+        Ok(Patch {
+            title: self.title.clone(),
+            sub_event_type: self.sub_type.clone(),
+            place: self.place.clone(),
+            coordinates,
+            geo_precision,
+            country: self.country.clone(),
+            fatalities: self.fatalities,
+            fatalities_low: self.fatalities_low,
+            fatalities_high: self.fatalities_high,
+            civilian_fatalities: self.civilian_fatalities,
+            actor1: self.actor1.clone(),
+            actor2: self.actor2.clone(),
+            assoc_actors: self.assoc_actors.clone(),
+            notes: self.notes.clone(),
+            tags: self.tags.clone(),
+            source: self.source.as_ref().map(|publisher| Source {
                 publisher: publisher.clone(),
                 title: self.source_title.clone(),
                 url: self.source_url.clone(),
                 published: self.source_date.clone(),
                 excerpt: self.excerpt.clone(),
-            });
-        }
-        Ok(())
+            }),
+            ..Patch::default()
+        })
     }
 }

@@ -28,8 +28,6 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use incidents::filter::Filter;
 use incidents::formats::{OutputFormat, RowWriter};
-use incidents::geo::{Gazetteer, Regions};
-use incidents::store::Store;
 use incidents::{Database, Error, Result};
 
 /// A database of dated, geolocated conflict incidents.
@@ -130,21 +128,6 @@ impl Ctx {
     /// Opens the database for reading; a read-only file works.
     pub fn read(&self) -> Result<Database> {
         Database::open_for_reading(&self.db)
-    }
-
-    /// Opens the database for writing, creating it on first use.
-    pub fn store(&self) -> Result<Store> {
-        Store::open(&self.db)
-    }
-
-    /// The bundled regions plus the database's custom regions.
-    pub fn regions(&self, store: &Store) -> Result<Regions> {
-        incidents::locate::regions_with_custom(store)
-    }
-
-    /// The bundled gazetteer plus the database's own places.
-    pub fn gazetteer(&self, store: &Store) -> Result<Gazetteer> {
-        incidents::locate::gazetteer_with_places(store)
     }
 }
 

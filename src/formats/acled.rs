@@ -28,7 +28,8 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
+use crate::field::Field;
+use crate::formats::fields::{Fields, RowError, Rows, csv_rows, invalid};
 use crate::formats::{OutputFormat, RowWriter, tags};
 use crate::geo::countries;
 use crate::model::{DateSpan, GeoPrecision, Incident, Source};
@@ -216,7 +217,32 @@ fn parse_event_date(c: &impl Fields) -> std::result::Result<NaiveDate, RowError>
         })
 }
 
-fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
+/// ACLED's columns and the fields they carry (see [`row`]); `timestamp`
+/// becomes `updated_at`, which every change sets anyway.
+const CARRIES: &[(&str, Field)] = &[
+    ("event_type", Field::EventType),
+    ("event_date", Field::Span),
+    ("time_precision", Field::Span),
+    ("sub_event_type", Field::SubEventType),
+    ("actor1", Field::Actor1),
+    ("actor2", Field::Actor2),
+    ("assoc_actor_1", Field::AssocActors),
+    ("assoc_actor_2", Field::AssocActors),
+    ("location", Field::Place),
+    ("latitude", Field::Coordinates),
+    ("longitude", Field::Coordinates),
+    ("admin1", Field::ReportedAdmin1),
+    ("admin2", Field::ReportedAdmin2),
+    ("country", Field::Country),
+    ("iso", Field::Country),
+    ("geo_precision", Field::GeoPrecision),
+    ("notes", Field::Notes),
+    ("fatalities", Field::Fatalities),
+    ("tags", Field::Tags),
+    ("source", Field::Sources),
+];
+
+fn row(c: &impl Fields) -> std::result::Result<Incident, RowError> {
     let date = parse_event_date(c)?;
     let precision = c.u32("time_precision")?.unwrap_or(1);
     let span = span_of(date, precision)
@@ -274,10 +300,7 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
             .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
     }
     inc.normalize().map_err(|e| invalid(c.location(), e))?;
-    Ok(Row {
-        location: c.location().to_string(),
-        incident: inc,
-    })
+    Ok(inc)
 }
 
 /// Reads an ACLED CSV export.
@@ -292,6 +315,7 @@ pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
             "latitude",
             "longitude",
         ],
+        CARRIES,
         |c| row(c),
     )
 }

@@ -4,7 +4,8 @@
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
+use crate::field::NATIVE_COLUMNS;
+use crate::formats::fields::{Fields, RowError, Rows, csv_rows, invalid};
 use crate::formats::tags;
 use crate::model::{DatePrecision, DateSpan, Incident};
 
@@ -58,16 +59,20 @@ pub fn incident_row(inc: &Incident) -> Result<Map<String, Value>> {
     Ok(map)
 }
 
-/// Reads our own CSV (the columns of [`COLUMNS`]; `uid`, `event_type`,
+/// Reads our own CSV (the columns of [`COLUMNS`]; `event_type`,
 /// `date_start` and `date_end` are required, the rest optional).
 pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
-    csv_rows(r, input, &["event_type", "date_start", "date_end"], |c| {
-        row(c)
-    })
+    csv_rows(
+        r,
+        input,
+        &["event_type", "date_start", "date_end"],
+        NATIVE_COLUMNS,
+        |c| row(c),
+    )
 }
 
 /// An incident from the native columns of any row (CSV record or GeoJSON properties).
-pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
+pub fn row(c: &impl Fields) -> std::result::Result<Incident, RowError> {
     let start = c
         .date("date_start")?
         .ok_or_else(|| c.error("date_start", "is empty"))?;
@@ -107,10 +112,7 @@ pub fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
     inc.created_at = c.text("created_at")?;
     inc.updated_at = c.text("updated_at")?;
     inc.normalize().map_err(|e| invalid(c.location(), e))?;
-    Ok(Row {
-        location: c.location().to_string(),
-        incident: inc,
-    })
+    Ok(inc)
 }
 
 #[cfg(test)]

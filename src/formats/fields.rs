@@ -10,16 +10,19 @@ use chrono::NaiveDate;
 use csv::ByteRecord;
 
 use crate::error::{Error, Result};
+use crate::field::{Field, FieldSet};
 use crate::formats::guard::unguard;
 use crate::formats::tags;
 use crate::model::{GeoPrecision, Incident};
 
-/// One incident read from a file, with where it came from.
+/// One incident read from a file, with where it came from and which fields
+/// the file carries (an import leaves the others as stored).
 #[derive(Debug, Clone)]
 pub struct Row {
     /// "line 12" or "feature 3", for messages.
     pub location: String,
     pub incident: Incident,
+    pub carried: FieldSet,
 }
 
 /// A row that could not be read: where, which field, and why.
@@ -230,14 +233,16 @@ impl<R: Read> Read for QuoteCounter<R> {
 }
 
 /// The rows of a CSV file: checks the header has the `required` columns,
-/// then turns each record into a row with `row`. Short rows are reported
-/// per row; a file that ends inside a quoted field has its last row
-/// reported as truncated instead of imported.
+/// then turns each record into an incident with `row`. Each row carries the
+/// fields of the `columns` (column, field) in the header. Short rows are
+/// reported per row; a file that ends inside a quoted field has its last
+/// row reported as truncated instead of imported.
 pub fn csv_rows<'a, R: Read + 'a>(
     r: R,
     input: &str,
     required: &[&str],
-    row: fn(&Cells) -> std::result::Result<Row, RowError>,
+    columns: &[(&str, Field)],
+    row: fn(&Cells) -> std::result::Result<Incident, RowError>,
 ) -> Result<Rows<'a>> {
     let quotes = Rc::new(Cell::new(0));
     let mut reader = csv::ReaderBuilder::new()
@@ -251,6 +256,7 @@ pub fn csv_rows<'a, R: Read + 'a>(
         required,
         input,
     )?;
+    let carried = FieldSet::carried(columns, |c| header.has(c));
     let input = input.to_string();
     let mut records = reader.into_byte_records().peekable();
     Ok(Box::new(std::iter::from_fn(move || {
@@ -281,7 +287,11 @@ pub fn csv_rows<'a, R: Read + 'a>(
                         ),
                     })
                 } else {
-                    row(&header.cells(&rec, location))
+                    row(&header.cells(&rec, location.clone())).map(|incident| Row {
+                        location,
+                        incident,
+                        carried,
+                    })
                 }
             }
         })

@@ -7,6 +7,7 @@ use geojson::{Feature, FeatureReader, FeatureWriter, Geometry, GeometryValue, fe
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::field::{FieldSet, NATIVE_COLUMNS};
 use crate::formats::csv;
 use crate::formats::fields::{Fields, Row, RowError, Rows};
 use crate::formats::tags;
@@ -175,9 +176,16 @@ fn feature_row(f: Feature, location: String) -> std::result::Result<Row, RowErro
             });
         }
     }
-    csv::row(&Props {
+    // Each feature carries the fields it has properties (or a geometry) for.
+    let carried = FieldSet::carried(NATIVE_COLUMNS, |k| props.contains_key(k));
+    let incident = csv::row(&Props {
         props: &props,
+        location: location.clone(),
+    })?;
+    Ok(Row {
         location,
+        incident,
+        carried,
     })
 }
 

@@ -23,11 +23,38 @@
 //!   conflict and dyad names go into notes.
 
 use crate::error::Result;
-use crate::formats::fields::{Fields, Row, RowError, Rows, csv_rows, invalid};
+use crate::field::Field;
+use crate::formats::fields::{Fields, RowError, Rows, csv_rows, invalid};
 use crate::geo::countries;
 use crate::model::{DateSpan, GeoPrecision, Incident, Source};
 
-fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
+/// UCDP's columns and the fields they carry (see the mapping above).
+const CARRIES: &[(&str, Field)] = &[
+    ("type_of_violence", Field::EventType),
+    ("type_of_violence", Field::SubEventType),
+    ("type_of_violence", Field::Tags),
+    ("date_start", Field::Span),
+    ("date_end", Field::Span),
+    ("where_prec", Field::GeoPrecision),
+    ("adm_1", Field::ReportedAdmin1),
+    ("adm_2", Field::ReportedAdmin2),
+    ("country", Field::Country),
+    ("latitude", Field::Coordinates),
+    ("longitude", Field::Coordinates),
+    ("where_coordinates", Field::Place),
+    ("best", Field::Fatalities),
+    ("low", Field::FatalitiesLow),
+    ("high", Field::FatalitiesHigh),
+    ("deaths_civilians", Field::CivilianFatalities),
+    ("side_a", Field::Actor1),
+    ("side_b", Field::Actor2),
+    ("conflict_name", Field::Notes),
+    ("dyad_name", Field::Notes),
+    ("where_description", Field::Notes),
+    ("id", Field::Sources),
+];
+
+fn row(c: &impl Fields) -> std::result::Result<Incident, RowError> {
     let id = c.required("id")?;
     let start = c
         .date("date_start")?
@@ -99,10 +126,7 @@ fn row(c: &impl Fields) -> std::result::Result<Row, RowError> {
         excerpt: c.text("source_article")?,
     });
     inc.normalize().map_err(|e| invalid(c.location(), e))?;
-    Ok(Row {
-        location: c.location().to_string(),
-        incident: inc,
-    })
+    Ok(inc)
 }
 
 /// Reads a UCDP GED CSV file.
@@ -120,6 +144,7 @@ pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
             "best",
             "type_of_violence",
         ],
+        CARRIES,
         |c| row(c),
     )
 }

@@ -1,16 +1,16 @@
-//! Incident rows: insert, upsert, read, update, delete, history.
+//! Incident rows: insert, read, update, delete, history.
 
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::filter_sql::where_clause;
-use super::{Store, Writer, now};
+use super::{Entity, Store, Writer, now};
 use crate::error::{Error, Result};
 use crate::filter::{Filter, Order};
 use crate::model::{DatePrecision, DateSpan, Fatalities, GeoPrecision, Incident, Source};
 
-/// What an upsert did.
+/// What an upsert (of an imported row, a seed, a tally) did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Upsert {
@@ -104,8 +104,10 @@ fn tags_json(tags: &[String]) -> Result<String> {
 }
 
 impl Writer<'_> {
-    /// Inserts a new incident (validated by the caller) and returns its uid;
-    /// a uid is generated (`INC-000123`) when the incident has none.
+    /// Inserts a new incident (validated and credited to its regions by the
+    /// caller) and returns its uid; a uid is generated (`INC-000123`) when
+    /// the incident has none. The store links it to the custom regions its
+    /// point lies in.
     pub fn insert_incident(&mut self, inc: &Incident) -> Result<String> {
         let uid = match &inc.uid {
             Some(u) => {
@@ -118,44 +120,18 @@ impl Writer<'_> {
                 }
                 u.clone()
             }
-            None => self.next_uid()?,
+            None => self.next_uid(Entity::Incident)?,
         };
-        self.insert_new(inc, &uid)?;
+        // Imports keep the dataset's own timestamps; new records get now.
+        let ts = inc.updated_at.clone().unwrap_or_else(now);
+        let id = self.write_row(inc, &uid, &ts, None)?;
+        self.link_sources(id, &inc.sources)?;
+        self.link_custom_regions(id, point(inc), false)?;
         Ok(uid)
     }
 
-    /// Inserts an incident whose uid is known to be free.
-    fn insert_new(&mut self, inc: &Incident, uid: &str) -> Result<()> {
-        // Imports keep the dataset's own timestamps; new records get now.
-        let ts = inc.updated_at.clone().unwrap_or_else(now);
-        let id = self.write_row(inc, uid, &ts, None)?;
-        self.link_sources(id, &inc.sources)
-    }
-
-    /// Inserts the incident, or updates the one with the same uid. Fields the
-    /// new version leaves empty keep their stored value, so re-importing a
-    /// file with fewer columns never erases data.
-    pub fn upsert_incident(&mut self, inc: &Incident) -> Result<Upsert> {
-        let Some(uid) = &inc.uid else {
-            self.insert_incident(inc)?;
-            return Ok(Upsert::Inserted);
-        };
-        if self.incident_id(uid)?.is_none() {
-            self.insert_new(inc, uid)?;
-            return Ok(Upsert::Inserted);
-        }
-        let Some(old) = self.get_incident(uid)? else {
-            return Err(not_found(uid));
-        };
-        let merged = merge(&old, inc);
-        if same_content(&old, &merged) {
-            return Ok(Upsert::Unchanged);
-        }
-        self.update_incident(&merged)?;
-        Ok(Upsert::Updated)
-    }
-
-    /// Replaces a stored incident's fields with `inc`'s (matched by uid).
+    /// Replaces a stored incident's fields with `inc`'s (matched by uid);
+    /// its custom regions follow its point.
     pub fn update_incident(&mut self, inc: &Incident) -> Result<()> {
         let uid = inc
             .uid
@@ -164,6 +140,7 @@ impl Writer<'_> {
         let id = self.incident_id(uid)?.ok_or_else(|| not_found(uid))?;
         self.write_row(inc, uid, &now(), Some(id))?;
         self.link_sources(id, &inc.sources)?;
+        self.link_custom_regions(id, point(inc), true)?;
         Ok(())
     }
 
@@ -189,21 +166,6 @@ impl Writer<'_> {
             .prepare_cached("SELECT id FROM incidents WHERE uid = ?1")?
             .query_row(params![uid], |r| r.get(0))
             .optional()?)
-    }
-
-    fn next_uid(&self) -> Result<String> {
-        let mut n: i64 =
-            self.tx
-                .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM incidents", [], |r| {
-                    r.get(0)
-                })?;
-        loop {
-            let uid = format!("INC-{n:06}");
-            if self.incident_id(&uid)?.is_none() {
-                return Ok(uid);
-            }
-            n += 1;
-        }
     }
 
     fn write_row(&self, inc: &Incident, uid: &str, ts: &str, id: Option<i64>) -> Result<i64> {
@@ -325,65 +287,17 @@ impl Writer<'_> {
     }
 }
 
+/// An incident's point, when it has one.
+fn point(inc: &Incident) -> Option<(f64, f64)> {
+    Some((inc.latitude?, inc.longitude?))
+}
+
 fn not_found(uid: &str) -> Error {
     Error::NotFound {
         what: "incident".into(),
         name: uid.into(),
         suggestions: vec![],
     }
-}
-
-/// `new` over `old`: empty optional fields of `new` keep `old`'s value.
-fn merge(old: &Incident, new: &Incident) -> Incident {
-    fn keep<T: Clone>(n: &Option<T>, o: &Option<T>) -> Option<T> {
-        n.clone().or_else(|| o.clone())
-    }
-    let mut m = new.clone();
-    m.title = keep(&new.title, &old.title);
-    m.sub_event_type = keep(&new.sub_event_type, &old.sub_event_type);
-    m.place = keep(&new.place, &old.place);
-    m.actor1 = keep(&new.actor1, &old.actor1);
-    m.actor2 = keep(&new.actor2, &old.actor2);
-    m.assoc_actors = keep(&new.assoc_actors, &old.assoc_actors);
-    m.notes = keep(&new.notes, &old.notes);
-    m.civilian_fatalities = keep(&new.civilian_fatalities, &old.civilian_fatalities);
-    m.reported_admin1 = keep(&new.reported_admin1, &old.reported_admin1);
-    m.reported_admin2 = keep(&new.reported_admin2, &old.reported_admin2);
-    if new.latitude.is_none() {
-        m.latitude = old.latitude;
-        m.longitude = old.longitude;
-        m.geo_precision = old.geo_precision;
-        m.country = keep(&new.country, &old.country);
-        m.admin1 = keep(&new.admin1, &old.admin1);
-        m.admin1_code = keep(&new.admin1_code, &old.admin1_code);
-        m.admin2 = keep(&new.admin2, &old.admin2);
-        m.admin2_code = keep(&new.admin2_code, &old.admin2_code);
-    }
-    if new.tags.is_empty() {
-        m.tags = old.tags.clone();
-    }
-    let mut sources = old.sources.clone();
-    for s in &new.sources {
-        if !sources
-            .iter()
-            .any(|o| o.publisher == s.publisher && o.title == s.title && o.url == s.url)
-        {
-            sources.push(s.clone());
-        }
-    }
-    m.sources = sources;
-    m.created_at = old.created_at.clone();
-    m
-}
-
-/// Equal apart from timestamps.
-fn same_content(a: &Incident, b: &Incident) -> bool {
-    let strip = |i: &Incident| Incident {
-        created_at: None,
-        updated_at: None,
-        ..i.clone()
-    };
-    strip(a) == strip(b)
 }
 
 fn get_incident(conn: &rusqlite::Connection, uid: &str) -> Result<Option<Incident>> {
@@ -561,26 +475,25 @@ mod tests {
     }
 
     #[test]
-    fn upsert_keeps_what_it_was_not_given() {
+    fn uids_are_never_handed_out_twice() {
         let mut s = Store::open_in_memory().unwrap();
-        let mut a = incident("2025-06-17");
-        a.uid = Some("X-1".into());
-        a.notes = Some("keep me".into());
+        let add = |s: &mut Store| {
+            s.write(|w| w.insert_incident(&incident("2025-06-17")))
+                .unwrap()
+        };
+        assert_eq!(add(&mut s), "INC-000001");
+        assert_eq!(add(&mut s), "INC-000002");
+        s.write(|w| w.delete_incident("INC-000002")).unwrap();
+        assert_eq!(add(&mut s), "INC-000003", "the newest uid deleted");
+        let mut given = incident("2025-06-17");
+        given.uid = Some("INC-000009".into());
+        s.write(|w| w.insert_incident(&given)).unwrap();
+        s.write(|w| w.delete_incident("INC-000009")).unwrap();
         assert_eq!(
-            s.write(|w| w.upsert_incident(&a)).unwrap(),
-            Upsert::Inserted
+            add(&mut s),
+            "INC-000010",
+            "a uid given in our form counts too"
         );
-        assert_eq!(
-            s.write(|w| w.upsert_incident(&a)).unwrap(),
-            Upsert::Unchanged
-        );
-        let mut b = a.clone();
-        b.notes = None;
-        b.fatalities.best = Some(2);
-        assert_eq!(s.write(|w| w.upsert_incident(&b)).unwrap(), Upsert::Updated);
-        let got = s.get_incident("X-1").unwrap().unwrap();
-        assert_eq!(got.notes.as_deref(), Some("keep me"));
-        assert_eq!(got.fatalities.best, Some(2));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::error::{DatabaseErrorKind, Error, Result};
 
 pub use aggregate::{Aggregate, Dim};
 pub use incidents::{HistoryEntry, Upsert};
-pub use places::{CustomRegionRow, PlaceRow};
+pub use places::PlaceRow;
 
 /// The schema, as append-only migrations (see schema.sql).
 const SCHEMA: &str = include_str!("../../schema.sql");
@@ -52,6 +52,43 @@ pub struct Writer<'a> {
     tx: Transaction<'a>,
     /// Source ids seen in this transaction, by (publisher, title, url).
     source_ids: std::collections::HashMap<(String, String, String), i64>,
+    /// The custom regions, read when a write first needs them.
+    custom: Option<places::CustomRegions>,
+}
+
+impl<'a> Writer<'a> {
+    fn new(tx: Transaction<'a>) -> Writer<'a> {
+        Writer {
+            tx,
+            source_ids: Default::default(),
+            custom: None,
+        }
+    }
+}
+
+/// The records that get generated uids.
+#[derive(Debug, Clone, Copy)]
+enum Entity {
+    Incident,
+    Tally,
+}
+
+impl Writer<'_> {
+    /// The next generated uid (`INC-000123`, `TAL-000001`): one more than
+    /// the largest number of any uid of that form ever stored (schema.sql
+    /// keeps the count), so a uid is never handed out twice, also after a
+    /// delete or an import.
+    fn next_uid(&self, entity: Entity) -> Result<String> {
+        let (name, prefix) = match entity {
+            Entity::Incident => ("incident", "INC"),
+            Entity::Tally => ("tally", "TAL"),
+        };
+        let n: i64 = self
+            .tx
+            .prepare_cached("SELECT last + 1 FROM uid_sequence WHERE entity = ?1")?
+            .query_row([name], |r| r.get(0))?;
+        Ok(format!("{prefix}-{n:06}"))
+    }
 }
 
 fn now() -> String {
@@ -303,10 +340,7 @@ impl Store {
             let tx = self
                 .conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let mut w = Writer {
-                tx,
-                source_ids: Default::default(),
-            };
+            let mut w = Writer::new(tx);
             let out = f(&mut w)?;
             w.tx.commit()?;
             Ok(out)
@@ -319,10 +353,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = Writer {
-            tx,
-            source_ids: Default::default(),
-        };
+        let mut w = Writer::new(tx);
         let out = f(&mut w)?;
         w.tx.rollback()?;
         Ok(out)

@@ -1,17 +1,15 @@
-//! User places (added to the bundled gazetteer) and custom region polygons.
+//! User places (added to the bundled gazetteer), custom region polygons,
+//! and which custom regions hold each incident: kept here, on every write of
+//! an incident or a region, so that no caller has to.
 
-use rusqlite::params;
+use std::collections::HashMap;
+
+use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Rect};
+use rusqlite::{OptionalExtension, params};
 
 use super::{Store, Writer};
-use crate::error::Result;
-
-/// A stored custom region: its code, name and GeoJSON geometry text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CustomRegionRow {
-    pub code: String,
-    pub name: String,
-    pub geometry: String,
-}
+use crate::error::{Error, Result};
+use crate::geo::{Level, Region, Regions};
 
 /// A stored user place.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,59 +50,172 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Stores a custom region (replacing the geometry of one with the same code).
-    pub fn upsert_custom_region(&mut self, r: &CustomRegionRow, source: &str) -> Result<()> {
+    /// Stores a custom region (replacing one with the same code) and links
+    /// the incidents it holds, and unlinks those only the polygon it
+    /// replaces held.
+    pub fn upsert_custom_region(&mut self, region: &Region, source: &str) -> Result<()> {
+        let replaced: Option<(String, String)> = self
+            .tx
+            .query_row(
+                "SELECT name, geometry FROM custom_regions WHERE code = ?1",
+                params![region.code],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let mut bbox = region.geometry.bounding_rect();
+        if let Some((name, geometry)) = replaced {
+            let old = custom_region(&region.code, &name, &geometry)?;
+            bbox = match (bbox, old.geometry.bounding_rect()) {
+                (Some(a), Some(b)) => Some(Rect::new(
+                    Coord {
+                        x: a.min().x.min(b.min().x),
+                        y: a.min().y.min(b.min().y),
+                    },
+                    Coord {
+                        x: a.max().x.max(b.max().x),
+                        y: a.max().y.max(b.max().y),
+                    },
+                )),
+                (a, b) => a.or(b),
+            };
+        }
+        let geometry = serde_json::to_string(&geojson::Geometry::from(&region.geometry))?;
         self.tx.execute(
             "INSERT INTO custom_regions (code, name, geometry, source) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, geometry = excluded.geometry, \
              source = excluded.source",
-            params![r.code, r.name, r.geometry, source],
+            params![region.code, region.name, geometry, source],
         )?;
-        Ok(())
-    }
-
-    /// Replaces the custom-region links of every incident: `regions_of` gives
-    /// the codes of the custom regions containing a point.
-    pub fn relink_custom_regions(
-        &mut self,
-        mut regions_of: impl FnMut(f64, f64) -> Vec<String>,
-    ) -> Result<()> {
-        self.tx.execute("DELETE FROM incident_regions", [])?;
+        match &mut self.custom {
+            Some(CustomRegions {
+                regions: Some(regions),
+            }) => regions.add_custom(region.clone()),
+            // Read again (with this one) when next needed.
+            _ => self.custom = None,
+        }
+        let Some(bbox) = bbox else {
+            return Ok(());
+        };
+        // Only points inside the new or the old polygon's box can change.
         let points: Vec<(i64, f64, f64)> = {
             let mut stmt = self.tx.prepare(
-                "SELECT id, latitude, longitude FROM incidents WHERE latitude IS NOT NULL",
+                "SELECT i.id, i.latitude, i.longitude FROM incidents_rtree r \
+                 JOIN incidents i ON i.id = r.id \
+                 WHERE r.max_lon >= ?1 AND r.min_lon <= ?2 AND r.max_lat >= ?3 AND r.min_lat <= ?4",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let rows = stmt.query_map(
+                params![bbox.min().x, bbox.max().x, bbox.min().y, bbox.max().y],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         for (id, lat, lon) in points {
-            self.link_custom_regions(id, &regions_of(lat, lon))?;
+            self.link_custom_regions(id, Some((lat, lon)), true)?;
         }
         Ok(())
     }
 
-    /// Links the incident with this uid to the given custom regions.
-    pub fn set_incident_custom_regions(&mut self, uid: &str, codes: &[String]) -> Result<()> {
-        let id: i64 = self
-            .tx
-            .prepare_cached("SELECT id FROM incidents WHERE uid = ?1")?
-            .query_row(params![uid], |r| r.get(0))?;
-        self.tx
-            .prepare_cached("DELETE FROM incident_regions WHERE incident_id = ?1")?
-            .execute(params![id])?;
-        self.link_custom_regions(id, codes)
-    }
-
-    fn link_custom_regions(&self, id: i64, codes: &[String]) -> Result<()> {
-        for code in codes {
+    /// Links an incident (by row id) to the custom regions its point lies
+    /// in, after dropping its old links when `replace` is set.
+    pub(super) fn link_custom_regions(
+        &mut self,
+        id: i64,
+        point: Option<(f64, f64)>,
+        replace: bool,
+    ) -> Result<()> {
+        if self.custom.is_none() {
+            self.custom = Some(CustomRegions::read(&self.tx)?);
+        }
+        let Some(CustomRegions {
+            regions: Some(regions),
+        }) = &self.custom
+        else {
+            return Ok(());
+        };
+        if replace {
+            self.tx
+                .prepare_cached("DELETE FROM incident_regions WHERE incident_id = ?1")?
+                .execute(params![id])?;
+        }
+        let Some((lat, lon)) = point else {
+            return Ok(());
+        };
+        for code in regions.custom_containing(lat, lon) {
             self.tx
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO incident_regions (region_code, incident_id) VALUES (?1, ?2)",
+                    "INSERT INTO incident_regions (region_code, incident_id) VALUES (?1, ?2)",
                 )?
                 .execute(params![code, id])?;
         }
         Ok(())
     }
+}
+
+/// The custom regions as a write transaction sees them, indexed for point
+/// lookups; `None` when there are none (nothing to link).
+pub(super) struct CustomRegions {
+    regions: Option<Regions>,
+}
+
+impl CustomRegions {
+    fn read(conn: &rusqlite::Connection) -> Result<CustomRegions> {
+        let regions = read_custom_regions(conn)?;
+        Ok(CustomRegions {
+            regions: (!regions.is_empty()).then(|| Regions::new(regions)),
+        })
+    }
+}
+
+fn read_custom_regions(conn: &rusqlite::Connection) -> Result<Vec<Region>> {
+    let mut stmt = conn.prepare("SELECT code, name, geometry FROM custom_regions ORDER BY code")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (code, name, geometry) = row?;
+        out.push(custom_region(&code, &name, &geometry)?);
+    }
+    Ok(out)
+}
+
+/// A custom region from its stored GeoJSON geometry.
+fn custom_region(code: &str, name: &str, geometry: &str) -> Result<Region> {
+    let bad = |reason: String| Error::Data {
+        what: format!("custom region {code:?} in the database"),
+        reason,
+    };
+    let g: geojson::Geometry = geometry
+        .parse()
+        .map_err(|e: geojson::Error| bad(e.to_string()))?;
+    let geometry: geo::Geometry<f64> = g
+        .try_into()
+        .map_err(|e: geojson::Error| bad(e.to_string()))?;
+    let multi = match geometry {
+        geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
+        geo::Geometry::MultiPolygon(m) => m,
+        _ => return Err(bad("expected a Polygon or MultiPolygon".into())),
+    };
+    let label = multi
+        .interior_point()
+        .map(|p| (p.y(), p.x()))
+        .unwrap_or((0.0, 0.0));
+    Ok(Region {
+        code: code.to_string(),
+        pcode: None,
+        name: name.to_string(),
+        name_ar: None,
+        alt_names: Vec::new(),
+        level: Level::Custom,
+        country: String::new(),
+        parent: None,
+        label,
+        geometry: multi,
+    })
 }
 
 impl Store {
@@ -133,17 +244,23 @@ impl Store {
     }
 
     /// Every custom region.
-    pub fn custom_regions(&self) -> Result<Vec<CustomRegionRow>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT code, name, geometry FROM custom_regions ORDER BY code")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(CustomRegionRow {
-                code: r.get(0)?,
-                name: r.get(1)?,
-                geometry: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    pub fn custom_regions(&self) -> Result<Vec<Region>> {
+        read_custom_regions(&self.conn)
+    }
+
+    /// The custom regions each incident is linked to, by uid (codes sorted;
+    /// incidents in none are left out).
+    pub fn incident_custom_regions(&self) -> Result<HashMap<String, Vec<String>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT i.uid, l.region_code FROM incident_regions l \
+             JOIN incidents i ON i.id = l.incident_id ORDER BY i.uid, l.region_code",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for row in rows {
+            let (uid, code) = row?;
+            out.entry(uid).or_default().push(code);
+        }
+        Ok(out)
     }
 }

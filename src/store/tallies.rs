@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Store, Writer, now};
+use super::{Entity, Store, Writer, now};
 use crate::error::{Error, Result};
 use crate::model::{Source, Tally};
 use crate::store::Upsert;
@@ -58,14 +58,7 @@ impl Writer<'_> {
         };
         let uid = match &t.uid {
             Some(u) => u.clone(),
-            None => {
-                let n: i64 =
-                    self.tx
-                        .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM tallies", [], |r| {
-                            r.get(0)
-                        })?;
-                format!("TAL-{n:06}")
-            }
+            None => self.next_uid(Entity::Tally)?,
         };
         if let Some(old) = &existing {
             let strip = |x: &Tally| Tally {
