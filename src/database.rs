@@ -16,12 +16,12 @@ use crate::error::{Error, Result};
 use crate::filter::Filter;
 use crate::formats::fields::{RowError, Rows};
 use crate::geo::{Gazetteer, Region, Regions};
+use crate::group::Dim;
 use crate::import;
 use crate::locate::{self, FilterSpec, Locator, Resolution};
 use crate::model::{Incident, Tally, check_coordinates};
 use crate::report::{self, Period, Report};
 use crate::report_scope;
-use crate::store::Dim;
 use crate::store::{HistoryEntry, PlaceRow, Store};
 
 /// An open incidents database.

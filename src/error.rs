@@ -28,14 +28,14 @@ pub enum Error {
         suggestions: Vec<String>,
     },
     /// No place has this name (exactly or in a known variant spelling).
-    #[error("no place named {name:?}{}\nadd it with `incidents places add {name:?} --lat LAT --lon LON`, or give --lat/--lon", no_place_text(.suggestions))]
+    #[error("no place named {name:?}{}\nadd it to your own places, or give coordinates", no_place_text(.suggestions))]
     NoPlace {
         name: String,
         /// Lines describing places with similar but different names.
         suggestions: Vec<String>,
     },
     /// A place name matches several places and the caller must choose.
-    #[error("place {name:?} is ambiguous; candidates:\n{}\nchoose one with --lat/--lon, or narrow it with --country", .candidates.join("\n"))]
+    #[error("place {name:?} is ambiguous; candidates:\n{}\nchoose one by its coordinates, or narrow it by country", .candidates.join("\n"))]
     Ambiguous {
         name: String,
         candidates: Vec<String>,

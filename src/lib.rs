@@ -16,6 +16,7 @@ pub mod filter;
 pub mod fold;
 pub mod formats;
 pub mod geo;
+pub mod group;
 pub mod import;
 pub mod locate;
 pub mod model;

@@ -364,7 +364,7 @@ pub fn parse_radius(s: &str) -> Result<f64> {
     match num.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v * factor <= 20_000.0 => Ok(v * factor),
         _ => Err(Error::invalid(
-            "--radius",
+            "radius",
             s,
             "a distance such as 25km or 500m, up to 20000km",
         )),
@@ -400,9 +400,9 @@ impl FilterSpec {
             ..Filter::default()
         };
         if let Some(m) = &self.month {
-            let span = DateSpan::parse("--month", m)?;
+            let span = DateSpan::parse("month", m)?;
             if span.precision != crate::model::DatePrecision::Month {
-                return Err(Error::invalid("--month", m, "a month as YYYY-MM"));
+                return Err(Error::invalid("month", m, "a month as YYYY-MM"));
             }
             f.from = Some(span.start);
             f.to = Some(span.end);
@@ -412,17 +412,17 @@ impl FilterSpec {
                 .map(|s| DateSpan::parse(field, s).map(|d| if first { d.start } else { d.end }))
                 .transpose()
         };
-        if let Some(d) = bound("--from", &self.from, true)? {
+        if let Some(d) = bound("from", &self.from, true)? {
             f.from = Some(d);
         }
-        if let Some(d) = bound("--to", &self.to, false)? {
+        if let Some(d) = bound("to", &self.to, false)? {
             f.to = Some(d);
         }
         if let (Some(a), Some(b)) = (f.from, f.to)
             && b < a
         {
             return Err(Error::invalid(
-                "--to",
+                "to",
                 b,
                 format!("a date on or after --from ({a})"),
             ));
@@ -431,7 +431,7 @@ impl FilterSpec {
             let c = c.trim().to_ascii_uppercase();
             if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
                 return Err(Error::invalid(
-                    "--country",
+                    "country",
                     c,
                     "an ISO 3166-1 alpha-2 code such as SY",
                 ));
@@ -449,7 +449,7 @@ impl FilterSpec {
         f.text = self.text.clone();
         f.tag = self.tag.clone();
         if let Some(b) = &self.bbox {
-            let v = parse_numbers("--bbox", b, 4, "MIN_LON,MIN_LAT,MAX_LON,MAX_LAT in degrees")?;
+            let v = parse_numbers("bbox", b, 4, "MIN_LON,MIN_LAT,MAX_LON,MAX_LAT in degrees")?;
             if v[0] > v[2]
                 || v[1] > v[3]
                 || v[1] < -90.0
@@ -458,7 +458,7 @@ impl FilterSpec {
                 || v[2] > 180.0
             {
                 return Err(Error::invalid(
-                    "--bbox",
+                    "bbox",
                     b,
                     "MIN_LON,MIN_LAT,MAX_LON,MAX_LAT with min <= max, within -180..180 and -90..90",
                 ));
@@ -486,11 +486,11 @@ impl FilterSpec {
             f.region = Some(region_key(r));
         }
         if let Some(n) = &self.near {
-            let coords = parse_numbers("--near", n, 2, "LAT,LON");
+            let coords = parse_numbers("near", n, 2, "LAT,LON");
             let (lat, lon) = match coords {
                 Ok(v) => {
                     crate::model::check_coordinates(v[0], v[1]).map_err(|_| {
-                        Error::invalid("--near", n, "LAT,LON within -90..90, -180..180")
+                        Error::invalid("near", n, "LAT,LON within -90..90, -180..180")
                     })?;
                     (v[0], v[1])
                 }

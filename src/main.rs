@@ -19,6 +19,9 @@ fn main() -> ExitCode {
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
+            if let Some(hint) = cli::hint(&e) {
+                eprintln!("{hint}");
+            }
             ExitCode::from(1)
         }
     }

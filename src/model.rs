@@ -340,11 +340,11 @@ impl DateSpan {
     /// span runs from the start of the first to the end of the second and its
     /// precision is `range`.
     pub fn from_flags(date: &str, end_date: Option<&str>) -> Result<DateSpan> {
-        let first = DateSpan::parse("--date", date)?;
+        let first = DateSpan::parse("date", date)?;
         match end_date {
             None => Ok(first),
             Some(e) => {
-                let last = DateSpan::parse("--end-date", e)?;
+                let last = DateSpan::parse("end-date", e)?;
                 DateSpan::new(first.start, last.end, DatePrecision::Range)
             }
         }

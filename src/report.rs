@@ -21,8 +21,9 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::filter::{Filter, RegionKey};
+use crate::group::Dim;
 use crate::model::{DatePrecision, DateSpan, Tally};
-use crate::store::{Aggregate, Dim, Store};
+use crate::store::{Aggregate, Store};
 
 /// A reporting period and how it was given (which decides the previous one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -453,7 +454,7 @@ pub fn build(
 /// `filter`'s dates (`overlapping` is refused).
 pub fn grouped(store: &Store, filter: &Filter, dims: &[Dim]) -> Result<Vec<Map<String, Value>>> {
     if dims.is_empty() {
-        return Err(Error::invalid("--group-by", "", "at least one dimension"));
+        return Err(Error::invalid("group-by", "", "at least one dimension"));
     }
     check_counting_rule(filter)?;
     let rows = store.aggregate(filter, dims)?;

@@ -281,6 +281,19 @@ pub fn with_flag_names(e: Error, matches: &clap::ArgMatches) -> Error {
     }
 }
 
+/// How to act on an error with this program's commands and flags.
+pub fn hint(e: &Error) -> Option<String> {
+    match e {
+        Error::NoPlace { name, .. } => Some(format!(
+            "add it with `incidents places add {name:?} --lat LAT --lon LON`, or give --lat/--lon"
+        )),
+        Error::Ambiguous { .. } => {
+            Some("choose one with --lat/--lon, or narrow it with --country".into())
+        }
+        _ => None,
+    }
+}
+
 /// Prints a message for the user on stderr (never mixed into data output).
 pub fn note(msg: &str) {
     let _ = writeln!(std::io::stderr(), "{msg}");

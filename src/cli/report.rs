@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use incidents::formats::OutputFormat;
+use incidents::group::Dim;
 use incidents::report_scope::PeriodSpec;
-use incidents::store::Dim;
 use incidents::{Error, Result};
 
 use super::{Ctx, FilterArgs, note};

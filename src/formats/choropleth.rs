@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::geo::{Region, Regions};
+use crate::group::Dim;
 use crate::report::{AGGREGATE_COLUMNS, Report, no_incidents};
-use crate::store::Dim;
 
 fn feature(region: &Region, mut properties: Map<String, Value>) -> Feature {
     properties.insert("code".into(), Value::from(region.code.clone()));
@@ -48,7 +48,7 @@ pub fn write_grouped<W: Write>(
         .find(|d| matches!(d, Dim::Admin2 | Dim::Admin1))
         .ok_or_else(|| {
             Error::invalid(
-                "--group-by",
+                "group-by",
                 "(no region dimension)",
                 "admin1 or admin2 among the dimensions for --format geojson",
             )

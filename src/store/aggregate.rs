@@ -5,106 +5,32 @@ use serde::Serialize;
 
 use super::Store;
 use super::filter_sql::where_clause;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::filter::Filter;
+use crate::group::Dim;
 
-/// A dimension to group incidents by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Dim {
-    Year,
-    Month,
-    Week,
-    Day,
-    Country,
-    Admin1,
-    Admin2,
-    Type,
-    SubType,
-    Actor,
-}
-
-impl Dim {
-    /// Parses a `--group-by` name.
-    pub fn parse(s: &str) -> Result<Dim> {
-        Ok(
-            match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-                "year" => Dim::Year,
-                "month" => Dim::Month,
-                "week" => Dim::Week,
-                "day" => Dim::Day,
-                "country" => Dim::Country,
-                "admin1" => Dim::Admin1,
-                "admin2" => Dim::Admin2,
-                "type" | "event_type" => Dim::Type,
-                "sub_type" | "subtype" | "sub_event_type" => Dim::SubType,
-                "actor" => Dim::Actor,
-                _ => {
-                    return Err(Error::invalid(
-                        "--group-by",
-                        s,
-                        "year, month, week, day, country, admin1, admin2, type, sub_type or actor",
-                    ));
-                }
-            },
-        )
-    }
-
-    /// The key's name in output rows.
-    pub fn name(self) -> &'static str {
-        match self {
-            Dim::Year => "year",
-            Dim::Month => "month",
-            Dim::Week => "week",
-            Dim::Day => "day",
-            Dim::Country => "country",
-            Dim::Admin1 => "admin1",
-            Dim::Admin2 => "admin2",
-            Dim::Type => "type",
-            Dim::SubType => "sub_type",
-            Dim::Actor => "actor",
+/// The SQL expression of a dimension's key. A time bucket is given only when the
+/// incident's whole date span lies inside it: an incident known only to
+/// the month has no day, and one spanning two months has no month. Those
+/// get NULL, shown as "(spans several ...)", never a made-up date.
+fn dim_sql(d: Dim) -> &'static str {
+    match d {
+        Dim::Year => {
+            "CASE WHEN substr(i.date_start, 1, 4) = substr(i.date_end, 1, 4) THEN substr(i.date_start, 1, 4) END"
         }
-    }
-
-    /// The SQL expression of the key. A time bucket is given only when the
-    /// incident's whole date span lies inside it: an incident known only to
-    /// the month has no day, and one spanning two months has no month. Those
-    /// get NULL, shown as "(spans several ...)", never a made-up date.
-    fn sql(self) -> &'static str {
-        match self {
-            Dim::Year => {
-                "CASE WHEN substr(i.date_start, 1, 4) = substr(i.date_end, 1, 4) THEN substr(i.date_start, 1, 4) END"
-            }
-            Dim::Month => {
-                "CASE WHEN substr(i.date_start, 1, 7) = substr(i.date_end, 1, 7) THEN substr(i.date_start, 1, 7) END"
-            }
-            Dim::Week => {
-                "CASE WHEN strftime('%G-W%V', i.date_start) = strftime('%G-W%V', i.date_end) THEN strftime('%G-W%V', i.date_start) END"
-            }
-            Dim::Day => "CASE WHEN i.date_start = i.date_end THEN i.date_start END",
-            Dim::Country => "i.country",
-            Dim::Admin1 => "i.admin1_code",
-            Dim::Admin2 => "i.admin2_code",
-            Dim::Type => "i.event_type",
-            Dim::SubType => "i.event_type || ' / ' || COALESCE(i.sub_event_type, '(none)')",
-            Dim::Actor => "a.value",
+        Dim::Month => {
+            "CASE WHEN substr(i.date_start, 1, 7) = substr(i.date_end, 1, 7) THEN substr(i.date_start, 1, 7) END"
         }
-    }
-
-    /// What a NULL key means, for people.
-    pub fn null_label(self) -> &'static str {
-        match self {
-            Dim::Year => "(spans several years)",
-            Dim::Month => "(spans several months)",
-            Dim::Week => "(spans several weeks)",
-            Dim::Day => "(not a single day)",
-            Dim::Actor => "(no actor)",
-            // Known only to a coarser level (geo precision), or no districts
-            // there: never credited to a unit it was not placed in.
-            Dim::Admin2 => "(district unknown)",
-            Dim::Admin1 => "(province unknown)",
-            _ => "(unknown)",
+        Dim::Week => {
+            "CASE WHEN strftime('%G-W%V', i.date_start) = strftime('%G-W%V', i.date_end) THEN strftime('%G-W%V', i.date_start) END"
         }
+        Dim::Day => "CASE WHEN i.date_start = i.date_end THEN i.date_start END",
+        Dim::Country => "i.country",
+        Dim::Admin1 => "i.admin1_code",
+        Dim::Admin2 => "i.admin2_code",
+        Dim::Type => "i.event_type",
+        Dim::SubType => "i.event_type || ' / ' || COALESCE(i.sub_event_type, '(none)')",
+        Dim::Actor => "a.value",
     }
 }
 
@@ -144,7 +70,7 @@ impl Store {
     /// dimensions and in time order for time dimensions.
     pub fn aggregate(&self, filter: &Filter, dims: &[Dim]) -> Result<Vec<Aggregate>> {
         let (clause, args) = where_clause(filter);
-        let keys: Vec<String> = dims.iter().map(|d| d.sql().to_string()).collect();
+        let keys: Vec<String> = dims.iter().map(|d| dim_sql(*d).to_string()).collect();
         // Each incident counts once for each of its actors: once when both
         // sides are the same group (ACLED's "Unidentified Armed Group" often
         // is), and under "(no actor)" when it has none. The associated actors
@@ -265,17 +191,5 @@ mod tests {
         assert_eq!(actors[0].incidents, 2);
         let total = s.aggregate(&Filter::default(), &[]).unwrap();
         assert_eq!(total[0].incidents, 3);
-    }
-
-    #[test]
-    fn group_by_names_parse() {
-        assert_eq!(Dim::parse("sub_type").unwrap(), Dim::SubType);
-        assert_eq!(Dim::parse("Admin1").unwrap(), Dim::Admin1);
-        assert!(
-            Dim::parse("colour")
-                .unwrap_err()
-                .to_string()
-                .contains("--group-by")
-        );
     }
 }

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 
 use crate::error::{DatabaseErrorKind, Error, Result};
 
-pub use aggregate::{Aggregate, Dim};
+pub use aggregate::Aggregate;
 pub use incidents::{HistoryEntry, Upsert};
 pub use places::PlaceRow;
 
