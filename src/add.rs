@@ -12,7 +12,7 @@ use crate::store::Store;
 /// name or code of the region the incident is only known to) gives the
 /// region's label point. Coordinates without a geo precision are exact.
 pub fn add(
-    store: &mut Store,
+    store: &mut dyn Store,
     locator: &Locator,
     mut inc: Incident,
     region: Option<&str>,
@@ -41,5 +41,5 @@ pub fn add(
         }
     }
     locator.assign_regions(&mut inc)?;
-    store.write(|w| w.insert_incident(&inc))
+    crate::store::write(store, |w| w.insert_incident(&inc))
 }

@@ -96,7 +96,7 @@ pub fn incident_problems(inc: &Incident, regions: &Regions) -> Vec<String> {
 
 /// Checks the whole database: its integrity, every incident, and which
 /// custom regions each incident is linked to.
-pub fn check(store: &Store, regions: &Regions) -> Result<Report> {
+pub fn check(store: &dyn Store, regions: &Regions) -> Result<Report> {
     let mut report = Report::default();
     for p in store.integrity_problems()? {
         report.problems.push(Problem {
@@ -105,7 +105,7 @@ pub fn check(store: &Store, regions: &Regions) -> Result<Report> {
         });
     }
     let mut links = store.incident_custom_regions()?;
-    store.for_each_incident(&Filter::default(), |inc| {
+    store.for_each_incident(&Filter::default(), &mut |inc| {
         report.incidents_checked += 1;
         let mut problems = incident_problems(&inc, regions);
         // Custom regions hold the incidents their polygon holds, no others.

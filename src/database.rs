@@ -22,11 +22,11 @@ use crate::locate::{self, FilterSpec, Locator, Resolution};
 use crate::model::{Incident, Tally, check_coordinates};
 use crate::report::{self, Period, Report};
 use crate::report_scope;
-use crate::store::{HistoryEntry, PlaceRow, Store};
+use crate::store::{self, HistoryEntry, PlaceRow, Store};
 
 /// An open incidents database.
 pub struct Database {
-    store: Store,
+    store: Box<dyn Store>,
     path: PathBuf,
     regions: OnceCell<Regions>,
     names: OnceCell<Regions>,
@@ -52,7 +52,7 @@ fn cached<T>(cell: &OnceCell<T>, load: impl FnOnce() -> Result<T>) -> Result<&T>
 }
 
 impl Database {
-    fn with_store(store: Store, path: &Path) -> Database {
+    fn with_store(store: Box<dyn Store>, path: &Path) -> Database {
         Database {
             store,
             path: path.to_path_buf(),
@@ -65,15 +65,15 @@ impl Database {
     /// Opens the database for reading and writing, creating it (with the
     /// schema) on first use and migrating an older one.
     pub fn open(path: &Path) -> Result<Database> {
-        Ok(Database::with_store(Store::open(path)?, path))
+        Ok(Database::with_store(store::open(path)?, path))
     }
 
     /// Opens the database for reading; a read-only file or directory works.
     pub fn open_for_reading(path: &Path) -> Result<Database> {
-        let store = match Store::open(path) {
+        let store = match store::open(path) {
             Ok(s) => s,
             Err(Error::Database { .. } | Error::ReadOnly { .. }) if path.exists() => {
-                Store::open_read_only(path)?
+                store::open_read_only(path)?
             }
             Err(e) => return Err(e),
         };
@@ -87,7 +87,9 @@ impl Database {
 
     /// The bundled regions with polygons, plus the database's custom regions.
     pub fn regions(&self) -> Result<&Regions> {
-        cached(&self.regions, || locate::regions_with_custom(&self.store))
+        cached(&self.regions, || {
+            locate::regions_with_custom(self.store.as_ref())
+        })
     }
 
     /// Region names and codes only (fast to load): enough to resolve and
@@ -97,7 +99,7 @@ impl Database {
             return Ok(r);
         }
         cached(&self.names, || {
-            locate::region_names_with_custom(&self.store)
+            locate::region_names_with_custom(self.store.as_ref())
         })
     }
 
@@ -110,7 +112,7 @@ impl Database {
     /// The bundled gazetteer plus the database's own places.
     pub fn gazetteer(&self) -> Result<&Gazetteer> {
         cached(&self.gazetteer, || {
-            locate::gazetteer_with_places(&self.store)
+            locate::gazetteer_with_places(self.store.as_ref())
         })
     }
 
@@ -145,9 +147,9 @@ impl Database {
     pub fn for_each_incident(
         &self,
         filter: &Filter,
-        f: impl FnMut(Incident) -> Result<()>,
+        mut f: impl FnMut(Incident) -> Result<()>,
     ) -> Result<()> {
-        self.store.for_each_incident(filter, f)
+        self.store.for_each_incident(filter, &mut f)
     }
 
     /// Every recorded change of an incident or tally, oldest first.
@@ -170,13 +172,15 @@ impl Database {
 
     /// Integrity and the project's invariants, for every incident.
     pub fn check(&self) -> Result<check::Report> {
-        check::check(&self.store, self.regions()?)
+        check::check(self.store.as_ref(), self.regions()?)
     }
 
     /// Loads the seed incidents and tallies (idempotent).
     pub fn seed(&mut self) -> Result<(crate::seeds::Counts, crate::seeds::Counts)> {
-        let regions = cached(&self.regions, || locate::regions_with_custom(&self.store))?;
-        crate::seeds::load(&mut self.store, regions)
+        let regions = cached(&self.regions, || {
+            locate::regions_with_custom(self.store.as_ref())
+        })?;
+        crate::seeds::load(self.store.as_mut(), regions)
     }
 
     /// Schema version and what the database and the bundled data hold.
@@ -199,7 +203,13 @@ impl Database {
             None
         };
         let (summary, tally_codes) = report_scope::scope(filter, regions)?;
-        report::build(&self.store, filter, summary, tally_codes.as_deref(), period)
+        report::build(
+            self.store.as_ref(),
+            filter,
+            summary,
+            tally_codes.as_deref(),
+            period,
+        )
     }
 
     /// Aggregates by `dims` over the filter, within `period` when given.
@@ -214,7 +224,7 @@ impl Database {
             f.from = Some(p.start);
             f.to = Some(p.end);
         }
-        report::grouped(&self.store, &f, dims)
+        report::grouped(self.store.as_ref(), &f, dims)
     }
 
     /// Grouped rows as a GeoJSON choropleth of the regions they name.
@@ -270,13 +280,15 @@ impl Database {
         pick: &dyn Fn(&[String]) -> Option<usize>,
         note: &dyn Fn(&str),
     ) -> Result<String> {
-        let regions = cached(&self.regions, || locate::regions_with_custom(&self.store))?;
+        let regions = cached(&self.regions, || {
+            locate::regions_with_custom(self.store.as_ref())
+        })?;
         let locator = Locator {
             regions,
             pick,
             note,
         };
-        crate::add::add(&mut self.store, &locator, inc, region)
+        crate::add::add(self.store.as_mut(), &locator, inc, region)
     }
 
     /// Applies a patch to an incident in one transaction (see
@@ -288,18 +300,20 @@ impl Database {
         pick: &dyn Fn(&[String]) -> Option<usize>,
         note: &dyn Fn(&str),
     ) -> Result<bool> {
-        let regions = cached(&self.regions, || locate::regions_with_custom(&self.store))?;
+        let regions = cached(&self.regions, || {
+            locate::regions_with_custom(self.store.as_ref())
+        })?;
         let locator = Locator {
             regions,
             pick,
             note,
         };
-        crate::edit::edit(&mut self.store, &locator, uid, patch)
+        crate::edit::edit(self.store.as_mut(), &locator, uid, patch)
     }
 
     /// Deletes an incident; its last values stay in its history.
     pub fn delete(&mut self, uid: &str) -> Result<()> {
-        crate::edit::delete(&mut self.store, uid)
+        crate::edit::delete(self.store.as_mut(), uid)
     }
 
     /// Imports incidents in one transaction (see [`import::import`]).
@@ -311,9 +325,11 @@ impl Database {
         reject: &mut dyn FnMut(&RowError) -> Result<()>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<import::Summary> {
-        let regions = cached(&self.regions, || locate::regions_with_custom(&self.store))?;
+        let regions = cached(&self.regions, || {
+            locate::regions_with_custom(self.store.as_ref())
+        })?;
         import::import(
-            &mut self.store,
+            self.store.as_mut(),
             regions,
             input,
             rows,
@@ -332,7 +348,7 @@ impl Database {
         let n = imported.len();
         let source = file.display().to_string();
         // The store links the incidents inside each region.
-        self.store.write(|w| {
+        store::write(self.store.as_mut(), |w| {
             for r in &imported {
                 w.upsert_custom_region(r, &source)?;
             }
@@ -381,7 +397,7 @@ impl Database {
             population: 0,
             geonameid: None,
         };
-        self.store.write(|w| w.upsert_place(&row))
+        store::write(self.store.as_mut(), |w| w.upsert_place(&row))
     }
 
     /// Imports places from a GeoNames dump (tab-separated); returns how many.
@@ -389,7 +405,7 @@ impl Database {
         let f = std::fs::File::open(file).map_err(|e| Error::io(file.display(), e))?;
         let places = Gazetteer::read_geonames(f).map_err(|e| e.in_file(file))?;
         let n = places.len();
-        self.store.write(|w| {
+        store::write(self.store.as_mut(), |w| {
             for p in places {
                 w.upsert_place(&PlaceRow {
                     id: 0,
@@ -416,7 +432,7 @@ impl Database {
             tally.region_code = Some(locate::resolve_region(regions, r, note)?.code.clone());
         }
         tally.normalize()?;
-        let (uid, _) = self.store.write(|w| w.upsert_tally(&tally))?;
+        let (uid, _) = store::write(self.store.as_mut(), |w| w.upsert_tally(&tally))?;
         Ok(uid)
     }
 
@@ -442,7 +458,7 @@ impl Database {
 
     /// Deletes a tally; its last values stay in its history.
     pub fn delete_tally(&mut self, uid: &str) -> Result<()> {
-        self.store.write(|w| w.delete_tally(uid))
+        store::write(self.store.as_mut(), |w| w.delete_tally(uid))
     }
 }
 

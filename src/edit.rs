@@ -214,7 +214,7 @@ fn clear(inc: &mut Incident, field: Field) -> Result<()> {
 /// Applies `patch` to the incident `uid` and returns whether anything
 /// changed. A place name without coordinates is geocoded first, outside
 /// the write transaction, which a choice on a terminal would hold open.
-pub fn edit(store: &mut Store, locator: &Locator, uid: &str, patch: &Patch) -> Result<bool> {
+pub fn edit(store: &mut dyn Store, locator: &Locator, uid: &str, patch: &Patch) -> Result<bool> {
     let mut patch = patch.clone();
     if patch.coordinates.is_none()
         && let Some(place) = &patch.place
@@ -222,7 +222,7 @@ pub fn edit(store: &mut Store, locator: &Locator, uid: &str, patch: &Patch) -> R
         let chosen = locator.place(store, place, patch.country.as_deref())?;
         patch.coordinates = Some((chosen.latitude, chosen.longitude));
     }
-    store.write(|w| {
+    crate::store::write(store, |w| {
         let old = w.get_incident(uid)?.ok_or_else(|| Error::NotFound {
             what: "incident".into(),
             name: uid.into(),
@@ -238,6 +238,6 @@ pub fn edit(store: &mut Store, locator: &Locator, uid: &str, patch: &Patch) -> R
 }
 
 /// Deletes the incident `uid`; its last values stay in its history.
-pub fn delete(store: &mut Store, uid: &str) -> Result<()> {
-    store.write(|w| w.delete_incident(uid))
+pub fn delete(store: &mut dyn Store, uid: &str) -> Result<()> {
+    crate::store::write(store, |w| w.delete_incident(uid))
 }

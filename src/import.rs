@@ -179,7 +179,7 @@ pub struct Upserted {
 /// The outer error is the database's; the inner one the row's (a point far
 /// from its stated country).
 pub fn upsert(
-    w: &mut Writer,
+    w: &mut dyn Writer,
     regions: &Regions,
     row: Row,
     prepare: impl FnOnce(&mut Incident),
@@ -224,7 +224,7 @@ pub fn upsert(
 /// Imports `rows` in one transaction. `reject` receives each invalid row
 /// when `skip_invalid` is set; `progress` the number of rows read so far.
 pub fn import(
-    store: &mut Store,
+    store: &mut dyn Store,
     regions: &Regions,
     input: &str,
     rows: Rows,
@@ -232,8 +232,7 @@ pub fn import(
     reject: &mut dyn FnMut(&RowError) -> Result<()>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary> {
-    store.use_large_cache()?;
-    let body = |w: &mut Writer| -> Result<Summary> {
+    let body = |w: &mut dyn Writer| -> Result<Summary> {
         let mut s = Summary {
             dry_run: opts.dry_run,
             ..Summary::default()
@@ -253,8 +252,6 @@ pub fn import(
             s.rejected += 1;
             reject(&e)
         };
-        // Into an empty database, build the indexes once at the end.
-        let bulk = w.begin_bulk_load()?;
         let mut seen: HashMap<String, String> = HashMap::new();
         let mut labels: HashMap<String, Option<String>> = HashMap::new();
         let mut pairs: HashMap<String, u64> = HashMap::new();
@@ -344,17 +341,10 @@ pub fn import(
         pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         pairs.truncate(10);
         s.disagreement_pairs = pairs;
-        if let Some(bulk) = bulk {
-            w.end_bulk_load(bulk)?;
-        }
         progress(s.rows);
         Ok(s)
     };
-    if opts.dry_run {
-        store.dry_run(body)
-    } else {
-        store.write(body)
-    }
+    crate::store::import(store, opts.dry_run, body)
 }
 
 #[cfg(test)]

@@ -16,18 +16,18 @@ use crate::model::{
 use crate::store::Store;
 
 /// The bundled regions plus the database's custom regions, with polygons.
-pub fn regions_with_custom(store: &Store) -> Result<Regions> {
+pub fn regions_with_custom(store: &dyn Store) -> Result<Regions> {
     add_custom(store, Regions::bundled()?)
 }
 
 /// Region names and codes (bundled and custom) without the bundled
 /// polygons: enough to resolve `--region` and list regions, and much faster
 /// to load than [`regions_with_custom`].
-pub fn region_names_with_custom(store: &Store) -> Result<Regions> {
+pub fn region_names_with_custom(store: &dyn Store) -> Result<Regions> {
     add_custom(store, Regions::bundled_names()?)
 }
 
-fn add_custom(store: &Store, mut regions: Regions) -> Result<Regions> {
+fn add_custom(store: &dyn Store, mut regions: Regions) -> Result<Regions> {
     for region in store.custom_regions()? {
         regions.add_custom(region);
     }
@@ -35,7 +35,7 @@ fn add_custom(store: &Store, mut regions: Regions) -> Result<Regions> {
 }
 
 /// The bundled gazetteer plus the database's own places.
-pub fn gazetteer_with_places(store: &Store) -> Result<Gazetteer> {
+pub fn gazetteer_with_places(store: &dyn Store) -> Result<Gazetteer> {
     let mut g = Gazetteer::bundled()?;
     let regions = Regions::bundled()?;
     for p in store.places()? {
@@ -243,7 +243,7 @@ pub struct Locator<'a> {
 impl Locator<'_> {
     /// The one place `name` means in the gazetteer and the database's own
     /// places, narrowed to `country` when given (see [`choose_place`]).
-    pub fn place(&self, store: &Store, name: &str, country: Option<&str>) -> Result<Place> {
+    pub fn place(&self, store: &dyn Store, name: &str, country: Option<&str>) -> Result<Place> {
         choose_place(&gazetteer_with_places(store)?, name, country, self.pick)
     }
 

@@ -320,7 +320,7 @@ fn reported(t: Tally, coverage: &'static str) -> ReportedTally {
 /// refused); `tally_codes` are the region codes whose reported tallies are
 /// shown (`None`: all).
 pub fn build(
-    store: &Store,
+    store: &dyn Store,
     filter: &Filter,
     region: RegionSummary,
     tally_codes: Option<&[String]>,
@@ -343,7 +343,7 @@ pub fn build(
         overlapping: true,
         ..within.clone()
     };
-    store.for_each_incident(&touching, |i| {
+    store.for_each_incident(&touching, &mut |i| {
         if !i.span.within(period.start, period.end) {
             overlapping_total += 1;
             if overlapping.len() < OVERLAPPING_LISTED {
@@ -452,7 +452,11 @@ pub fn build(
 /// One row of a grouped report: a key per dimension plus the
 /// [`AGGREGATE_COLUMNS`] of the incidents whose whole span lies in
 /// `filter`'s dates (`overlapping` is refused).
-pub fn grouped(store: &Store, filter: &Filter, dims: &[Dim]) -> Result<Vec<Map<String, Value>>> {
+pub fn grouped(
+    store: &dyn Store,
+    filter: &Filter,
+    dims: &[Dim],
+) -> Result<Vec<Map<String, Value>>> {
     if dims.is_empty() {
         return Err(Error::invalid("group-by", "", "at least one dimension"));
     }

@@ -90,10 +90,10 @@ pub fn tallies(regions: &Regions) -> Result<Vec<Tally>> {
 /// Loads the seeds idempotently: running it twice adds nothing, and a
 /// seed incident keeps what was added to it since (fields a seed does not
 /// carry), as an imported row does.
-pub fn load(store: &mut Store, regions: &Regions) -> Result<(Counts, Counts)> {
+pub fn load(store: &mut dyn Store, regions: &Regions) -> Result<(Counts, Counts)> {
     let incidents = incidents()?;
     let tallies = tallies(regions)?;
-    store.write(|w| {
+    crate::store::write(store, |w| {
         let mut ic = Counts::default();
         for row in incidents {
             let done = import::upsert(w, regions, row, |_| {})?.map_err(|e| Error::Input {

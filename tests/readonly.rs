@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 
 use common::{Output, Session, snapshot};
 use incidents::model::{DateSpan, Incident};
-use incidents::store::Store;
+use incidents::store;
 
 /// uid and gid of `nobody` on Linux.
 const NOBODY: u32 = 65534;
@@ -260,14 +260,13 @@ fn writes_to_a_read_only_database_fail_with_a_clear_error() {
 fn store_opened_read_only_refuses_writes() {
     let s = Session::seeded();
     let before = s.snapshot();
-    let mut store = Store::open_read_only(&s.db).expect("open read-only");
+    let mut store = store::open_read_only(&s.db).expect("open read-only");
     assert_eq!(store.count_incidents().expect("count"), 7);
     let span = DateSpan::from_flags("2025-07-15", None).expect("date");
     let mut inc = Incident::new("Battles", span);
     inc.latitude = Some(32.7);
     inc.longitude = Some(36.1);
-    let err = store
-        .write(|w| w.insert_incident(&inc))
+    let err = store::write(store.as_mut(), |w| w.insert_incident(&inc))
         .expect_err("a write through a read-only store");
     let msg = err.to_string().to_lowercase();
     assert!(
@@ -277,6 +276,6 @@ fn store_opened_read_only_refuses_writes() {
     drop(store);
     assert_eq!(s.snapshot(), before);
     let missing: PathBuf = s.dir.path().join("missing.db");
-    assert!(Store::open_read_only(&missing).is_err());
+    assert!(store::open_read_only(&missing).is_err());
     assert!(!missing.exists(), "a read-only open created the database");
 }

@@ -1005,15 +1005,14 @@ fn generated_session(n: usize) -> (Session, Vec<Generated>) {
         );
         assert_eq!(g.inc.country.as_deref(), Some(g.country));
     }
-    let mut store = incidents::store::Store::open(&s.db).unwrap();
-    store
-        .write(|w| {
-            for g in &all {
-                w.insert_incident(&g.inc)?;
-            }
-            Ok(())
-        })
-        .unwrap();
+    let mut store = incidents::store::open(&s.db).unwrap();
+    incidents::store::write(store.as_mut(), |w| {
+        for g in &all {
+            w.insert_incident(&g.inc)?;
+        }
+        Ok(())
+    })
+    .unwrap();
     drop(store);
     (s, all)
 }

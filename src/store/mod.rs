@@ -1,518 +1,221 @@
-//! The database: open and migrate, incidents, tallies, history, places and
-//! custom regions. The only module that writes SQL; its interface uses the
-//! model's types, never rusqlite's, so another backend can implement it.
+//! Storage: the interface every backend implements, in domain types only
+//! (incidents, filters, grouping dimensions, tallies, places, regions),
+//! and the SQLite backend (`sqlite/`), the only code that writes SQL. A
+//! second backend implements the same two traits in its own folder.
 
-mod aggregate;
-mod filter_sql;
-mod incidents;
-mod places;
-mod tallies;
+mod sqlite;
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::collections::HashMap;
+use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags, Transaction};
+use chrono::NaiveDate;
+use serde::Serialize;
 
-use crate::error::{DatabaseErrorKind, Error, Result};
+use crate::error::{Error, Result};
+use crate::filter::Filter;
+use crate::geo::Region;
+use crate::group::Dim;
+use crate::model::{Incident, Tally};
 
-pub use aggregate::Aggregate;
-pub use incidents::{HistoryEntry, Upsert};
-pub use places::PlaceRow;
+pub use sqlite::schema_version;
 
-/// The schema, as append-only migrations (see schema.sql).
-const SCHEMA: &str = include_str!("../../schema.sql");
-
-/// Splits schema.sql into its numbered migrations.
-fn migrations() -> Vec<(i64, String)> {
-    let mut out: Vec<(i64, String)> = Vec::new();
-    for line in SCHEMA.lines() {
-        if let Some(v) = line.strip_prefix("-- migration ") {
-            out.push((v.trim().parse().unwrap_or(0), String::new()));
-        } else if let Some((_, body)) = out.last_mut() {
-            body.push_str(line);
-            body.push('\n');
-        }
-    }
-    out
+/// An open incidents database: reads, and writes in transactions.
+pub trait Store {
+    fn get_incident(&self, uid: &str) -> Result<Option<Incident>>;
+    /// Calls `f` with each incident the filter selects, in its order.
+    fn for_each_incident(
+        &self,
+        filter: &Filter,
+        f: &mut dyn FnMut(Incident) -> Result<()>,
+    ) -> Result<()>;
+    fn count_incidents(&self) -> Result<u64>;
+    /// The countries (alpha-2) that incidents are in, most incidents first.
+    fn countries(&self) -> Result<Vec<String>>;
+    /// Counts and fatality sums of the selected incidents by `dims`.
+    fn aggregate(&self, filter: &Filter, dims: &[Dim]) -> Result<Vec<Aggregate>>;
+    /// Every recorded change of an incident or tally, oldest first.
+    fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>>;
+    /// Tallies of these regions (`None`: all) whose period overlaps `from..=to`.
+    fn tallies(
+        &self,
+        region_codes: Option<&[String]>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<Tally>>;
+    fn places(&self) -> Result<Vec<PlaceRow>>;
+    fn custom_regions(&self) -> Result<Vec<Region>>;
+    /// The stored custom-region links, by incident uid.
+    fn incident_custom_regions(&self) -> Result<HashMap<String, Vec<String>>>;
+    /// What the backend's own integrity checks find wrong.
+    fn integrity_problems(&self) -> Result<Vec<String>>;
+    /// A consistent copy at `dest`, safe while others write; never overwrites.
+    fn backup(&self, dest: &Path) -> Result<()>;
+    /// Runs `f` in one transaction, committed only if `f` succeeds (and
+    /// never when `mode` is a dry run). Use [`write`], [`dry_run`] or
+    /// [`import`] rather than this.
+    fn transaction(
+        &mut self,
+        mode: Mode,
+        f: &mut dyn FnMut(&mut dyn Writer) -> Result<()>,
+    ) -> Result<()>;
 }
 
-/// The schema version this program writes.
-pub fn schema_version() -> i64 {
-    migrations().last().map(|(v, _)| *v).unwrap_or(0)
+/// How a transaction ends and what it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mode {
+    /// Roll back at the end, whatever happened.
+    pub dry_run: bool,
+    /// Many rows at once: the backend may tune itself for it (SQLite builds
+    /// the indexes of an empty database once at the end).
+    pub bulk: bool,
 }
 
-/// An open incidents database.
-pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+/// Writes inside a transaction.
+pub trait Writer {
+    fn get_incident(&self, uid: &str) -> Result<Option<Incident>>;
+    /// Stores a new incident (a generated uid when it has none, never one
+    /// handed out before) linked to the custom regions it lies in; returns its uid.
+    fn insert_incident(&mut self, inc: &Incident) -> Result<String>;
+    /// Replaces a stored incident's fields (history keeps the old ones).
+    fn update_incident(&mut self, inc: &Incident) -> Result<()>;
+    fn delete_incident(&mut self, uid: &str) -> Result<()>;
+    fn upsert_tally(&mut self, t: &Tally) -> Result<(String, Upsert)>;
+    fn delete_tally(&mut self, uid: &str) -> Result<()>;
+    fn upsert_place(&mut self, p: &PlaceRow) -> Result<()>;
+    /// Adds or replaces a custom region and links the incidents inside it.
+    fn upsert_custom_region(&mut self, region: &Region, source: &str) -> Result<()>;
 }
 
-/// A write transaction: everything done through it lands together or not at all.
-pub struct Writer<'a> {
-    tx: Transaction<'a>,
-    /// Source ids seen in this transaction, by (publisher, title, url).
-    source_ids: std::collections::HashMap<(String, String, String), i64>,
-    /// The custom regions, read when a write first needs them.
-    custom: Option<places::CustomRegions>,
-}
-
-impl<'a> Writer<'a> {
-    fn new(tx: Transaction<'a>) -> Writer<'a> {
-        Writer {
-            tx,
-            source_ids: Default::default(),
-            custom: None,
-        }
-    }
-}
-
-/// The records that get generated uids.
-#[derive(Debug, Clone, Copy)]
-enum Entity {
-    Incident,
-    Tally,
-}
-
-impl Writer<'_> {
-    /// The next generated uid (`INC-000123`, `TAL-000001`): one more than
-    /// the largest number of any uid of that form ever stored (schema.sql
-    /// keeps the count), so a uid is never handed out twice, also after a
-    /// delete or an import.
-    fn next_uid(&self, entity: Entity) -> Result<String> {
-        let (name, prefix) = match entity {
-            Entity::Incident => ("incident", "INC"),
-            Entity::Tally => ("tally", "TAL"),
-        };
-        let n: i64 = self
-            .tx
-            .prepare_cached("SELECT last + 1 FROM uid_sequence WHERE entity = ?1")?
-            .query_row([name], |r| r.get(0))?;
-        Ok(format!("{prefix}-{n:06}"))
-    }
-}
-
-fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// What [`Writer::begin_bulk_load`] set aside, for [`Writer::end_bulk_load`].
-pub struct BulkLoad {
-    definitions: Vec<String>,
-}
-
-/// Tables whose secondary indexes a bulk load builds once at the end.
-const BULK_TABLES: &[&str] = &["incidents", "history", "incident_sources"];
-
-impl Writer<'_> {
-    /// Prepares an empty database for a large import: drops the secondary
-    /// indexes and the spatial-index trigger, which [`Writer::end_bulk_load`]
-    /// rebuilds in one pass. Several times faster than keeping them up to
-    /// date row by row. `None` when the database already holds incidents.
-    pub fn begin_bulk_load(&mut self) -> Result<Option<BulkLoad>> {
-        let empty: bool =
-            self.tx
-                .query_row("SELECT NOT EXISTS (SELECT 1 FROM incidents)", [], |r| {
-                    r.get(0)
-                })?;
-        if !empty {
-            return Ok(None);
-        }
-        let mut defs: Vec<(String, String, String)> = Vec::new();
-        for table in BULK_TABLES {
-            let mut stmt = self.tx.prepare(
-                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ?1 AND sql IS NOT NULL \
-                 AND (type = 'index' OR (type = 'trigger' AND name = 'incidents_rtree_insert'))",
-            )?;
-            let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            for row in rows {
-                defs.push(row?);
-            }
-        }
-        for (kind, name, _) in &defs {
-            let kind = if kind == "index" { "INDEX" } else { "TRIGGER" };
-            self.tx
-                .execute_batch(&format!("DROP {kind} \"{}\"", name.replace('"', "\"\"")))?;
-        }
-        Ok(Some(BulkLoad {
-            definitions: defs.into_iter().map(|(_, _, sql)| sql).collect(),
-        }))
-    }
-
-    /// Rebuilds what [`Writer::begin_bulk_load`] set aside.
-    pub fn end_bulk_load(&mut self, bulk: BulkLoad) -> Result<()> {
-        self.tx.execute_batch(
-            "INSERT INTO incidents_rtree SELECT id, longitude, longitude, latitude, latitude \
-             FROM incidents WHERE latitude IS NOT NULL",
-        )?;
-        for sql in &bulk.definitions {
-            self.tx.execute_batch(sql)?;
+/// Runs `f` in `mode`, returning what it returns.
+fn run<T>(
+    store: &mut dyn Store,
+    mode: Mode,
+    f: impl FnOnce(&mut dyn Writer) -> Result<T>,
+) -> Result<T> {
+    let mut f = Some(f);
+    let mut out = None;
+    store.transaction(mode, &mut |w| {
+        if let Some(f) = f.take() {
+            out = Some(f(w)?);
         }
         Ok(())
-    }
+    })?;
+    out.ok_or_else(|| Error::Data {
+        what: "transaction".into(),
+        reason: "the backend did not run the transaction's body".into(),
+    })
 }
 
-impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema
-    /// up to date. A database from a newer program is refused unchanged.
-    pub fn open(path: &Path) -> Result<Store> {
-        if path.is_dir() {
-            return Err(Error::invalid(
-                "database",
-                path.display(),
-                "a database file, not a directory",
-            ));
-        }
-        let conn = Connection::open(path).map_err(|e| read_only(e.into(), path))?;
-        Store::setup(conn, path).map_err(|e| read_only(e, path))
-    }
-
-    /// Opens an existing database for reading only.
-    pub fn open_read_only(path: &Path) -> Result<Store> {
-        if !path.exists() {
-            return Err(Error::NotFound {
-                what: "database".into(),
-                name: path.display().to_string(),
-                suggestions: vec![],
-            });
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let open = |conn: Connection| -> Result<(Connection, i64)> {
-            conn.busy_timeout(Duration::from_secs(30))?;
-            let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            Ok((conn, v))
-        };
-        // A WAL database in a directory we cannot write to cannot create its
-        // -shm file, so it cannot even be read normally; since no one can
-        // write it there either, it is read as immutable.
-        let (conn, found) = match open(Connection::open_with_flags(path, flags)?) {
-            Ok(x) => x,
-            Err(_) => {
-                let uri = format!("file:{}?immutable=1", path.display());
-                open(Connection::open_with_flags(
-                    uri,
-                    flags | OpenFlags::SQLITE_OPEN_URI,
-                )?)?
-            }
-        };
-        if found > schema_version() {
-            return Err(Error::SchemaTooNew {
-                path: path.to_path_buf(),
-                found,
-                supported: schema_version(),
-            });
-        }
-        filter_sql::register_functions(&conn)?;
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-        })
-    }
-
-    /// An in-memory database, for tests and previews.
-    pub fn open_in_memory() -> Result<Store> {
-        Store::setup(Connection::open_in_memory()?, Path::new(":memory:"))
-    }
-
-    /// Gives this connection a large page cache (256 MB) for a big import,
-    /// so pages are not spilled to disk before the commit. Readers keep
-    /// SQLite's small default, which keeps exports' memory flat.
-    pub fn use_large_cache(&self) -> Result<()> {
-        self.conn.pragma_update(None, "cache_size", -262144)?;
-        Ok(())
-    }
-
-    /// Writes a consistent copy of the database to `dest` (which must not
-    /// exist) with SQLite's online backup, safe while others write: the copy
-    /// is one snapshot, written under a temporary name and renamed at the end.
-    pub fn backup(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
-            return Err(Error::invalid(
-                "backup file",
-                dest.display(),
-                "a path that does not exist yet (a backup never overwrites)",
-            ));
-        }
-        copy_database(&self.conn, dest)
-    }
-
-    fn setup(mut conn: Connection, path: &Path) -> Result<Store> {
-        conn.busy_timeout(Duration::from_secs(30))?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if found > schema_version() {
-            return Err(Error::SchemaTooNew {
-                path: path.to_path_buf(),
-                found,
-                supported: schema_version(),
-            });
-        }
-        if found < schema_version() {
-            if found > 0 {
-                // Keep a copy of the database as it was before changing its schema.
-                let backup = backup_path(path, found);
-                copy_database(&conn, &backup)?;
-            }
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            // A migration may rebuild a table (SQLite's way to change a
-            // constraint); with foreign keys on, dropping the old table
-            // would cascade into the rows that refer to it. They are checked
-            // before the commit instead.
-            conn.pragma_update(None, "foreign_keys", "OFF")?;
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            // Another process may have migrated while we waited for the lock.
-            let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            for (version, sql) in migrations() {
-                if version > current {
-                    tx.execute_batch(&sql)?;
-                    tx.pragma_update(None, "user_version", version)?;
-                }
-            }
-            let broken: i64 =
-                tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-                    r.get(0)
-                })?;
-            if broken > 0 {
-                return Err(Error::Data {
-                    what: format!("database {}", path.display()),
-                    reason: format!(
-                        "{broken} rows break foreign keys after the schema migration; nothing was changed"
-                    ),
-                });
-            }
-            tx.commit()?;
-            conn.pragma_update(None, "foreign_keys", "ON")?;
-        }
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // Statement journals (triggers, upserts) stay off the disk.
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
-        filter_sql::register_functions(&conn)?;
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-        })
-    }
-
-    /// Problems SQLite and the schema's own bookkeeping find: the integrity
-    /// check, foreign keys, and the spatial index agreeing with the points.
-    pub fn integrity_problems(&self) -> Result<Vec<String>> {
-        let mut out: Vec<String> = Vec::new();
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            let line = row?;
-            if line != "ok" {
-                out.push(format!("integrity_check: {line}"));
-            }
-        }
-        let fk: i64 =
-            self.conn
-                .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-                    r.get(0)
-                })?;
-        if fk > 0 {
-            out.push(format!(
-                "{fk} rows break foreign keys (PRAGMA foreign_key_check)"
-            ));
-        }
-        let (points, indexed): (i64, i64) = self.conn.query_row(
-            "SELECT (SELECT count(*) FROM incidents WHERE latitude IS NOT NULL), \
-                    (SELECT count(*) FROM incidents_rtree)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        if points != indexed {
-            out.push(format!(
-                "spatial index holds {indexed} points for {points} incidents with coordinates"
-            ));
-        }
-        Ok(out)
-    }
-
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Runs `f` in one transaction: it commits only if `f` succeeds, so a
-    /// failed import leaves the database as it was.
-    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
-        let path = self.path.clone();
-        let run = || -> Result<T> {
-            let tx = self
-                .conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let mut w = Writer::new(tx);
-            let out = f(&mut w)?;
-            w.tx.commit()?;
-            Ok(out)
-        };
-        run().map_err(|e| read_only(e, &path))
-    }
-
-    /// Like [`Store::write`] but always rolls back: for `--dry-run`.
-    pub fn dry_run<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = Writer::new(tx);
-        let out = f(&mut w)?;
-        w.tx.rollback()?;
-        Ok(out)
-    }
-}
-
-/// SQLite's errors reach callers as the backend-neutral [`Error::Database`].
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Error {
-        let kind = match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::ReadOnly) => DatabaseErrorKind::ReadOnly,
-            Some(rusqlite::ErrorCode::NotADatabase) => DatabaseErrorKind::NotADatabase,
-            _ => DatabaseErrorKind::Other,
-        };
-        Error::Database {
-            kind,
-            message: e.to_string(),
-        }
-    }
-}
-
-/// Errors about the database file itself (read-only, not a database), said plainly.
-fn read_only(e: Error, path: &Path) -> Error {
-    match e {
-        Error::Database {
-            kind: DatabaseErrorKind::ReadOnly,
-            ..
-        } => Error::ReadOnly {
-            path: path.to_path_buf(),
+/// Runs `f` in one transaction: it lands whole or not at all.
+pub fn write<T>(store: &mut dyn Store, f: impl FnOnce(&mut dyn Writer) -> Result<T>) -> Result<T> {
+    run(
+        store,
+        Mode {
+            dry_run: false,
+            bulk: false,
         },
-        Error::Database {
-            kind: DatabaseErrorKind::NotADatabase,
-            ..
-        } => Error::Input {
-            input: path.display().to_string(),
-            location: "-".into(),
-            reason: "not an incidents database (not SQLite, or encrypted or damaged)".into(),
+        f,
+    )
+}
+
+/// Runs `f` in a transaction that is always rolled back (`--dry-run`).
+pub fn dry_run<T>(
+    store: &mut dyn Store,
+    f: impl FnOnce(&mut dyn Writer) -> Result<T>,
+) -> Result<T> {
+    run(
+        store,
+        Mode {
+            dry_run: true,
+            bulk: false,
         },
-        other => other,
-    }
+        f,
+    )
 }
 
-/// Where the automatic backup before a migration from `version` goes: the
-/// first free `<db>.schema-v<version>.backup[.N]`.
-fn backup_path(db: &Path, version: i64) -> PathBuf {
-    let base = format!("{}.schema-v{version}.backup", db.display());
-    let mut candidate = PathBuf::from(&base);
-    let mut n = 1;
-    while candidate.exists() {
-        candidate = PathBuf::from(format!("{base}.{n}"));
-        n += 1;
-    }
-    candidate
+/// Runs a large import in one transaction (rolled back when `dry_run`).
+pub fn import<T>(
+    store: &mut dyn Store,
+    dry_run: bool,
+    f: impl FnOnce(&mut dyn Writer) -> Result<T>,
+) -> Result<T> {
+    run(
+        store,
+        Mode {
+            dry_run,
+            bulk: true,
+        },
+        f,
+    )
 }
 
-/// Copies the whole database in one backup step (one consistent snapshot;
-/// in WAL mode writers are not blocked), to a temporary name first.
-fn copy_database(conn: &Connection, dest: &Path) -> Result<()> {
-    let mut tmp = dest.as_os_str().to_owned();
-    tmp.push(".partial");
-    let tmp = PathBuf::from(tmp);
-    let result = (|| -> Result<()> {
-        let mut out = Connection::open(&tmp)?;
-        {
-            let b = rusqlite::backup::Backup::new(conn, &mut out)?;
-            b.step(-1)?;
-        }
-        out.close().map_err(|(_, e)| Error::from(e))?;
-        std::fs::rename(&tmp, dest).map_err(|e| Error::io(dest.display(), e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+/// Opens (creating if needed) the database at `location` and brings its
+/// schema up to date; a database from a newer program is refused unchanged.
+pub fn open(location: &Path) -> Result<Box<dyn Store>> {
+    Ok(Box::new(sqlite::SqliteStore::open(location)?))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Opens an existing database for reading only.
+pub fn open_read_only(location: &Path) -> Result<Box<dyn Store>> {
+    Ok(Box::new(sqlite::SqliteStore::open_read_only(location)?))
+}
 
-    #[test]
-    fn migrations_are_numbered_in_order() {
-        let m = migrations();
-        assert!(!m.is_empty());
-        for (i, (v, sql)) in m.iter().enumerate() {
-            assert_eq!(*v, i as i64 + 1);
-            assert!(sql.contains("CREATE"));
-        }
-    }
+/// A new empty database in memory, for tests and previews.
+pub fn open_in_memory() -> Result<Box<dyn Store>> {
+    Ok(Box::new(sqlite::SqliteStore::open_in_memory()?))
+}
 
-    #[test]
-    fn old_schema_is_backed_up_then_migrated() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.db");
-        let c = Connection::open(&path).unwrap();
-        let first = &migrations()[0];
-        c.execute_batch(&first.1).unwrap();
-        c.pragma_update(None, "user_version", 1).unwrap();
-        c.execute_batch(
-            "INSERT INTO incidents (uid, event_type, date_start, date_end, date_precision, latitude, \
-             longitude, created_at, updated_at) VALUES ('OLD-1', 'Battles', '2020-01-01', '2020-01-01', \
-             'day', 32.6, 36.1, 'x', 'x')",
-        )
-        .unwrap();
-        drop(c);
-        let store = Store::open(&path).unwrap();
-        assert_eq!(store.count_incidents().unwrap(), 1);
-        let v: i64 = store
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(v, schema_version());
-        let in_rtree: i64 = store
-            .conn
-            .query_row("SELECT count(*) FROM incidents_rtree", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(in_rtree, 1, "migration 2 indexes existing points");
-        let backup = dir.path().join("old.db.schema-v1.backup");
-        let b = Connection::open(&backup).unwrap();
-        let bv: i64 = b
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(bv, 1);
-        let n: i64 = b
-            .query_row("SELECT count(*) FROM incidents", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(n, 1);
-    }
+/// Counts and fatality sums for one group. Each sum comes with the number
+/// of incidents it covers, so that a partial sum is never read as a total
+/// (the report decides how to show a sum that covers none).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Aggregate {
+    /// One key per dimension, in order; `None` is the dimension's null label.
+    pub keys: Vec<Option<String>>,
+    pub incidents: u64,
+    /// Sum of best estimates.
+    pub fatalities: u64,
+    /// Sum of low estimates over the same incidents as `fatalities`.
+    pub fatalities_low: u64,
+    /// Sum of high estimates over the same incidents as `fatalities`.
+    pub fatalities_high: u64,
+    /// Incidents with a best estimate: the ones the three sums cover.
+    pub fatalities_known: u64,
+    pub civilian_fatalities: u64,
+    /// Incidents with a civilian toll: the ones `civilian_fatalities` covers.
+    pub civilian_known: u64,
+}
 
-    #[test]
-    fn backup_copies_and_never_overwrites() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("a.db")).unwrap();
-        let dest = dir.path().join("copy.db");
-        store.backup(&dest).unwrap();
-        assert!(Store::open(&dest).is_ok());
-        assert!(
-            store
-                .backup(&dest)
-                .unwrap_err()
-                .to_string()
-                .contains("never overwrites")
-        );
-    }
+/// What an upsert (of an imported row, a seed, a tally) did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Upsert {
+    Inserted,
+    Updated,
+    Unchanged,
+}
 
-    #[test]
-    fn newer_schema_is_refused_unchanged() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.db");
-        drop(Store::open(&path).unwrap());
-        let c = Connection::open(&path).unwrap();
-        c.pragma_update(None, "user_version", 99).unwrap();
-        drop(c);
-        let e = Store::open(&path).err().unwrap().to_string();
-        assert!(e.contains("newer"), "{e}");
-        let c = Connection::open(&path).unwrap();
-        let v: i64 = c
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(v, 99);
-    }
+/// One recorded change of an incident or tally.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub entity: String,
+    pub uid: String,
+    pub action: String,
+    pub old: Option<serde_json::Value>,
+    pub new: Option<serde_json::Value>,
+}
+
+/// A stored user place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceRow {
+    pub id: i64,
+    pub name: String,
+    pub alt_names: Vec<String>,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub country: Option<String>,
+    pub feature_code: String,
+    pub population: u64,
+    pub geonameid: Option<i64>,
 }

@@ -2,33 +2,13 @@
 
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
-use serde::Serialize;
 
 use super::filter_sql::where_clause;
-use super::{Entity, Store, Writer, now};
+use super::{Entity, SqliteStore, SqliteWriter, now};
 use crate::error::{Error, Result};
 use crate::filter::{Filter, Order};
 use crate::model::{DatePrecision, DateSpan, Fatalities, GeoPrecision, Incident, Source};
-
-/// What an upsert (of an imported row, a seed, a tally) did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Upsert {
-    Inserted,
-    Updated,
-    Unchanged,
-}
-
-/// One recorded change of an incident or tally.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HistoryEntry {
-    pub at: String,
-    pub entity: String,
-    pub uid: String,
-    pub action: String,
-    pub old: Option<serde_json::Value>,
-    pub new: Option<serde_json::Value>,
-}
+use crate::store::HistoryEntry;
 
 /// The columns read for an incident, in the order `from_row` expects.
 const COLUMNS: &str = "i.id, i.uid, i.title, i.event_type, i.sub_event_type, i.date_start, i.date_end, \
@@ -103,7 +83,7 @@ fn tags_json(tags: &[String]) -> Result<String> {
     Ok(serde_json::to_string(tags)?)
 }
 
-impl Writer<'_> {
+impl SqliteWriter<'_> {
     /// Inserts a new incident (validated and credited to its regions by the
     /// caller) and returns its uid; a uid is generated (`INC-000123`) when
     /// the incident has none. The store links it to the custom regions its
@@ -309,7 +289,7 @@ fn get_incident(conn: &rusqlite::Connection, uid: &str) -> Result<Option<Inciden
         .optional()?)
 }
 
-impl Store {
+impl SqliteStore {
     /// The incident with this uid, if any.
     pub fn get_incident(&self, uid: &str) -> Result<Option<Incident>> {
         get_incident(&self.conn, uid)
@@ -350,16 +330,6 @@ impl Store {
             f(from_row(row)?)?;
         }
         Ok(())
-    }
-
-    /// Every incident matching `filter`, collected.
-    pub fn incidents(&self, filter: &Filter) -> Result<Vec<Incident>> {
-        let mut out = Vec::new();
-        self.for_each_incident(filter, |i| {
-            out.push(i);
-            Ok(())
-        })?;
-        Ok(out)
     }
 
     /// The stored JSON document of an incident (as history records it).
@@ -444,7 +414,7 @@ mod tests {
 
     #[test]
     fn insert_get_update_delete_with_history() {
-        let mut s = Store::open_in_memory().unwrap();
+        let mut s = SqliteStore::open_in_memory().unwrap();
         let uid = s
             .write(|w| w.insert_incident(&incident("2025-06-17")))
             .unwrap();
@@ -476,8 +446,8 @@ mod tests {
 
     #[test]
     fn uids_are_never_handed_out_twice() {
-        let mut s = Store::open_in_memory().unwrap();
-        let add = |s: &mut Store| {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        let add = |s: &mut SqliteStore| {
             s.write(|w| w.insert_incident(&incident("2025-06-17")))
                 .unwrap()
         };
@@ -498,7 +468,7 @@ mod tests {
 
     #[test]
     fn failed_write_rolls_back() {
-        let mut s = Store::open_in_memory().unwrap();
+        let mut s = SqliteStore::open_in_memory().unwrap();
         let r: Result<()> = s.write(|w| {
             w.insert_incident(&incident("2025-06-17"))?;
             Err(Error::invalid("x", "y", "z"))
@@ -509,7 +479,7 @@ mod tests {
 
     #[test]
     fn duplicate_uid_is_refused() {
-        let mut s = Store::open_in_memory().unwrap();
+        let mut s = SqliteStore::open_in_memory().unwrap();
         let mut a = incident("2025-06-17");
         a.uid = Some("X-1".into());
         s.write(|w| w.insert_incident(&a)).unwrap();

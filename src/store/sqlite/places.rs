@@ -7,25 +7,12 @@ use std::collections::HashMap;
 use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Rect};
 use rusqlite::{OptionalExtension, params};
 
-use super::{Store, Writer};
+use super::{SqliteStore, SqliteWriter};
 use crate::error::{Error, Result};
 use crate::geo::{Level, Region, Regions};
+use crate::store::PlaceRow;
 
-/// A stored user place.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlaceRow {
-    pub id: i64,
-    pub name: String,
-    pub alt_names: Vec<String>,
-    pub latitude: f64,
-    pub longitude: f64,
-    pub country: Option<String>,
-    pub feature_code: String,
-    pub population: u64,
-    pub geonameid: Option<i64>,
-}
-
-impl Writer<'_> {
+impl SqliteWriter<'_> {
     /// Adds a place (or updates it, when it has a GeoNames id already stored).
     pub fn upsert_place(&mut self, p: &PlaceRow) -> Result<()> {
         self.tx
@@ -218,7 +205,7 @@ fn custom_region(code: &str, name: &str, geometry: &str) -> Result<Region> {
     })
 }
 
-impl Store {
+impl SqliteStore {
     /// Every user place.
     pub fn places(&self) -> Result<Vec<PlaceRow>> {
         let mut stmt = self.conn.prepare(

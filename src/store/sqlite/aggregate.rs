@@ -1,13 +1,12 @@
 //! Aggregates over incidents (counts and fatality sums by dimension), done
 //! in SQL so that a region-month report on a million rows stays fast.
 
-use serde::Serialize;
-
-use super::Store;
+use super::SqliteStore;
 use super::filter_sql::where_clause;
 use crate::error::Result;
 use crate::filter::Filter;
 use crate::group::Dim;
+use crate::store::Aggregate;
 
 /// The SQL expression of a dimension's key. A time bucket is given only when the
 /// incident's whole date span lies inside it: an incident known only to
@@ -34,28 +33,7 @@ fn dim_sql(d: Dim) -> &'static str {
     }
 }
 
-/// Counts and fatality sums for one group. Each sum comes with the number
-/// of incidents it covers, so that a partial sum is never read as a total
-/// (the report decides how to show a sum that covers none).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Aggregate {
-    /// One key per dimension, in order; `None` is the dimension's null label.
-    pub keys: Vec<Option<String>>,
-    pub incidents: u64,
-    /// Sum of best estimates.
-    pub fatalities: u64,
-    /// Sum of low estimates over the same incidents as `fatalities`.
-    pub fatalities_low: u64,
-    /// Sum of high estimates over the same incidents as `fatalities`.
-    pub fatalities_high: u64,
-    /// Incidents with a best estimate: the ones the three sums cover.
-    pub fatalities_known: u64,
-    pub civilian_fatalities: u64,
-    /// Incidents with a civilian toll: the ones `civilian_fatalities` covers.
-    pub civilian_known: u64,
-}
-
-impl Store {
+impl SqliteStore {
     /// The distinct countries of the incidents, sorted.
     pub fn countries(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(
@@ -150,7 +128,13 @@ mod tests {
     use super::*;
     use crate::model::{DateSpan, Incident};
 
-    fn add(s: &mut Store, date: &str, end: Option<&str>, fatalities: Option<u32>, actor: &str) {
+    fn add(
+        s: &mut SqliteStore,
+        date: &str,
+        end: Option<&str>,
+        fatalities: Option<u32>,
+        actor: &str,
+    ) {
         let mut i = Incident::new("Battles", DateSpan::from_flags(date, end).unwrap());
         i.fatalities.best = fatalities;
         i.actor1 = Some(actor.into());
@@ -159,7 +143,7 @@ mod tests {
 
     #[test]
     fn time_buckets_only_hold_whole_spans() {
-        let mut s = Store::open_in_memory().unwrap();
+        let mut s = SqliteStore::open_in_memory().unwrap();
         add(&mut s, "2025-06-17", None, Some(2), "A");
         add(&mut s, "2025-06", None, None, "B");
         add(&mut s, "2025-06-28", Some("2025-07-02"), Some(1), "A");

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Entity, Store, Writer, now};
+use super::{Entity, SqliteStore, SqliteWriter, now};
 use crate::error::{Error, Result};
 use crate::model::{Source, Tally};
 use crate::store::Upsert;
@@ -47,7 +47,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Tally> {
     })
 }
 
-impl Writer<'_> {
+impl SqliteWriter<'_> {
     /// Inserts a tally, or updates the one with the same uid; a uid is
     /// generated (`TAL-000001`) when the tally has none.
     pub fn upsert_tally(&mut self, t: &Tally) -> Result<(String, Upsert)> {
@@ -134,7 +134,7 @@ impl Writer<'_> {
     }
 }
 
-impl Store {
+impl SqliteStore {
     /// Tallies whose period overlaps `from..=to` (when given) and whose region
     /// is one of `region_codes` (when given), by period.
     pub fn tallies(
@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn upsert_is_idempotent_and_filters_by_period() {
-        let mut s = Store::open_in_memory().unwrap();
+        let mut s = SqliteStore::open_in_memory().unwrap();
         let t = tally("T1", "2025-06-01", "2025-06-30");
         assert_eq!(s.write(|w| w.upsert_tally(&t)).unwrap().1, Upsert::Inserted);
         assert_eq!(
