@@ -852,7 +852,8 @@ fn bad_text_is_refused_naming_the_field() {
             "notes" => &["notes"],
             "actor1" => &["actor1"],
             "actor2" => &["actor2"],
-            "assoc_actors" => &["assoc_actors"],
+            // The library names the field; the CLI names the flag typed.
+            "assoc_actors" => &["--assoc-actors"],
             "tag" => &["tag"],
             _ => &["source"],
         };

@@ -677,14 +677,37 @@ fn python_reads_our_acled_csv() {
             ("location", "place"),
             ("geo_precision", "geo_precision"),
             ("notes", "notes"),
-            ("fatalities", "fatalities"),
         ] {
             if uid == "IO-FORMULA" && GUARDED.iter().any(|g| g.0 == ours) {
                 continue;
             }
             assert_eq!(row[acled], cell(&e[ours]), "ACLED {uid}: {acled}");
         }
-        assert_eq!(row["year"], e["date_start"].as_str().unwrap()[..4], "{uid}");
+        // ACLED's codebook has no unknown toll: it writes 0, and a tag
+        // says the toll is unknown.
+        match e["fatalities"].as_u64() {
+            Some(n) => assert_eq!(row["fatalities"], n.to_string(), "ACLED {uid}"),
+            None => {
+                assert_eq!(row["fatalities"], "0", "ACLED {uid}");
+                assert!(
+                    row["tags"].contains("incidents:fatalities=unknown"),
+                    "ACLED {uid}: {}",
+                    row["tags"]
+                );
+            }
+        }
+        // ACLED gives one date, inside the span (its middle day or month
+        // for a span), and the year of that date.
+        assert_eq!(row["year"], row["event_date"][..4], "{uid}");
+        let (start, end) = (
+            e["date_start"].as_str().unwrap(),
+            e["date_end"].as_str().unwrap(),
+        );
+        assert!(
+            start <= row["event_date"].as_str() && row["event_date"].as_str() <= end,
+            "{uid}: {} outside {start}..{end}",
+            row["event_date"]
+        );
         if e["date_precision"] == "day" {
             assert_eq!(
                 row["event_date"],

@@ -1137,7 +1137,8 @@ fn edit_of_a_row_with_estimates_out_of_order_failed() {
     // New estimates must be in order, and the error names the field.
     let err = s.fails(&["edit", "UCDP-301005", "--fatalities-high", "10"]);
     assert!(
-        err.contains("invalid fatalities") && err.contains("low <= best <= high"),
+        err.contains("invalid fatalities (low, best, high) \"low 8, best 15, high 10\"")
+            && err.contains("low <= best <= high"),
         "{err}"
     );
     s.ok(&["edit", "UCDP-301005", "--fatalities-high", "20"]);

@@ -88,11 +88,14 @@ impl Fatalities {
     /// [`Fatalities::inconsistent`] instead.
     pub fn validate(&self) -> Result<()> {
         if self.inconsistent() {
+            let show = |v: Option<u32>| v.map_or("unknown".to_string(), |n| n.to_string());
             return Err(Error::invalid(
-                "fatalities",
+                "fatalities (low, best, high)",
                 format!(
-                    "low {:?}, best {:?}, high {:?}",
-                    self.low, self.best, self.high
+                    "low {}, best {}, high {}",
+                    show(self.low),
+                    show(self.best),
+                    show(self.high)
                 ),
                 "low <= best <= high",
             ));

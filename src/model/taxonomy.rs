@@ -56,11 +56,11 @@ pub const TAXONOMY: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Folds a taxonomy name for comparison: case, spaces and punctuation ignored.
+/// Folds a taxonomy name for comparison: case and diacritics (the crate's
+/// one folding), spaces and punctuation ignored.
 fn fold(s: &str) -> String {
-    s.chars()
+    crate::fold::folded_chars(s)
         .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
         .collect()
 }
 
