@@ -109,6 +109,19 @@ fn bad_tallies_are_refused() {
             "unknown region",
         ),
         (vec!["--metric", "k", "--value", "1"], "--period"),
+        (
+            vec![
+                "--from",
+                "2025-13-01",
+                "--to",
+                "2025-12-31",
+                "--metric",
+                "k",
+                "--value",
+                "1",
+            ],
+            "invalid --from",
+        ),
     ] {
         let mut a = vec!["tally", "add"];
         a.extend(args);

@@ -94,9 +94,12 @@ fn period(a: &AddArgs) -> Result<(NaiveDate, NaiveDate)> {
                     expected,
                     field,
                 } => Error::Invalid {
-                    field: field
-                        .replace("--date", "--from")
-                        .replace("--end-date", "--to"),
+                    // A tally's period is given by --from and --to.
+                    field: match field.as_str() {
+                        "date" => "from".into(),
+                        "end-date" => "to".into(),
+                        _ => field,
+                    },
                     value,
                     expected,
                 },
