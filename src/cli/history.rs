@@ -13,21 +13,6 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
-/// Field-by-field differences between two JSON documents, as `field: old -> new`.
-fn changes(old: &Option<Value>, new: &Option<Value>) -> String {
-    let empty = Map::new();
-    let o = old.as_ref().and_then(Value::as_object).unwrap_or(&empty);
-    let n = new.as_ref().and_then(Value::as_object).unwrap_or(&empty);
-    let mut out = Vec::new();
-    for (k, nv) in n {
-        let ov = o.get(k).unwrap_or(&Value::Null);
-        if ov != nv && k != "updated_at" {
-            out.push(format!("{k}: {ov} -> {nv}"));
-        }
-    }
-    out.join("; ")
-}
-
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let entries = ctx.read()?.history(&a.uid)?;
     let mut out = a
@@ -35,7 +20,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         .writer(&["at", "entity", "uid", "action", "changes", "old", "new"]);
     for e in entries {
         let mut row = Map::new();
-        row.insert("changes".into(), Value::String(changes(&e.old, &e.new)));
+        row.insert("changes".into(), Value::String(e.changes()));
         row.insert("at".into(), e.at.into());
         row.insert("entity".into(), e.entity.into());
         row.insert("uid".into(), e.uid.into());

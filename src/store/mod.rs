@@ -219,3 +219,29 @@ pub struct PlaceRow {
     pub population: u64,
     pub geonameid: Option<i64>,
 }
+
+impl HistoryEntry {
+    /// What changed, field by field, as `field: old -> new; ...` (the
+    /// time of writing left out: every change sets it).
+    pub fn changes(&self) -> String {
+        let empty = serde_json::Map::new();
+        let old = self
+            .old
+            .as_ref()
+            .and_then(|v| v.as_object())
+            .unwrap_or(&empty);
+        let new = self
+            .new
+            .as_ref()
+            .and_then(|v| v.as_object())
+            .unwrap_or(&empty);
+        let mut out = Vec::new();
+        for (k, nv) in new {
+            let ov = old.get(k).unwrap_or(&serde_json::Value::Null);
+            if ov != nv && k != "updated_at" {
+                out.push(format!("{k}: {ov} -> {nv}"));
+            }
+        }
+        out.join("; ")
+    }
+}
