@@ -51,6 +51,13 @@ fn cached<T>(cell: &OnceCell<T>, load: impl FnOnce() -> Result<T>) -> Result<&T>
     Ok(cell.get_or_init(|| v))
 }
 
+/// The bundled regions with polygons plus the custom ones, loaded once.
+/// A free function over the two fields, so a caller can hold the regions
+/// while it writes through the store.
+fn full_regions<'a>(cell: &'a OnceCell<Regions>, store: &dyn Store) -> Result<&'a Regions> {
+    cached(cell, || locate::regions_with_custom(store))
+}
+
 impl Database {
     fn with_store(store: Box<dyn Store>, path: &Path) -> Database {
         Database {
@@ -87,9 +94,7 @@ impl Database {
 
     /// The bundled regions with polygons, plus the database's custom regions.
     pub fn regions(&self) -> Result<&Regions> {
-        cached(&self.regions, || {
-            locate::regions_with_custom(self.store.as_ref())
-        })
+        full_regions(&self.regions, self.store.as_ref())
     }
 
     /// Region names and codes only (fast to load): enough to resolve and
@@ -177,9 +182,7 @@ impl Database {
 
     /// Loads the seed incidents and tallies (idempotent).
     pub fn seed(&mut self) -> Result<(crate::seeds::Counts, crate::seeds::Counts)> {
-        let regions = cached(&self.regions, || {
-            locate::regions_with_custom(self.store.as_ref())
-        })?;
+        let regions = full_regions(&self.regions, self.store.as_ref())?;
         crate::seeds::load(self.store.as_mut(), regions)
     }
 
@@ -280,9 +283,7 @@ impl Database {
         pick: &dyn Fn(&[String]) -> Option<usize>,
         note: &dyn Fn(&str),
     ) -> Result<String> {
-        let regions = cached(&self.regions, || {
-            locate::regions_with_custom(self.store.as_ref())
-        })?;
+        let regions = full_regions(&self.regions, self.store.as_ref())?;
         let locator = Locator {
             regions,
             pick,
@@ -300,9 +301,7 @@ impl Database {
         pick: &dyn Fn(&[String]) -> Option<usize>,
         note: &dyn Fn(&str),
     ) -> Result<bool> {
-        let regions = cached(&self.regions, || {
-            locate::regions_with_custom(self.store.as_ref())
-        })?;
+        let regions = full_regions(&self.regions, self.store.as_ref())?;
         let locator = Locator {
             regions,
             pick,
@@ -325,9 +324,7 @@ impl Database {
         reject: &mut dyn FnMut(&RowError) -> Result<()>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<import::Summary> {
-        let regions = cached(&self.regions, || {
-            locate::regions_with_custom(self.store.as_ref())
-        })?;
+        let regions = full_regions(&self.regions, self.store.as_ref())?;
         import::import(
             self.store.as_mut(),
             regions,
