@@ -319,6 +319,7 @@ impl Database {
     pub fn import(
         &mut self,
         input: &str,
+        format: import::ImportFormat,
         rows: Rows,
         opts: import::Options,
         reject: &mut dyn FnMut(&RowError) -> Result<()>,
@@ -329,6 +330,7 @@ impl Database {
             self.store.as_mut(),
             regions,
             input,
+            format,
             rows,
             opts,
             reject,

@@ -20,7 +20,7 @@ use crate::formats::{acled, csv, geojson, ucdp};
 use crate::geo::Regions;
 use crate::locate::{self, Placement};
 use crate::model::Incident;
-use crate::store::{Store, Upsert, Writer};
+use crate::store::{ImportCounts, Store, Upsert, Writer};
 
 /// The formats `incidents import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -36,6 +36,19 @@ pub enum ImportFormat {
     Geojson,
     /// GeoJSON Text Sequences (RFC 8142) or newline-delimited GeoJSON.
     Geojsonseq,
+}
+
+impl ImportFormat {
+    /// The format's name, as `--format` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportFormat::Csv => "csv",
+            ImportFormat::Acled => "acled",
+            ImportFormat::Ucdp => "ucdp",
+            ImportFormat::Geojson => "geojson",
+            ImportFormat::Geojsonseq => "geojsonseq",
+        }
+    }
 }
 
 /// Guesses the format from the file name and its first bytes.
@@ -155,11 +168,82 @@ pub struct Options {
     pub skip_invalid: bool,
 }
 
-/// The region a dataset's admin1 label ("Homs Governorate") names,
-/// preferring one in `country`.
-fn label_code(regions: &Regions, label: &str, country: &str) -> Option<String> {
-    let r = regions.resolve_in(label, &[country]).ok()?;
-    Some(r.region.code.clone())
+/// How a row's own admin1 label compares with the region its point is in.
+enum Label {
+    /// The row has no label, or no point to compare it with.
+    Agrees,
+    Unrecognised,
+    /// "file label -> assigned code".
+    Disagrees(String),
+}
+
+/// What placing a row found, for the summary.
+struct Placed {
+    placement: Placement,
+    label: Label,
+}
+
+/// Completes a row's incident before it is stored: the country its
+/// province label implies, its regions, and how its label compares. Labels
+/// are resolved once per import (a cache per reading thread).
+struct Placer<'r> {
+    regions: &'r Regions,
+    labels: HashMap<(String, String), Option<String>>,
+}
+
+impl<'r> Placer<'r> {
+    fn new(regions: &'r Regions) -> Placer<'r> {
+        Placer {
+            regions,
+            labels: HashMap::new(),
+        }
+    }
+
+    /// The region a dataset's admin1 label ("Homs Governorate") names,
+    /// preferring one in `country`.
+    fn label_code(&mut self, label: &str, country: &str) -> Option<String> {
+        let regions = self.regions;
+        self.labels
+            .entry((country.to_string(), label.to_string()))
+            .or_insert_with(|| {
+                let r = regions.resolve_in(label, &[country]).ok()?;
+                Some(r.region.code.clone())
+            })
+            .clone()
+    }
+
+    fn place(&mut self, inc: &mut Incident, location: &str) -> Result<Placed, RowError> {
+        // A row that names its province but not its country states the
+        // province's country.
+        if inc.country.is_none()
+            && let Some(label) = inc.reported_admin1.clone()
+        {
+            inc.country = self
+                .label_code(&label, "")
+                .and_then(|code| self.regions.get(&code))
+                .map(|region| region.country.clone())
+                .filter(|c| c.len() == 2);
+        }
+        let placement = locate::assign_regions(self.regions, inc).map_err(|e| RowError {
+            location: location.to_string(),
+            field: "latitude, longitude".into(),
+            reason: e.to_string(),
+        })?;
+        let label = match inc.reported_admin1.clone() {
+            None => Label::Agrees,
+            Some(label) => {
+                let country = inc.country.clone().unwrap_or_default();
+                match (self.label_code(&label, &country), &inc.admin1_code) {
+                    (None, _) => Label::Unrecognised,
+                    (Some(c), Some(assigned)) if *assigned != c => {
+                        Label::Disagrees(format!("{label} -> {assigned}"))
+                    }
+                    _ => Label::Agrees,
+                }
+            }
+        };
+        Ok(Placed { placement, label })
+    }
 }
 
 /// What [`upsert`] did with one row.
@@ -173,60 +257,115 @@ pub struct Upserted {
 
 /// Upserts one row on its uid, inserting it when the uid is new (or it has
 /// none). The stored incident keeps the fields the row does not carry
-/// ([`field::merge`]: one rule for every format and the seeds); `prepare`
-/// may then fill in what the merged incident lacks; its regions are
-/// derived from the result, and it is written only when something changed.
-/// The outer error is the database's; the inner one the row's (a point far
-/// from its stated country).
+/// ([`field::merge`]: one rule for every format and the seeds); its
+/// regions are derived from the result, and it is written only when
+/// something changed. The outer error is the database's; the inner one the
+/// row's (a point far from its stated country).
 pub fn upsert(
     w: &mut dyn Writer,
     regions: &Regions,
     row: Row,
-    prepare: impl FnOnce(&mut Incident),
 ) -> Result<std::result::Result<Upserted, RowError>> {
+    let mut placer = Placer::new(regions);
     let old = match &row.incident.uid {
         Some(uid) => w.get_incident(uid)?,
         None => None,
     };
+    let location = row.location.clone();
     let mut inc = match &old {
         Some(old) => field::merge(old, &row.incident, row.carried),
         None => row.incident,
     };
-    prepare(&mut inc);
-    let placement = match locate::assign_regions(regions, &mut inc) {
+    let placed = match placer.place(&mut inc, &location) {
         Ok(p) => p,
-        Err(e) => {
-            return Ok(Err(RowError {
-                location: row.location,
-                field: "latitude, longitude".into(),
-                reason: e.to_string(),
-            }));
-        }
-    };
-    let outcome = match old {
-        None => {
-            w.insert_incident(&inc)?;
-            Upsert::Inserted
-        }
-        Some(old) if old == inc => Upsert::Unchanged,
-        Some(_) => {
-            w.update_incident(&inc)?;
-            Upsert::Updated
-        }
+        Err(e) => return Ok(Err(e)),
     };
     Ok(Ok(Upserted {
-        outcome,
-        placement,
+        outcome: store_row(w, old, &inc)?,
+        placement: placed.placement,
         incident: inc,
     }))
 }
 
-/// Imports `rows` in one transaction. `reject` receives each invalid row
-/// when `skip_invalid` is set; `progress` the number of rows read so far.
+/// Writes `inc` over `old` (inserts it when there is none), only if it changed.
+fn store_row(w: &mut dyn Writer, old: Option<Incident>, inc: &Incident) -> Result<Upsert> {
+    Ok(match old {
+        None => {
+            w.insert_incident(inc)?;
+            Upsert::Inserted
+        }
+        Some(old) if old == *inc => Upsert::Unchanged,
+        Some(_) => {
+            w.update_incident(inc)?;
+            Upsert::Updated
+        }
+    })
+}
+
+/// A row read, checked and placed on the reading thread.
+struct Prepared {
+    location: String,
+    /// The row as read, to merge with a stored incident of the same uid
+    /// (kept only when the database was not empty).
+    row: Option<Row>,
+    /// The row's incident, placed as if it were new.
+    incident: Incident,
+    placed: std::result::Result<Placed, RowError>,
+}
+
+/// Rows travel between the threads in batches, to keep the hand-over cheap.
+const BATCH: usize = 256;
+
+/// Reads `rows`, refuses ids repeated in the file and places each row (as a
+/// new incident), sending them on in order. Stops when the receiver is gone.
+fn prepare_rows(
+    rows: Rows,
+    regions: &Regions,
+    keep_rows: bool,
+    tx: std::sync::mpsc::SyncSender<Vec<std::result::Result<Prepared, RowError>>>,
+) {
+    let mut placer = Placer::new(regions);
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut batch = Vec::with_capacity(BATCH);
+    for row in rows {
+        let item = row.and_then(|r| {
+            if let Some(uid) = &r.incident.uid {
+                if let Some(first) = seen.get(uid) {
+                    return Err(RowError {
+                        location: r.location.clone(),
+                        field: "id".into(),
+                        reason: format!("duplicate id {uid:?} (first at {first})"),
+                    });
+                }
+                seen.insert(uid.clone(), r.location.clone());
+            }
+            let mut incident = r.incident.clone();
+            let placed = placer.place(&mut incident, &r.location);
+            Ok(Prepared {
+                location: r.location.clone(),
+                row: keep_rows.then_some(r),
+                incident,
+                placed,
+            })
+        });
+        batch.push(item);
+        if batch.len() == BATCH && tx.send(std::mem::take(&mut batch)).is_err() {
+            return;
+        }
+    }
+    let _ = tx.send(batch);
+}
+
+/// Imports `rows` in one transaction, as one import batch named by `input`
+/// and `format`. `reject` receives each invalid row when `skip_invalid` is
+/// set; `progress` the number of rows read so far. Rows are read, checked
+/// and placed on a second thread while this one writes.
+#[allow(clippy::too_many_arguments)]
 pub fn import(
     store: &mut dyn Store,
     regions: &Regions,
     input: &str,
+    format: ImportFormat,
     rows: Rows,
     opts: Options,
     reject: &mut dyn FnMut(&RowError) -> Result<()>,
@@ -252,96 +391,83 @@ pub fn import(
             s.rejected += 1;
             reject(&e)
         };
-        let mut seen: HashMap<String, String> = HashMap::new();
-        let mut labels: HashMap<String, Option<String>> = HashMap::new();
+        w.begin_import(input, format.as_str())?;
+        // Into an empty database every row is new (a repeated id is refused
+        // on reading), so nothing needs to be looked up.
+        let empty = w.is_empty()?;
+        let mut placer = Placer::new(regions);
         let mut pairs: HashMap<String, u64> = HashMap::new();
-        for row in rows {
-            s.rows += 1;
-            if s.rows.is_multiple_of(10_000) {
-                progress(s.rows);
-            }
-            let checked = row.and_then(|r| match r.incident.uid.as_ref() {
-                Some(uid) => match seen.get(uid) {
-                    Some(first) => Err(RowError {
-                        location: r.location.clone(),
-                        field: "id".into(),
-                        reason: format!("duplicate id {uid:?} (first at {first})"),
-                    }),
-                    None => {
-                        seen.insert(uid.clone(), r.location.clone());
-                        Ok(r)
+        std::thread::scope(|scope| -> Result<()> {
+            let (tx, rx) = std::sync::mpsc::sync_channel(16);
+            scope.spawn(move || prepare_rows(rows, regions, !empty, tx));
+            for item in rx.into_iter().flatten() {
+                s.rows += 1;
+                if s.rows.is_multiple_of(10_000) {
+                    progress(s.rows);
+                }
+                let p = match item {
+                    Ok(p) => p,
+                    Err(e) => {
+                        refuse(&mut s, e)?;
+                        continue;
                     }
-                },
-                None => Ok(r),
-            });
-            let row = match checked {
-                Ok(r) => r,
-                Err(e) => {
-                    refuse(&mut s, e)?;
-                    continue;
+                };
+                let old = match (&p.incident.uid, empty) {
+                    (Some(uid), false) => w.get_incident(uid)?,
+                    _ => None,
+                };
+                let (inc, placed) = match (&old, p.row) {
+                    (Some(old), Some(row)) => {
+                        let mut inc = field::merge(old, &row.incident, row.carried);
+                        let placed = placer.place(&mut inc, &p.location);
+                        (inc, placed)
+                    }
+                    _ => (p.incident, p.placed),
+                };
+                let placed = match placed {
+                    Ok(placed) => placed,
+                    Err(e) => {
+                        refuse(&mut s, e)?;
+                        continue;
+                    }
+                };
+                match placed.placement {
+                    Placement::NoPoint => s.without_coordinates += 1,
+                    Placement::Nearest(_) => s.nearest_region += 1,
+                    Placement::Held(_) => s.held_in_country += 1,
+                    Placement::Inside | Placement::Nowhere => {}
                 }
-            };
-            // A row that names its province but not its country states the
-            // province's country.
-            let stated_country = |inc: &mut Incident| {
-                if inc.country.is_none()
-                    && let Some(label) = &inc.reported_admin1
-                {
-                    inc.country = labels
-                        .entry(format!("\t{label}"))
-                        .or_insert_with(|| label_code(regions, label, ""))
-                        .as_deref()
-                        .and_then(|code| regions.get(code))
-                        .map(|region| region.country.clone())
-                        .filter(|c| c.len() == 2);
+                if inc.fatalities.inconsistent() {
+                    s.fatalities_inconsistent += 1;
                 }
-            };
-            let done = match upsert(w, regions, row, stated_country)? {
-                Ok(done) => done,
-                Err(e) => {
-                    refuse(&mut s, e)?;
-                    continue;
-                }
-            };
-            let inc = &done.incident;
-            match done.placement {
-                Placement::NoPoint => s.without_coordinates += 1,
-                Placement::Nearest(_) => s.nearest_region += 1,
-                Placement::Held(_) => s.held_in_country += 1,
-                Placement::Inside | Placement::Nowhere => {}
-            }
-            if inc.fatalities.inconsistent() {
-                s.fatalities_inconsistent += 1;
-            }
-            if let Some(label) = &inc.reported_admin1 {
-                let country = inc.country.clone().unwrap_or_default();
-                let code = labels
-                    .entry(format!("{country}\t{label}"))
-                    .or_insert_with(|| label_code(regions, label, &country))
-                    .clone();
-                match code {
-                    None => s.admin1_unrecognised += 1,
-                    Some(c)
-                        if inc.admin1_code.is_some() && inc.admin1_code.as_ref() != Some(&c) =>
-                    {
+                match placed.label {
+                    Label::Agrees => {}
+                    Label::Unrecognised => s.admin1_unrecognised += 1,
+                    Label::Disagrees(pair) => {
                         s.admin1_disagreements += 1;
-                        let assigned = inc.admin1_code.clone().unwrap_or_default();
-                        *pairs.entry(format!("{label} -> {assigned}")).or_insert(0) += 1;
+                        *pairs.entry(pair).or_insert(0) += 1;
                     }
-                    Some(_) => {}
+                }
+                match store_row(w, old, &inc)? {
+                    Upsert::Inserted => s.inserted += 1,
+                    Upsert::Updated => s.updated += 1,
+                    Upsert::Unchanged => s.unchanged += 1,
                 }
             }
-            match done.outcome {
-                Upsert::Inserted => s.inserted += 1,
-                Upsert::Updated => s.updated += 1,
-                Upsert::Unchanged => s.unchanged += 1,
-            }
-        }
+            Ok(())
+        })?;
         let mut pairs: Vec<(String, u64)> = pairs.into_iter().collect();
         pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         pairs.truncate(10);
         s.disagreement_pairs = pairs;
         progress(s.rows);
+        w.end_import(&ImportCounts {
+            rows: s.rows,
+            inserted: s.inserted,
+            updated: s.updated,
+            unchanged: s.unchanged,
+            rejected: s.rejected,
+        })?;
         Ok(s)
     };
     crate::store::import(store, opts.dry_run, body)

@@ -96,7 +96,7 @@ pub fn load(store: &mut dyn Store, regions: &Regions) -> Result<(Counts, Counts)
     crate::store::write(store, |w| {
         let mut ic = Counts::default();
         for row in incidents {
-            let done = import::upsert(w, regions, row, |_| {})?.map_err(|e| Error::Input {
+            let done = import::upsert(w, regions, row)?.map_err(|e| Error::Input {
                 input: "seeds/incidents.json".into(),
                 location: e.location,
                 reason: e.reason,

@@ -151,6 +151,24 @@ fn reimport_adds_nothing_and_a_changed_row_is_updated_with_history() {
     let change = history[1]["changes"].as_str().unwrap();
     assert!(change.contains("fatalities: 1 -> 2"), "{change}");
     assert_eq!(count(&s), 60);
+    // Each change names the import that made it (one record per import,
+    // not per incident), also once the incident is deleted.
+    let imports = |h: &serde_json::Value| -> Vec<String> {
+        h.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["import"].as_str().unwrap_or("-").to_string())
+            .collect()
+    };
+    let first = format!("import 1 of {} (acled)", acled.display());
+    let second = format!("import 3 of {} (acled)", revised.display());
+    assert_eq!(imports(&history), [first.clone(), second.clone()]);
+    s.ok(&["delete", "SYR140112"]);
+    let history = s.json(&["history", "SYR140112"]);
+    assert_eq!(imports(&history), [first, second, "-".to_string()]);
+    assert_eq!(history[0]["new"]["fatalities"], 1);
+    assert_eq!(history[2]["action"], "delete");
+    assert_eq!(history[2]["old"]["fatalities"], 2);
 }
 
 #[test]

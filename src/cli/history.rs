@@ -15,9 +15,9 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let entries = ctx.read()?.history(&a.uid)?;
-    let mut out = a
-        .output
-        .writer(&["at", "entity", "uid", "action", "changes", "old", "new"]);
+    let mut out = a.output.writer(&[
+        "at", "entity", "uid", "action", "import", "changes", "old", "new",
+    ]);
     for e in entries {
         let mut row = Map::new();
         row.insert("changes".into(), Value::String(e.changes()));
@@ -25,6 +25,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         row.insert("entity".into(), e.entity.into());
         row.insert("uid".into(), e.uid.into());
         row.insert("action".into(), e.action.into());
+        let import = e
+            .import
+            .map(|b| format!("import {} of {} ({})", b.id, b.input, b.format));
+        row.insert("import".into(), import.into());
         row.insert("old".into(), e.old.unwrap_or(Value::Null));
         row.insert("new".into(), e.new.unwrap_or(Value::Null));
         out.write(&row)?;

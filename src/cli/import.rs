@@ -61,6 +61,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let input = a.file.display().to_string();
     let summary = db.import(
         &input,
+        format,
         rows,
         Options {
             dry_run: a.dry_run,

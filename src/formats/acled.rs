@@ -304,7 +304,7 @@ fn row(c: &impl Fields) -> std::result::Result<Incident, RowError> {
 }
 
 /// Reads an ACLED CSV export.
-pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
+pub fn read<'a, R: std::io::Read + Send + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
     csv_rows(
         r,
         input,

@@ -61,7 +61,7 @@ pub fn incident_row(inc: &Incident) -> Result<Map<String, Value>> {
 
 /// Reads our own CSV (the columns of [`COLUMNS`]; `event_type`,
 /// `date_start` and `date_end` are required, the rest optional).
-pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
+pub fn read<'a, R: std::io::Read + Send + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
     csv_rows(
         r,
         input,

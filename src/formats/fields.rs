@@ -1,10 +1,10 @@
 //! What every reader shares: a row read from a file, a row-level error that
 //! names the line and field, and typed access to CSV cells by column name.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::io::Read;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDate;
 use csv::ByteRecord;
@@ -44,7 +44,9 @@ impl std::fmt::Display for RowError {
 }
 
 /// A stream of rows from one file.
-pub type Rows<'a> = Box<dyn Iterator<Item = std::result::Result<Row, RowError>> + 'a>;
+/// Send, so that an import can read and check rows on one core while it
+/// writes on another.
+pub type Rows<'a> = Box<dyn Iterator<Item = std::result::Result<Row, RowError>> + Send + 'a>;
 
 /// Column positions of a CSV header, by name.
 pub struct Header {
@@ -220,14 +222,14 @@ pub fn invalid(location: &str, e: Error) -> RowError {
 /// file as the end of the field, so a truncated file would look complete.
 struct QuoteCounter<R> {
     inner: R,
-    quotes: Rc<Cell<u64>>,
+    quotes: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for QuoteCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let q = buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
-        self.quotes.set(self.quotes.get() + q);
+        self.quotes.fetch_add(q, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -237,19 +239,19 @@ impl<R: Read> Read for QuoteCounter<R> {
 /// fields of the `columns` (column, field) in the header. Short rows are
 /// reported per row; a file that ends inside a quoted field has its last
 /// row reported as truncated instead of imported.
-pub fn csv_rows<'a, R: Read + 'a>(
+pub fn csv_rows<'a, R: Read + Send + 'a>(
     r: R,
     input: &str,
     required: &[&str],
     columns: &[(&str, Field)],
     row: fn(&Cells) -> std::result::Result<Incident, RowError>,
 ) -> Result<Rows<'a>> {
-    let quotes = Rc::new(Cell::new(0));
+    let quotes = Arc::new(AtomicU64::new(0));
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(QuoteCounter {
             inner: r,
-            quotes: Rc::clone(&quotes),
+            quotes: Arc::clone(&quotes),
         });
     let header = Header::new(
         reader.byte_headers().map_err(|e| csv_error(input, e))?,
@@ -278,7 +280,7 @@ pub fn csv_rows<'a, R: Read + 'a>(
                     .position()
                     .map(|p| format!("line {}", p.line()))
                     .unwrap_or_else(|| "line ?".into());
-                if last && quotes.get() % 2 == 1 {
+                if last && quotes.load(Ordering::Relaxed) % 2 == 1 {
                     Err(RowError {
                         location,
                         field: "-".into(),

@@ -192,7 +192,7 @@ fn feature_row(f: Feature, location: String) -> std::result::Result<Row, RowErro
 /// Reads a FeatureCollection, streaming feature by feature. After a JSON
 /// syntax error (a truncated file) nothing further can be read: the error is
 /// reported once, at the feature where it happened, and the stream ends.
-pub fn read<'a, R: std::io::Read + 'a>(mut r: R, input: &str) -> Result<Rows<'a>> {
+pub fn read<'a, R: std::io::Read + Send + 'a>(mut r: R, input: &str) -> Result<Rows<'a>> {
     // geojson's streaming reader fails on an empty "features" array (which
     // our own writer makes for an empty selection): look at the start first.
     let mut head = Vec::new();
@@ -238,7 +238,7 @@ pub fn read<'a, R: std::io::Read + 'a>(mut r: R, input: &str) -> Result<Rows<'a>
 }
 
 /// Reads GeoJSON Text Sequences (RFC 8142) or newline-delimited GeoJSON.
-pub fn read_seq<'a, R: BufRead + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
+pub fn read_seq<'a, R: BufRead + Send + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
     let input = input.to_string();
     Ok(Box::new(r.lines().enumerate().filter_map(
         move |(i, line)| {

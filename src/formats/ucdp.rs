@@ -130,7 +130,7 @@ fn row(c: &impl Fields) -> std::result::Result<Incident, RowError> {
 }
 
 /// Reads a UCDP GED CSV file.
-pub fn read<'a, R: std::io::Read + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
+pub fn read<'a, R: std::io::Read + Send + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
     csv_rows(
         r,
         input,

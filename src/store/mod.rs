@@ -72,6 +72,13 @@ pub struct Mode {
 
 /// Writes inside a transaction.
 pub trait Writer {
+    /// Opens an import batch: the incidents inserted until [`Writer::end_import`]
+    /// record it instead of a history row each, and changes name it.
+    fn begin_import(&mut self, input: &str, format: &str) -> Result<()>;
+    /// Closes the batch with what it did.
+    fn end_import(&mut self, counts: &ImportCounts) -> Result<()>;
+    /// True when the database holds no incident.
+    fn is_empty(&self) -> Result<bool>;
     fn get_incident(&self, uid: &str) -> Result<Option<Incident>>;
     /// Stores a new incident (a generated uid when it has none, never one
     /// handed out before) linked to the custom regions it lies in; returns its uid.
@@ -195,6 +202,24 @@ pub enum Upsert {
     Unchanged,
 }
 
+/// What an import batch did, kept with it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub rows: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+}
+
+/// The import that made a change: which file, read as what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportBatch {
+    pub id: i64,
+    pub input: String,
+    pub format: String,
+}
+
 /// One recorded change of an incident or tally.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryEntry {
@@ -204,6 +229,8 @@ pub struct HistoryEntry {
     pub action: String,
     pub old: Option<serde_json::Value>,
     pub new: Option<serde_json::Value>,
+    /// The import that made this change, when one did.
+    pub import: Option<ImportBatch>,
 }
 
 /// A stored user place.

@@ -79,7 +79,7 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
             // span in the database before it: a bound the date indexes can
             // use (the longest span comes from incidents_by_span).
             parts.push(format!(
-                "i.date_start >= date({p}, '-' || (SELECT COALESCE(MAX(julianday(date_end) - julianday(date_start)), 0) FROM incidents) || ' days')"
+                "i.date_start >= date({p}, '-' || (SELECT COALESCE(MAX(julianday(date_end) - julianday(date_start)), 0) FROM incidents WHERE date_end > date_start) || ' days')"
             ));
         } else {
             // Lets SQLite use the date index's leading column for both bounds.
@@ -122,32 +122,13 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
             "EXISTS (SELECT 1 FROM json_each(i.tags) WHERE json_each.value = {p})"
         ));
     }
-    // The R*Tree narrows down (its boxes are rounded outwards to 32-bit
-    // floats); the exact coordinates then decide.
-    let in_rtree = |args: &mut Vec<Value>, b: &[f64; 4]| {
-        let ps: Vec<String> = b.iter().map(|v| bind(args, Value::Real(*v))).collect();
-        let sql = format!(
-            "i.id IN (SELECT id FROM incidents_rtree WHERE max_lon >= {0} AND min_lon <= {2} \
-             AND max_lat >= {1} AND min_lat <= {3})",
-            ps[0], ps[1], ps[2], ps[3]
-        );
-        (sql, ps)
-    };
     if let Some(b) = &f.bbox {
-        let (rtree, ps) = in_rtree(&mut args, b);
-        parts.push(format!(
-            "{rtree} AND i.longitude BETWEEN {0} AND {2} AND i.latitude BETWEEN {1} AND {3}",
-            ps[0], ps[1], ps[2], ps[3]
-        ));
+        parts.push(in_box(&mut args, b));
     }
     if let Some(n) = &f.near {
         // Any of the circle's boxes (two across the antimeridian), then the
         // circle itself.
-        let any: Vec<String> = n
-            .bboxes()
-            .iter()
-            .map(|b| in_rtree(&mut args, b).0)
-            .collect();
+        let any: Vec<String> = n.bboxes().iter().map(|b| in_box(&mut args, b)).collect();
         let c: Vec<String> = [n.latitude, n.longitude, n.radius_km]
             .into_iter()
             .map(|v| bind(&mut args, Value::Real(v)))
@@ -165,6 +146,59 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
     } else {
         (parts.join(" AND "), args)
     }
+}
+
+/// The grid cell of a point, as the `incidents_by_cell` index computes it
+/// (schema.sql, migration 6): 0.25-degree cells numbered row by row.
+const CELL: &str =
+    "(CAST((i.latitude + 90) * 4 AS INTEGER) * 1441 + CAST((i.longitude + 180) * 4 AS INTEGER))";
+const CELLS_PER_DEGREE: f64 = 4.0;
+const CELL_COLUMNS: i64 = 1441;
+/// Above this many rows of cells a box is read as one band of latitude.
+const MAX_CELL_RANGES: i64 = 64;
+
+/// Points inside `[west, south, east, north]`: the cell ranges the box
+/// covers (one per row of cells, widened by a cell so that rounding never
+/// leaves a point out), which the index reads, then the exact coordinates.
+pub(super) fn in_box(args: &mut Vec<Value>, b: &[f64; 4]) -> String {
+    let cell = |v: f64, offset: f64, max: i64| {
+        (((v + offset) * CELLS_PER_DEGREE).floor() as i64).clamp(0, max)
+    };
+    let (c0, c1) = (
+        (cell(b[0], 180.0, CELL_COLUMNS - 1) - 1).max(0),
+        (cell(b[2], 180.0, CELL_COLUMNS - 1) + 1).min(CELL_COLUMNS - 1),
+    );
+    let (r0, r1) = (
+        (cell(b[1], 90.0, 720) - 1).max(0),
+        (cell(b[3], 90.0, 720) + 1).min(720),
+    );
+    let mut bind = |v: Value| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    let ranges: Vec<(i64, i64)> = if r1 - r0 < MAX_CELL_RANGES {
+        (r0..=r1)
+            .map(|r| (r * CELL_COLUMNS + c0, r * CELL_COLUMNS + c1))
+            .collect()
+    } else {
+        vec![(r0 * CELL_COLUMNS, r1 * CELL_COLUMNS + CELL_COLUMNS - 1)]
+    };
+    let cells: Vec<String> = ranges
+        .into_iter()
+        .map(|(lo, hi)| {
+            let (lo, hi) = (bind(Value::Integer(lo)), bind(Value::Integer(hi)));
+            format!("{CELL} BETWEEN {lo} AND {hi}")
+        })
+        .collect();
+    let p: Vec<String> = b.iter().map(|v| bind(Value::Real(*v))).collect();
+    format!(
+        "({}) AND i.longitude BETWEEN {} AND {} AND i.latitude BETWEEN {} AND {}",
+        cells.join(" OR "),
+        p[0],
+        p[2],
+        p[1],
+        p[3]
+    )
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use super::{Entity, SqliteStore, SqliteWriter, now};
 use crate::error::{Error, Result};
 use crate::filter::{Filter, Order};
 use crate::model::{DatePrecision, DateSpan, Fatalities, GeoPrecision, Incident, Source};
-use crate::store::HistoryEntry;
+use crate::store::{HistoryEntry, ImportBatch};
 
 /// The columns read for an incident, in the order `from_row` expects.
 const COLUMNS: &str = "i.id, i.uid, i.title, i.event_type, i.sub_event_type, i.date_start, i.date_end, \
@@ -90,16 +90,7 @@ impl SqliteWriter<'_> {
     /// point lies in.
     pub fn insert_incident(&mut self, inc: &Incident) -> Result<String> {
         let uid = match &inc.uid {
-            Some(u) => {
-                if self.incident_id(u)?.is_some() {
-                    return Err(Error::invalid(
-                        "uid",
-                        u,
-                        "a uid not already in the database",
-                    ));
-                }
-                u.clone()
-            }
+            Some(u) => u.clone(),
             None => self.next_uid(Entity::Incident)?,
         };
         // Imports keep the dataset's own timestamps; new records get now.
@@ -180,6 +171,7 @@ impl SqliteWriter<'_> {
             inc.reported_admin1,
             inc.reported_admin2,
             inc.created_at.as_deref().unwrap_or(ts),
+            self.import_id,
         ];
         match id {
             None => {
@@ -189,11 +181,20 @@ impl SqliteWriter<'_> {
                          date_end, date_precision, place, latitude, longitude, geo_precision, country, \
                          admin1, admin1_code, admin2, admin2_code, fatalities, fatalities_low, \
                          fatalities_high, civilian_fatalities, actor1, actor2, assoc_actors, notes, \
-                         tags, created_at, updated_at, reported_admin1, reported_admin2) VALUES (?1, ?2, \
-                         ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
-                         ?20, ?21, ?22, ?23, ?24, ?25, ?29, ?26, ?27, ?28)",
+                         tags, created_at, updated_at, reported_admin1, reported_admin2, import_id) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, \
+                         ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?29, ?26, ?27, ?28, ?30)",
                     )?
-                    .execute(values)?;
+                    .execute(values)
+                    .map_err(|e| match e.sqlite_error_code() {
+                        // The uid's unique index says it is taken (one probe, not two).
+                        Some(rusqlite::ErrorCode::ConstraintViolation)
+                            if e.to_string().contains("incidents.uid") =>
+                        {
+                            Error::invalid("uid", uid, "a uid not already in the database")
+                        }
+                        _ => e.into(),
+                    })?;
                 Ok(self.tx.last_insert_rowid())
             }
             Some(id) => {
@@ -207,7 +208,7 @@ impl SqliteWriter<'_> {
                          fatalities_high = ?19, civilian_fatalities = ?20, actor1 = ?21, \
                          actor2 = ?22, assoc_actors = ?23, notes = ?24, tags = ?25, \
                          updated_at = ?26, reported_admin1 = ?27, reported_admin2 = ?28 \
-                         WHERE id = ?30",
+                         WHERE id = ?31",
                     )?
                     .execute(rusqlite::params_from_iter(
                         values
@@ -355,20 +356,40 @@ impl SqliteStore {
 
     /// The recorded changes of the incident or tally with this uid, oldest first.
     pub fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
+        let batch = |r: &Row, i: usize| -> rusqlite::Result<Option<ImportBatch>> {
+            let id: Option<i64> = r.get(i)?;
+            Ok(match id {
+                Some(id) => Some(ImportBatch {
+                    id,
+                    input: r.get(i + 1)?,
+                    format: r.get(i + 2)?,
+                }),
+                None => None,
+            })
+        };
+        let parse = |s: Option<String>| -> Result<Option<serde_json::Value>> {
+            Ok(s.map(|s| serde_json::from_str(&s)).transpose()?)
+        };
         let mut stmt = self.conn.prepare(
-            "SELECT at, entity, uid, action, old, new FROM history WHERE uid = ?1 ORDER BY id",
+            "SELECT h.at, h.entity, h.uid, h.action, h.old, h.new, b.id, b.input, b.format \
+             FROM history h LEFT JOIN imports b ON b.id = h.import_id WHERE h.uid = ?1 ORDER BY h.id",
         )?;
         let rows = stmt.query_map(params![uid], |r| {
             let old: Option<String> = r.get(4)?;
             let new: Option<String> = r.get(5)?;
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, old, new))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                old,
+                new,
+                batch(r, 6)?,
+            ))
         })?;
         let mut out: Vec<HistoryEntry> = Vec::new();
         for row in rows {
-            let (at, entity, uid, action, old, new) = row?;
-            let parse = |s: Option<String>| -> Result<Option<serde_json::Value>> {
-                Ok(s.map(|s| serde_json::from_str(&s)).transpose()?)
-            };
+            let (at, entity, uid, action, old, new, import) = row?;
             out.push(HistoryEntry {
                 at,
                 entity,
@@ -376,8 +397,34 @@ impl SqliteStore {
                 action,
                 old: parse(old)?,
                 new: parse(new)?,
+                import,
             });
         }
+        // An imported incident's insert is its import's (see schema.sql,
+        // migration 6), written out only when the incident is deleted.
+        let created: Option<(String, Option<ImportBatch>)> = self
+            .conn
+            .query_row(
+                "SELECT b.at, b.id, b.input, b.format FROM incidents i \
+                 JOIN imports b ON b.id = i.import_id WHERE i.uid = ?1",
+                params![uid],
+                |r| Ok((r.get(0)?, batch(r, 1)?)),
+            )
+            .optional()?;
+        if let Some((at, import)) = created {
+            out.push(HistoryEntry {
+                at,
+                entity: "incident".into(),
+                uid: uid.to_string(),
+                action: "insert".into(),
+                old: None,
+                new: None,
+                import,
+            });
+        }
+        // An import's insert goes where its time puts it (times are written
+        // the same way everywhere, so they sort as text).
+        out.sort_by(|a, b| a.at.cmp(&b.at));
         // An incident's insert is stored without a copy of the row (see
         // schema.sql): its values are the next change's old values, or the
         // current row when nothing changed since.

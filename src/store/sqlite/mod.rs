@@ -59,6 +59,8 @@ pub struct SqliteWriter<'a> {
     source_ids: std::collections::HashMap<(String, String, String), i64>,
     /// The custom regions, read when a write first needs them.
     custom: Option<places::CustomRegions>,
+    /// The open import batch, which new incidents record.
+    import_id: Option<i64>,
 }
 
 impl<'a> SqliteWriter<'a> {
@@ -67,6 +69,7 @@ impl<'a> SqliteWriter<'a> {
             tx,
             source_ids: Default::default(),
             custom: None,
+            import_id: None,
         }
     }
 }
@@ -110,7 +113,7 @@ const BULK_TABLES: &[&str] = &["incidents", "history", "incident_sources"];
 
 impl SqliteWriter<'_> {
     /// Prepares an empty database for a large import: drops the secondary
-    /// indexes and the spatial-index trigger, which [`SqliteWriter::end_bulk_load`]
+    /// indexes, which [`SqliteWriter::end_bulk_load`]
     /// rebuilds in one pass. Several times faster than keeping them up to
     /// date row by row. `None` when the database already holds incidents.
     pub fn begin_bulk_load(&mut self) -> Result<Option<BulkLoad>> {
@@ -122,33 +125,28 @@ impl SqliteWriter<'_> {
         if !empty {
             return Ok(None);
         }
-        let mut defs: Vec<(String, String, String)> = Vec::new();
+        let mut defs: Vec<(String, String)> = Vec::new();
         for table in BULK_TABLES {
             let mut stmt = self.tx.prepare(
-                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ?1 AND sql IS NOT NULL \
-                 AND (type = 'index' OR (type = 'trigger' AND name = 'incidents_rtree_insert'))",
+                "SELECT name, sql FROM sqlite_master WHERE tbl_name = ?1 AND sql IS NOT NULL \
+                 AND type = 'index'",
             )?;
-            let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
             for row in rows {
                 defs.push(row?);
             }
         }
-        for (kind, name, _) in &defs {
-            let kind = if kind == "index" { "INDEX" } else { "TRIGGER" };
+        for (name, _) in &defs {
             self.tx
-                .execute_batch(&format!("DROP {kind} \"{}\"", name.replace('"', "\"\"")))?;
+                .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
         }
         Ok(Some(BulkLoad {
-            definitions: defs.into_iter().map(|(_, _, sql)| sql).collect(),
+            definitions: defs.into_iter().map(|(_, sql)| sql).collect(),
         }))
     }
 
     /// Rebuilds what [`SqliteWriter::begin_bulk_load`] set aside.
     pub fn end_bulk_load(&mut self, bulk: BulkLoad) -> Result<()> {
-        self.tx.execute_batch(
-            "INSERT INTO incidents_rtree SELECT id, longitude, longitude, latitude, latitude \
-             FROM incidents WHERE latitude IS NOT NULL",
-        )?;
         for sql in &bulk.definitions {
             self.tx.execute_batch(sql)?;
         }
@@ -223,6 +221,8 @@ impl SqliteStore {
     /// SQLite's small default, which keeps exports' memory flat.
     pub fn use_large_cache(&self) -> Result<()> {
         self.conn.pragma_update(None, "cache_size", -262144)?;
+        // Index builds at the end of the import sort on both cores.
+        self.conn.pragma_update(None, "threads", 2)?;
         Ok(())
     }
 
@@ -252,6 +252,12 @@ impl SqliteStore {
             });
         }
         if found < schema_version() {
+            if found == 0 {
+                // A new file: larger pages hold rows of ~600 bytes with less
+                // overhead (the database is ~4 % smaller), before the first
+                // write fixes the page size.
+                conn.pragma_update(None, "page_size", 8192)?;
+            }
             if found > 0 {
                 // Keep a copy of the database as it was before changing its schema.
                 let backup = backup_path(path, found);
@@ -316,17 +322,6 @@ impl SqliteStore {
         if fk > 0 {
             out.push(format!(
                 "{fk} rows break foreign keys (PRAGMA foreign_key_check)"
-            ));
-        }
-        let (points, indexed): (i64, i64) = self.conn.query_row(
-            "SELECT (SELECT count(*) FROM incidents WHERE latitude IS NOT NULL), \
-                    (SELECT count(*) FROM incidents_rtree)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        if points != indexed {
-            out.push(format!(
-                "spatial index holds {indexed} points for {points} incidents with coordinates"
             ));
         }
         Ok(out)
@@ -437,6 +432,46 @@ impl Store for SqliteStore {
 }
 
 impl Writer for SqliteWriter<'_> {
+    fn begin_import(&mut self, input: &str, format: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO imports (input, format) VALUES (?1, ?2)",
+            rusqlite::params![input, format],
+        )?;
+        self.import_id = Some(self.tx.last_insert_rowid());
+        Ok(())
+    }
+    fn end_import(&mut self, c: &crate::store::ImportCounts) -> Result<()> {
+        let Some(id) = self.import_id.take() else {
+            return Ok(());
+        };
+        // An import that changed nothing leaves nothing behind (importing
+        // the same file again is a no-op).
+        if c.inserted + c.updated == 0 {
+            self.tx
+                .execute("DELETE FROM imports WHERE id = ?1", rusqlite::params![id])?;
+        } else {
+            self.tx.execute(
+                "UPDATE imports SET done = 1, rows = ?2, inserted = ?3, updated = ?4, \
+                 unchanged = ?5, rejected = ?6 WHERE id = ?1",
+                rusqlite::params![
+                    id,
+                    c.rows as i64,
+                    c.inserted as i64,
+                    c.updated as i64,
+                    c.unchanged as i64,
+                    c.rejected as i64
+                ],
+            )?;
+        }
+        Ok(())
+    }
+    fn is_empty(&self) -> Result<bool> {
+        Ok(self
+            .tx
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM incidents)", [], |r| {
+                r.get(0)
+            })?)
+    }
     fn get_incident(&self, uid: &str) -> Result<Option<Incident>> {
         SqliteWriter::get_incident(self, uid)
     }
@@ -569,11 +604,26 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, schema_version());
-        let in_rtree: i64 = store
-            .conn
-            .query_row("SELECT count(*) FROM incidents_rtree", [], |r| r.get(0))
+        let near = Filter {
+            near: Some(crate::filter::Near {
+                latitude: 32.6,
+                longitude: 36.1,
+                radius_km: 1.0,
+            }),
+            ..Filter::default()
+        };
+        let mut found = Vec::new();
+        store
+            .for_each_incident(&near, &mut |i: Incident| {
+                found.push(i.uid);
+                Ok(())
+            })
             .unwrap();
-        assert_eq!(in_rtree, 1, "migration 2 indexes existing points");
+        assert_eq!(
+            found,
+            [Some("OLD-1".to_string())],
+            "the spatial index covers old rows"
+        );
         let backup = dir.path().join("old.db.schema-v1.backup");
         let b = Connection::open(&backup).unwrap();
         let bv: i64 = b

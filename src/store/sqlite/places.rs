@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Rect};
 use rusqlite::{OptionalExtension, params};
 
+use super::filter_sql::in_box;
 use super::{SqliteStore, SqliteWriter};
 use crate::error::{Error, Result};
 use crate::geo::{Level, Region, Regions};
@@ -85,15 +86,16 @@ impl SqliteWriter<'_> {
         };
         // Only points inside the new or the old polygon's box can change.
         let points: Vec<(i64, f64, f64)> = {
-            let mut stmt = self.tx.prepare(
-                "SELECT i.id, i.latitude, i.longitude FROM incidents_rtree r \
-                 JOIN incidents i ON i.id = r.id \
-                 WHERE r.max_lon >= ?1 AND r.min_lon <= ?2 AND r.max_lat >= ?3 AND r.min_lat <= ?4",
-            )?;
-            let rows = stmt.query_map(
-                params![bbox.min().x, bbox.max().x, bbox.min().y, bbox.max().y],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
+            let mut args = Vec::new();
+            let b = [bbox.min().x, bbox.min().y, bbox.max().x, bbox.max().y];
+            let sql = format!(
+                "SELECT i.id, i.latitude, i.longitude FROM incidents i WHERE {}",
+                in_box(&mut args, &b)
+            );
+            let mut stmt = self.tx.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         for (id, lat, lon) in points {
