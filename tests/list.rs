@@ -287,3 +287,68 @@ fn closed_pipe_is_quiet() {
         }
     }
 }
+
+/// The spatial index is a grid of 0.25-degree cells: points on cell edges,
+/// at the poles and on the antimeridian are found by boxes and circles that
+/// just reach them, and points just outside are not.
+#[test]
+fn near_and_bbox_find_points_on_cell_edges_poles_and_the_antimeridian() {
+    let s = Session::new();
+    let points = [
+        ("EDGE", "32.5", "36.25"),
+        ("EDGE-OUT", "32.4999", "36.25"),
+        ("POLE-N", "90", "0"),
+        ("POLE-S", "-90", "180"),
+        ("EAST", "-16.5", "180"),
+        ("WEST", "-16.5", "-179.99"),
+    ];
+    for (uid, lat, lon) in points {
+        s.ok(&[
+            "add",
+            "--uid",
+            uid,
+            "--date",
+            "2025-06-01",
+            "--type",
+            "Battles",
+            "--lat",
+            lat,
+            "--lon",
+            lon,
+            "--source",
+            "test",
+        ]);
+    }
+    let list = |args: &[&str]| {
+        let mut a = vec!["list"];
+        a.extend(args);
+        let mut got = common::uids(&s.json(&a));
+        got.sort();
+        got
+    };
+    assert_eq!(list(&["--bbox", "36.25,32.5,36.25,32.5"]), ["EDGE"]);
+    assert_eq!(list(&["--bbox", "36.0,32.5,36.5,33.0"]), ["EDGE"]);
+    assert_eq!(
+        list(&["--bbox", "36.0,32.0,36.5,32.5"]),
+        ["EDGE", "EDGE-OUT"]
+    );
+    assert_eq!(list(&["--bbox", "-180,89.9,180,90"]), ["POLE-N"]);
+    assert_eq!(list(&["--bbox", "179,-90,180,-89"]), ["POLE-S"]);
+    assert_eq!(
+        list(&["--near", "32.5,36.25", "--radius", "0.001km"]),
+        ["EDGE"]
+    );
+    assert_eq!(
+        list(&["--near", "32.5,36.25", "--radius", "0.02km"]),
+        ["EDGE", "EDGE-OUT"]
+    );
+    // Across the antimeridian: 180 and -179.99 are about 1 km apart.
+    assert_eq!(
+        list(&["--near", "-16.5,179.999", "--radius", "2km"]),
+        ["EAST", "WEST"]
+    );
+    assert_eq!(
+        list(&["--near", "89.99,100", "--radius", "5km"]),
+        ["POLE-N"]
+    );
+}
