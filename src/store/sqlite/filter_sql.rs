@@ -149,28 +149,31 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
 }
 
 /// The grid cell of a point, as the `incidents_by_cell` index computes it
-/// (schema.sql, migration 6): 0.25-degree cells numbered row by row.
-const CELL: &str =
-    "(CAST((i.latitude + 90) * 4 AS INTEGER) * 1441 + CAST((i.longitude + 180) * 4 AS INTEGER))";
-const CELLS_PER_DEGREE: f64 = 4.0;
-const CELL_COLUMNS: i64 = 1441;
-/// Above this many rows of cells a box is read as one band of latitude.
-const MAX_CELL_RANGES: i64 = 64;
+/// (schema.sql, migration 6): 0.01-degree cells numbered row by row.
+const CELL: &str = "(CAST((latitude + 90) * 100 AS INTEGER) * 36001 \
+    + CAST((longitude + 180) * 100 AS INTEGER))";
+const CELLS_PER_DEGREE: f64 = 100.0;
+const CELL_COLUMNS: i64 = 36001;
+const CELL_ROWS: i64 = 18001;
+/// Above this many rows of cells (5 degrees) a box is read as one band of
+/// latitude.
+const MAX_CELL_RANGES: i64 = 500;
 
-/// Points inside `[west, south, east, north]`: the cell ranges the box
-/// covers (one per row of cells, widened by a cell so that rounding never
-/// leaves a point out), which the index reads, then the exact coordinates.
+/// Points inside `[west, south, east, north]`: the cell range of each row
+/// of cells the box covers, which the index reads, then the exact
+/// coordinates. Cells are computed with the same floating-point operations
+/// as in SQL, so a point's cell is the one its coordinates give here.
 pub(super) fn in_box(args: &mut Vec<Value>, b: &[f64; 4]) -> String {
     let cell = |v: f64, offset: f64, max: i64| {
         (((v + offset) * CELLS_PER_DEGREE).floor() as i64).clamp(0, max)
     };
     let (c0, c1) = (
-        (cell(b[0], 180.0, CELL_COLUMNS - 1) - 1).max(0),
-        (cell(b[2], 180.0, CELL_COLUMNS - 1) + 1).min(CELL_COLUMNS - 1),
+        cell(b[0], 180.0, CELL_COLUMNS - 1),
+        cell(b[2], 180.0, CELL_COLUMNS - 1),
     );
     let (r0, r1) = (
-        (cell(b[1], 90.0, 720) - 1).max(0),
-        (cell(b[3], 90.0, 720) + 1).min(720),
+        cell(b[1], 90.0, CELL_ROWS - 1),
+        cell(b[3], 90.0, CELL_ROWS - 1),
     );
     let mut bind = |v: Value| {
         args.push(v);
@@ -191,8 +194,11 @@ pub(super) fn in_box(args: &mut Vec<Value>, b: &[f64; 4]) -> String {
         })
         .collect();
     let p: Vec<String> = b.iter().map(|v| bind(Value::Real(*v))).collect();
+    // As a subquery, so that the planner reads the cells first instead of
+    // scanning the date index for the ORDER BY.
     format!(
-        "({}) AND i.longitude BETWEEN {} AND {} AND i.latitude BETWEEN {} AND {}",
+        "i.id IN (SELECT rowid FROM incidents WHERE {}) \
+         AND i.longitude BETWEEN {} AND {} AND i.latitude BETWEEN {} AND {}",
         cells.join(" OR "),
         p[0],
         p[2],
