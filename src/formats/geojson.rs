@@ -3,6 +3,8 @@
 
 use std::io::{BufRead, Read, Write};
 
+use chrono::{Datelike, NaiveDate};
+
 use geojson::{Feature, FeatureReader, GeometryValue, feature::Id};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -12,7 +14,7 @@ use crate::field::{FieldSet, NATIVE_COLUMNS};
 use crate::formats::csv;
 use crate::formats::fields::{Fields, Row, RowError, Rows};
 use crate::formats::tags;
-use crate::model::Incident;
+use crate::model::{Incident, Source};
 
 /// Decimal places of exported coordinates (6: about 0.1 m).
 pub const COORDINATE_DECIMALS: i32 = 6;
@@ -29,23 +31,136 @@ fn json<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) -> Result<()> {
     Ok(())
 }
 
-/// The members of one JSON object, written in order.
+/// Writes a JSON string. Most texts have nothing to escape: one pass that
+/// the compiler vectorises finds that, and they are copied whole; the
+/// others are escaped by serde_json.
+fn string(buf: &mut Vec<u8>, s: &str) -> Result<()> {
+    let escapes = s
+        .bytes()
+        .fold(false, |any, b| any | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if escapes {
+        return json(buf, s);
+    }
+    buf.reserve(s.len() + 2);
+    buf.push(b'"');
+    buf.extend_from_slice(s.as_bytes());
+    buf.push(b'"');
+    Ok(())
+}
+
+fn text(buf: &mut Vec<u8>, s: &Option<String>) -> Result<()> {
+    match s {
+        Some(s) => string(buf, s),
+        None => {
+            buf.extend_from_slice(b"null");
+            Ok(())
+        }
+    }
+}
+
+/// Writes a date as chrono's serde does ("2025-06-17"), without going
+/// through `fmt` character by character.
+fn date(buf: &mut Vec<u8>, d: NaiveDate) -> Result<()> {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    // chrono writes years outside 0..=9999 with a sign: leave those to it.
+    let Ok(y @ 0..=9999) = u32::try_from(y) else {
+        return json(buf, &d);
+    };
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    buf.extend_from_slice(&[
+        b'"',
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(day / 10),
+        digit(day),
+        b'"',
+    ]);
+    Ok(())
+}
+
+/// Writes a source as its derived `Serialize` does.
+fn source(buf: &mut Vec<u8>, s: &Source) -> Result<()> {
+    let Source {
+        publisher,
+        title,
+        url,
+        published,
+        excerpt,
+    } = s;
+    let mut m = Members::open(buf);
+    m.key("publisher");
+    string(m.buf, publisher)?;
+    m.key("title");
+    text(m.buf, title)?;
+    m.key("url");
+    text(m.buf, url)?;
+    m.key("published");
+    text(m.buf, published)?;
+    m.key("excerpt");
+    text(m.buf, excerpt)?;
+    m.close();
+    Ok(())
+}
+
+/// Writes a JSON array of `items`.
+fn array<T>(
+    buf: &mut Vec<u8>,
+    items: &[T],
+    mut item: impl FnMut(&mut Vec<u8>, &T) -> Result<()>,
+) -> Result<()> {
+    buf.push(b'[');
+    for (i, t) in items.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        item(buf, t)?;
+    }
+    buf.push(b']');
+    Ok(())
+}
+
+/// The members of one JSON object, written in order: each `key` is
+/// followed by writing its value to `buf`.
 struct Members<'a> {
     buf: &'a mut Vec<u8>,
     first: bool,
 }
 
-impl Members<'_> {
-    fn member<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<()> {
+impl<'a> Members<'a> {
+    fn open(buf: &'a mut Vec<u8>) -> Self {
+        buf.push(b'{');
+        Members { buf, first: true }
+    }
+
+    /// Keys are plain ASCII names: nothing to escape.
+    fn key(&mut self, key: &str) {
         if !self.first {
             self.buf.push(b',');
         }
         self.first = false;
-        // Keys are plain ASCII names: nothing to escape.
         self.buf.push(b'"');
         self.buf.extend_from_slice(key.as_bytes());
         self.buf.extend_from_slice(b"\":");
+    }
+
+    fn text(&mut self, key: &str, value: &Option<String>) -> Result<()> {
+        self.key(key);
+        text(self.buf, value)
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<()> {
+        self.key(key);
         json(self.buf, value)
+    }
+
+    fn close(self) {
+        self.buf.push(b'}');
     }
 }
 
@@ -97,42 +212,48 @@ fn write_feature(buf: &mut Vec<u8>, inc: &Incident) -> Result<bool> {
     buf.extend_from_slice(b"]},");
     if let Some(uid) = uid {
         buf.extend_from_slice(br#""id":"#);
-        json(buf, uid)?;
+        string(buf, uid)?;
         buf.push(b',');
     }
-    buf.extend_from_slice(br#""properties":{"#);
-    let mut m = Members { buf, first: true };
-    m.member("uid", uid)?;
-    m.member("title", title)?;
-    m.member("event_type", event_type)?;
-    m.member("sub_event_type", sub_event_type)?;
-    m.member("date_start", &span.start)?;
-    m.member("date_end", &span.end)?;
-    m.member("date_precision", &span.precision)?;
-    m.member("place", place)?;
-    m.member("latitude", &lat)?;
-    m.member("longitude", &lon)?;
-    m.member("geo_precision", geo_precision)?;
-    m.member("country", country)?;
-    m.member("admin1", admin1)?;
-    m.member("admin1_code", admin1_code)?;
-    m.member("admin2", admin2)?;
-    m.member("admin2_code", admin2_code)?;
-    m.member("reported_admin1", reported_admin1)?;
-    m.member("reported_admin2", reported_admin2)?;
-    m.member("fatalities", &fatalities.best)?;
-    m.member("fatalities_low", &fatalities.low)?;
-    m.member("fatalities_high", &fatalities.high)?;
-    m.member("civilian_fatalities", civilian_fatalities)?;
-    m.member("actor1", actor1)?;
-    m.member("actor2", actor2)?;
-    m.member("assoc_actors", assoc_actors)?;
-    m.member("notes", notes)?;
-    m.member("tags", tags)?;
-    m.member("sources", sources)?;
-    m.member("created_at", created_at)?;
-    m.member("updated_at", updated_at)?;
-    buf.extend_from_slice(b"}}");
+    buf.extend_from_slice(br#""properties":"#);
+    let mut m = Members::open(buf);
+    m.text("uid", uid)?;
+    m.text("title", title)?;
+    m.key("event_type");
+    string(m.buf, event_type)?;
+    m.text("sub_event_type", sub_event_type)?;
+    m.key("date_start");
+    date(m.buf, span.start)?;
+    m.key("date_end");
+    date(m.buf, span.end)?;
+    m.value("date_precision", &span.precision)?;
+    m.text("place", place)?;
+    m.value("latitude", &lat)?;
+    m.value("longitude", &lon)?;
+    m.value("geo_precision", geo_precision)?;
+    m.text("country", country)?;
+    m.text("admin1", admin1)?;
+    m.text("admin1_code", admin1_code)?;
+    m.text("admin2", admin2)?;
+    m.text("admin2_code", admin2_code)?;
+    m.text("reported_admin1", reported_admin1)?;
+    m.text("reported_admin2", reported_admin2)?;
+    m.value("fatalities", &fatalities.best)?;
+    m.value("fatalities_low", &fatalities.low)?;
+    m.value("fatalities_high", &fatalities.high)?;
+    m.value("civilian_fatalities", civilian_fatalities)?;
+    m.text("actor1", actor1)?;
+    m.text("actor2", actor2)?;
+    m.text("assoc_actors", assoc_actors)?;
+    m.text("notes", notes)?;
+    m.key("tags");
+    array(m.buf, tags, |b, t| string(b, t))?;
+    m.key("sources");
+    array(m.buf, sources, source)?;
+    m.text("created_at", created_at)?;
+    m.text("updated_at", updated_at)?;
+    m.close();
+    buf.push(b'}');
     Ok(true)
 }
 
