@@ -35,9 +35,9 @@ fn json<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) -> Result<()> {
 /// the compiler vectorises finds that, and they are copied whole; the
 /// others are escaped by serde_json.
 fn string(buf: &mut Vec<u8>, s: &str) -> Result<()> {
-    let escapes = s
-        .bytes()
-        .fold(false, |any, b| any | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    let escapes = s.bytes().fold(false, |any, b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
     if escapes {
         return json(buf, s);
     }
