@@ -12,6 +12,10 @@
 //! of the formula guard (`'=x` reads as `=x`), so a raw CSV (`--raw`)
 //! cannot carry a text that itself starts with an apostrophe before
 //! = + - @; the guarded CSV must carry every text.
+//!
+//! The GeoJSON writers write each feature's text directly (issue 13): the
+//! bytes must stay those of serde_json serialising the `geojson::Feature`
+//! they used to build, kept here as the reference.
 
 use chrono::{Datelike, Duration, NaiveDate};
 use incidents::formats::geojson::{GeoJsonWriter, round_coordinate};
@@ -351,6 +355,21 @@ proptest! {
         prop_assert_eq!(got, want, "GeoJSONSeq:\n{}", String::from_utf8_lossy(&buf));
     }
 
+    /// Collection and sequence writers write, for any incident, the bytes
+    /// of the feature serde_json wrote before; nothing for one without coordinates.
+    #[test]
+    fn geojson_writers_write_the_reference_bytes(
+        incs in proptest::collection::vec(
+            prop_oneof![incident(true, true), incident(false, true)],
+            0..6,
+        ),
+    ) {
+        let (collection, sequence) = written(&incs);
+        let (want_collection, want_sequence) = reference_texts(&incs);
+        prop_assert_eq!(String::from_utf8_lossy(&collection), want_collection);
+        prop_assert_eq!(String::from_utf8_lossy(&sequence), want_sequence);
+    }
+
     /// ACLED's `tags` cell carries every tag, and its fatalities column
     /// (always a number) an unknown toll, through our own reader.
     #[test]
@@ -413,4 +432,162 @@ fn empty_exports_read_back_empty() {
         .finish()
         .expect("finish");
     assert_eq!(csv::read(&buf[..], "empty.csv").expect("reader").count(), 0);
+}
+
+/// The feature the GeoJSON writers built before issue 13, as serde_json
+/// wrote it: the incident's own serialisation as properties (the rounded
+/// coordinates in place of its own), the uid as id. `None` without coordinates.
+fn reference_feature(inc: &Incident) -> Option<String> {
+    let lat = round_coordinate(inc.latitude?);
+    let lon = round_coordinate(inc.longitude?);
+    let serde_json::Value::Object(mut props) = serde_json::to_value(inc).expect("serialises")
+    else {
+        panic!("an incident serialises to an object");
+    };
+    props.insert("latitude".into(), lat.into());
+    props.insert("longitude".into(), lon.into());
+    let feature = ::geojson::Feature {
+        bbox: None,
+        geometry: Some(::geojson::Geometry::new(
+            ::geojson::GeometryValue::new_point([lon, lat]),
+        )),
+        id: inc.uid.clone().map(::geojson::feature::Id::String),
+        properties: Some(props),
+        foreign_members: None,
+    };
+    Some(serde_json::to_string(&feature).expect("serialises"))
+}
+
+/// What the reference makes of `incs`: a FeatureCollection (geojson's
+/// `FeatureWriter` framing) and a GeoJSON Text Sequence.
+fn reference_texts(incs: &[Incident]) -> (String, String) {
+    let features: Vec<String> = incs.iter().filter_map(reference_feature).collect();
+    let collection = format!(
+        r#"{{ "type": "FeatureCollection", "features": [{}]}}"#,
+        features.join(",")
+    );
+    let sequence = features.iter().map(|f| format!("\u{1e}{f}\n")).collect();
+    (collection, sequence)
+}
+
+/// What the collection and sequence writers write for `incs`.
+fn written(incs: &[Incident]) -> (Vec<u8>, Vec<u8>) {
+    let mut collection = Vec::new();
+    let mut sequence = Vec::new();
+    let mut c = GeoJsonWriter::collection(&mut collection);
+    let mut s = GeoJsonWriter::sequence(&mut sequence);
+    for inc in incs {
+        let has_point = inc.latitude.is_some() && inc.longitude.is_some();
+        assert_eq!(c.write(inc).expect("writes"), has_point, "{inc:?}");
+        assert_eq!(s.write(inc).expect("writes"), has_point, "{inc:?}");
+    }
+    c.finish().expect("finish");
+    s.finish().expect("finish");
+    (collection, sequence)
+}
+
+/// Incidents whose text is easy to get wrong by hand: every character
+/// serde_json escapes (quotes, backslashes, each control character, even
+/// those validation refuses, since older databases may hold them), other
+/// scripts and emoji, unknown and extreme tolls, every date precision, no
+/// coordinates or no uid, coordinates to round, and tags and sources.
+fn tricky_incidents() -> Vec<Incident> {
+    let controls: String = (0u8..0x20).map(char::from).chain(['\u{7f}']).collect();
+    let texts = [
+        "plain".to_string(),
+        String::new(),
+        r#"said "a massacre" \ back\slash / solidus"#.to_string(),
+        controls,
+        "دمشق، ريف دمشق 中文 😀 é ß \u{200f}\u{a0}\u{feff}\u{2028}\u{2029}".to_string(),
+        "\"".to_string(),
+        "\\".to_string(),
+        "line\nbreak\r\ttab".to_string(),
+    ];
+    let spans = [
+        DateSpan::parse("d", "2025-06-17"),
+        DateSpan::parse("w", "2025-W25"),
+        DateSpan::parse("m", "2025-06"),
+        DateSpan::parse("y", "1900"),
+        DateSpan::new(
+            NaiveDate::from_ymd_opt(2099, 12, 30).expect("a date"),
+            NaiveDate::from_ymd_opt(2100, 12, 31).expect("a date"),
+            DatePrecision::Range,
+        ),
+    ];
+    let coordinates = [
+        Some((32.612_345_67, 36.1)),
+        Some((-0.000_000_4, 0.000_000_5)),
+        Some((90.0, -180.0)),
+        Some((1e-7, 123.456_789_5)),
+        None,
+    ];
+    let mut out = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let span = spans[i % spans.len()].as_ref().expect("a span");
+        let mut inc = Incident::new("Battles", *span);
+        let t = Some(text.clone());
+        inc.uid = (i % 3 != 1).then(|| format!("T-{i}{text}"));
+        inc.title = t.clone();
+        inc.sub_event_type = (i % 2 == 0).then(|| "Armed clash".to_string());
+        inc.place = t.clone();
+        (inc.latitude, inc.longitude) = match coordinates[i % coordinates.len()] {
+            Some((lat, lon)) => (Some(lat), Some(lon)),
+            None => (None, None),
+        };
+        inc.geo_precision = [None, Some(GeoPrecision::Exact), Some(GeoPrecision::Country)][i % 3];
+        inc.country = Some("SY".into());
+        inc.admin1 = t.clone();
+        inc.admin1_code = t.clone();
+        inc.admin2 = t.clone();
+        inc.admin2_code = t.clone();
+        inc.reported_admin1 = t.clone();
+        inc.reported_admin2 = t.clone();
+        inc.fatalities = [
+            Fatalities::default(),
+            Fatalities {
+                best: Some(0),
+                low: None,
+                high: Some(u32::MAX),
+            },
+            Fatalities {
+                best: Some(12),
+                low: Some(3),
+                high: Some(1),
+            },
+        ][i % 3];
+        inc.civilian_fatalities = (i % 2 == 1).then_some(7);
+        inc.actor1 = t.clone();
+        inc.actor2 = t.clone();
+        inc.assoc_actors = t.clone();
+        inc.notes = t.clone();
+        inc.tags = texts[..i % 4].to_vec();
+        inc.sources = (0..i % 3)
+            .map(|k| Source {
+                publisher: text.clone(),
+                title: (k == 0).then(|| text.clone()),
+                url: Some(format!("https://example.org/{i}?q=\"{k}\"")),
+                published: (k == 1).then(|| "2025-06".to_string()),
+                excerpt: t.clone(),
+            })
+            .collect();
+        inc.created_at = Some("2025-06-18T09:30:00Z".into());
+        inc.updated_at = (i % 2 == 0).then(|| "2025-06-19T10:00:00Z".into());
+        out.push(inc);
+    }
+    // A coordinate that is not a number: serde_json writes null for it.
+    let mut nan = out[0].clone();
+    nan.latitude = Some(f64::NAN);
+    out.push(nan);
+    out
+}
+
+#[test]
+fn geojson_writers_match_the_reference_on_tricky_incidents() {
+    let incs = tricky_incidents();
+    let (collection, sequence) = written(&incs);
+    let (want_collection, want_sequence) = reference_texts(&incs);
+    assert_eq!(String::from_utf8_lossy(&collection), want_collection);
+    assert_eq!(String::from_utf8_lossy(&sequence), want_sequence);
+    // Every case is compared: all are written but the one without coordinates.
+    assert_eq!(want_sequence.lines().count(), incs.len() - 1);
 }

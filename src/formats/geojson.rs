@@ -3,7 +3,10 @@
 
 use std::io::{BufRead, Read, Write};
 
-use geojson::{Feature, FeatureReader, FeatureWriter, Geometry, GeometryValue, feature::Id};
+use chrono::{Datelike, NaiveDate};
+
+use geojson::{Feature, FeatureReader, GeometryValue, feature::Id};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
@@ -11,7 +14,7 @@ use crate::field::{FieldSet, NATIVE_COLUMNS};
 use crate::formats::csv;
 use crate::formats::fields::{Fields, Row, RowError, Rows};
 use crate::formats::tags;
-use crate::model::Incident;
+use crate::model::{Incident, Source};
 
 /// Decimal places of exported coordinates (6: about 0.1 m).
 pub const COORDINATE_DECIMALS: i32 = 6;
@@ -22,88 +25,310 @@ pub fn round_coordinate(v: f64) -> f64 {
     (v * f).round() / f
 }
 
-/// An incident as a Point feature: [longitude, latitude], the uid as the
-/// feature id, every field as a property. `None` without coordinates.
-pub fn feature(inc: &Incident) -> Result<Option<Feature>> {
-    let (Some(lat), Some(lon)) = (inc.latitude, inc.longitude) else {
-        return Ok(None);
+/// Writes `value` as serde_json writes it (escaping, number formatting).
+fn json<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) -> Result<()> {
+    serde_json::to_writer(buf, value)?;
+    Ok(())
+}
+
+/// Writes a JSON string. Most texts have nothing to escape: one pass that
+/// the compiler vectorises finds that, and they are copied whole; the
+/// others are escaped by serde_json.
+fn string(buf: &mut Vec<u8>, s: &str) -> Result<()> {
+    let escapes = s.bytes().fold(false, |any, b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if escapes {
+        return json(buf, s);
+    }
+    buf.reserve(s.len() + 2);
+    buf.push(b'"');
+    buf.extend_from_slice(s.as_bytes());
+    buf.push(b'"');
+    Ok(())
+}
+
+fn text(buf: &mut Vec<u8>, s: &Option<String>) -> Result<()> {
+    match s {
+        Some(s) => string(buf, s),
+        None => {
+            buf.extend_from_slice(b"null");
+            Ok(())
+        }
+    }
+}
+
+/// Writes a date as chrono's serde does ("2025-06-17"), without going
+/// through `fmt` character by character.
+fn date(buf: &mut Vec<u8>, d: NaiveDate) -> Result<()> {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    // chrono writes years outside 0..=9999 with a sign: leave those to it.
+    let Ok(y @ 0..=9999) = u32::try_from(y) else {
+        return json(buf, &d);
     };
-    let (lat, lon) = (round_coordinate(lat), round_coordinate(lon));
-    let Value::Object(mut props) = serde_json::to_value(inc)? else {
-        return Err(Error::Data {
-            what: "incident".into(),
-            reason: "did not serialise to an object".into(),
-        });
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    buf.extend_from_slice(&[
+        b'"',
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(day / 10),
+        digit(day),
+        b'"',
+    ]);
+    Ok(())
+}
+
+/// Writes a source as its derived `Serialize` does.
+fn source(buf: &mut Vec<u8>, s: &Source) -> Result<()> {
+    let Source {
+        publisher,
+        title,
+        url,
+        published,
+        excerpt,
+    } = s;
+    let mut m = Members::open(buf);
+    m.key("publisher");
+    string(m.buf, publisher)?;
+    m.key("title");
+    text(m.buf, title)?;
+    m.key("url");
+    text(m.buf, url)?;
+    m.key("published");
+    text(m.buf, published)?;
+    m.key("excerpt");
+    text(m.buf, excerpt)?;
+    m.close();
+    Ok(())
+}
+
+/// Writes a JSON array of `items`.
+fn array<T>(
+    buf: &mut Vec<u8>,
+    items: &[T],
+    mut item: impl FnMut(&mut Vec<u8>, &T) -> Result<()>,
+) -> Result<()> {
+    buf.push(b'[');
+    for (i, t) in items.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        item(buf, t)?;
+    }
+    buf.push(b']');
+    Ok(())
+}
+
+/// The members of one JSON object, written in order: each `key` is
+/// followed by writing its value to `buf`.
+struct Members<'a> {
+    buf: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl<'a> Members<'a> {
+    fn open(buf: &'a mut Vec<u8>) -> Self {
+        buf.push(b'{');
+        Members { buf, first: true }
+    }
+
+    /// Keys are plain ASCII names: nothing to escape.
+    fn key(&mut self, key: &str) {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(key.as_bytes());
+        self.buf.extend_from_slice(b"\":");
+    }
+
+    fn text(&mut self, key: &str, value: &Option<String>) -> Result<()> {
+        self.key(key);
+        text(self.buf, value)
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<()> {
+        self.key(key);
+        json(self.buf, value)
+    }
+
+    fn close(self) {
+        self.buf.push(b'}');
+    }
+}
+
+/// Appends an incident's Point feature to `buf`: [longitude, latitude]
+/// rounded, the uid as the feature id, every field as a property. The text
+/// is written directly rather than through a `serde_json::Map` per feature
+/// (export speed, issue 13); the bytes are those of serde_json serialising a
+/// `geojson::Feature` whose properties are `Incident`'s own serialisation
+/// with the rounded coordinates, which tests/roundtrip_props.rs checks.
+/// False (nothing written) without coordinates.
+fn write_feature(buf: &mut Vec<u8>, inc: &Incident) -> Result<bool> {
+    // Every field named, so a new field cannot be left out of the export.
+    let Incident {
+        uid,
+        title,
+        event_type,
+        sub_event_type,
+        span,
+        place,
+        latitude,
+        longitude,
+        geo_precision,
+        country,
+        admin1,
+        admin1_code,
+        admin2,
+        admin2_code,
+        reported_admin1,
+        reported_admin2,
+        fatalities,
+        civilian_fatalities,
+        actor1,
+        actor2,
+        assoc_actors,
+        notes,
+        tags,
+        sources,
+        created_at,
+        updated_at,
+    } = inc;
+    let (Some(lat), Some(lon)) = (latitude, longitude) else {
+        return Ok(false);
     };
-    props.insert("latitude".into(), lat.into());
-    props.insert("longitude".into(), lon.into());
-    Ok(Some(Feature {
-        bbox: None,
-        geometry: Some(Geometry::new(GeometryValue::new_point([lon, lat]))),
-        id: inc.uid.clone().map(Id::String),
-        properties: Some(props),
-        foreign_members: None,
-    }))
+    let (lat, lon) = (round_coordinate(*lat), round_coordinate(*lon));
+    buf.extend_from_slice(br#"{"type":"Feature","geometry":{"type":"Point","coordinates":["#);
+    json(buf, &lon)?;
+    buf.push(b',');
+    json(buf, &lat)?;
+    buf.extend_from_slice(b"]},");
+    if let Some(uid) = uid {
+        buf.extend_from_slice(br#""id":"#);
+        string(buf, uid)?;
+        buf.push(b',');
+    }
+    buf.extend_from_slice(br#""properties":"#);
+    let mut m = Members::open(buf);
+    m.text("uid", uid)?;
+    m.text("title", title)?;
+    m.key("event_type");
+    string(m.buf, event_type)?;
+    m.text("sub_event_type", sub_event_type)?;
+    m.key("date_start");
+    date(m.buf, span.start)?;
+    m.key("date_end");
+    date(m.buf, span.end)?;
+    m.value("date_precision", &span.precision)?;
+    m.text("place", place)?;
+    m.value("latitude", &lat)?;
+    m.value("longitude", &lon)?;
+    m.value("geo_precision", geo_precision)?;
+    m.text("country", country)?;
+    m.text("admin1", admin1)?;
+    m.text("admin1_code", admin1_code)?;
+    m.text("admin2", admin2)?;
+    m.text("admin2_code", admin2_code)?;
+    m.text("reported_admin1", reported_admin1)?;
+    m.text("reported_admin2", reported_admin2)?;
+    m.value("fatalities", &fatalities.best)?;
+    m.value("fatalities_low", &fatalities.low)?;
+    m.value("fatalities_high", &fatalities.high)?;
+    m.value("civilian_fatalities", civilian_fatalities)?;
+    m.text("actor1", actor1)?;
+    m.text("actor2", actor2)?;
+    m.text("assoc_actors", assoc_actors)?;
+    m.text("notes", notes)?;
+    m.key("tags");
+    array(m.buf, tags, |b, t| string(b, t))?;
+    m.key("sources");
+    array(m.buf, sources, source)?;
+    m.text("created_at", created_at)?;
+    m.text("updated_at", updated_at)?;
+    m.close();
+    buf.push(b'}');
+    Ok(true)
 }
 
 fn io(e: std::io::Error) -> Error {
     Error::io("<output>", e)
 }
 
-fn geojson_err(e: geojson::Error) -> Error {
-    match e {
-        geojson::Error::Io(io) => Error::io("<output>", io),
-        // The writer reports serde_json's failed write (a closed pipe) as malformed GeoJSON.
-        geojson::Error::MalformedGeoJson(e) if e.is_io() => Error::io("<output>", e.into()),
-        other => Error::Data {
-            what: "GeoJSON".into(),
-            reason: other.to_string(),
-        },
-    }
+/// Whether features go into one FeatureCollection or one per line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Collection,
+    Sequence,
 }
 
 /// Streams features: a FeatureCollection, or one feature per line (RFC 8142:
 /// each record starts with the RS character and ends with a newline).
-pub enum GeoJsonWriter<W: Write> {
-    Collection(FeatureWriter<W>),
-    Sequence(W),
+pub struct GeoJsonWriter<W: Write> {
+    out: W,
+    layout: Layout,
+    written: bool,
+    /// One feature's text, reused: no allocation per feature.
+    buf: Vec<u8>,
 }
 
+/// What a FeatureCollection opens and closes with (geojson's `FeatureWriter`'s text).
+const COLLECTION_START: &[u8] = br#"{ "type": "FeatureCollection", "features": ["#;
+const COLLECTION_END: &[u8] = b"]}";
+
 impl<W: Write> GeoJsonWriter<W> {
+    fn new(out: W, layout: Layout) -> Self {
+        GeoJsonWriter {
+            out,
+            layout,
+            written: false,
+            buf: Vec::with_capacity(4096),
+        }
+    }
+
     pub fn collection(out: W) -> Self {
-        GeoJsonWriter::Collection(FeatureWriter::from_writer(out))
+        Self::new(out, Layout::Collection)
     }
 
     pub fn sequence(out: W) -> Self {
-        GeoJsonWriter::Sequence(out)
+        Self::new(out, Layout::Sequence)
     }
 
     /// Writes the incident; returns false (writing nothing) when it has no coordinates.
     pub fn write(&mut self, inc: &Incident) -> Result<bool> {
-        let Some(f) = feature(inc)? else {
-            return Ok(false);
-        };
-        match self {
-            GeoJsonWriter::Collection(w) => w.write_feature(&f).map_err(geojson_err)?,
-            GeoJsonWriter::Sequence(w) => {
-                w.write_all(b"\x1e").map_err(io)?;
-                serde_json::to_writer(&mut *w, &f)?;
-                w.write_all(b"\n").map_err(io)?;
-            }
+        self.buf.clear();
+        match self.layout {
+            Layout::Sequence => self.buf.push(0x1e),
+            Layout::Collection if self.written => self.buf.push(b','),
+            Layout::Collection => self.buf.extend_from_slice(COLLECTION_START),
         }
+        if !write_feature(&mut self.buf, inc)? {
+            return Ok(false);
+        }
+        if self.layout == Layout::Sequence {
+            self.buf.push(b'\n');
+        }
+        self.out.write_all(&self.buf).map_err(io)?;
+        self.written = true;
         Ok(true)
     }
 
     /// Closes the collection and flushes: a full disk is an error here, not
     /// a truncated file that looks complete.
-    pub fn finish(self) -> Result<()> {
-        match self {
-            GeoJsonWriter::Collection(mut w) => {
-                w.finish().map_err(geojson_err)?;
-                w.flush().map_err(geojson_err)
+    pub fn finish(mut self) -> Result<()> {
+        if self.layout == Layout::Collection {
+            if !self.written {
+                self.out.write_all(COLLECTION_START).map_err(io)?;
             }
-            GeoJsonWriter::Sequence(mut w) => w.flush().map_err(io),
+            self.out.write_all(COLLECTION_END).map_err(io)?;
         }
+        self.out.flush().map_err(io)
     }
 }
 
@@ -284,10 +509,19 @@ mod tests {
         i
     }
 
+    /// The one feature a sequence writer wrote, parsed; `None` when it wrote nothing.
+    fn written(inc: &Incident) -> Option<Value> {
+        let mut buf = Vec::new();
+        let mut w = GeoJsonWriter::sequence(&mut buf);
+        let wrote = w.write(inc).unwrap();
+        w.finish().unwrap();
+        assert_eq!(wrote, !buf.is_empty());
+        wrote.then(|| serde_json::from_slice(&buf[1..]).unwrap())
+    }
+
     #[test]
     fn feature_is_lon_lat_rounded_with_uid_id() {
-        let f = feature(&incident()).unwrap().unwrap();
-        let v = serde_json::to_value(&f).unwrap();
+        let v = written(&incident()).unwrap();
         assert_eq!(
             v["geometry"]["coordinates"],
             serde_json::json!([36.1, 32.612346])
@@ -298,7 +532,7 @@ mod tests {
         let mut none = incident();
         none.latitude = None;
         none.longitude = None;
-        assert!(feature(&none).unwrap().is_none());
+        assert!(written(&none).is_none());
     }
 
     #[test]

@@ -10,20 +10,48 @@ use crate::filter::{Filter, Order};
 use crate::model::{DatePrecision, DateSpan, Fatalities, GeoPrecision, Incident, Source};
 use crate::store::{HistoryEntry, ImportBatch};
 
-/// The columns read for an incident, in the order `from_row` expects.
+/// The columns read for an incident, in the order `from_row` expects, then
+/// those of one of its sources (NULL when it has none): one row per source.
 const COLUMNS: &str = "i.id, i.uid, i.title, i.event_type, i.sub_event_type, i.date_start, i.date_end, \
     i.date_precision, i.place, i.latitude, i.longitude, i.geo_precision, i.country, i.admin1, \
     i.admin1_code, i.admin2, i.admin2_code, i.fatalities, i.fatalities_low, i.fatalities_high, \
     i.civilian_fatalities, i.actor1, i.actor2, i.assoc_actors, i.notes, i.tags, i.created_at, \
-    i.updated_at, i.reported_admin1, i.reported_admin2, (SELECT json_group_array(json_object('publisher', s.publisher, 'title', \
-    NULLIF(s.title, ''), 'url', NULLIF(s.url, ''), 'published', s.published, 'excerpt', l.excerpt)) \
-    FROM incident_sources l JOIN sources s ON s.id = l.source_id WHERE l.incident_id = i.id)";
+    i.updated_at, i.reported_admin1, i.reported_admin2, s.publisher, NULLIF(s.title, ''), \
+    NULLIF(s.url, ''), s.published, l.excerpt \
+    FROM incidents i LEFT JOIN incident_sources l ON l.incident_id = i.id \
+    LEFT JOIN sources s ON s.id = l.source_id";
 
+/// A date in its stored layout, "2025-06-17", read directly: chrono's
+/// general parser costs as much as the rest of the row (export speed).
+fn iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
+/// A date column; what [`iso_date`] does not read is left to chrono, which
+/// says what is wrong.
 fn date_col(row: &Row, idx: usize) -> rusqlite::Result<NaiveDate> {
-    let s: String = row.get(idx)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
-    })
+    let s = row.get_ref(idx)?.as_str()?;
+    iso_date(s).map_or_else(
+        || {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    idx,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })
+        },
+        Ok,
+    )
 }
 
 fn conversion(idx: usize, e: Error) -> rusqlite::Error {
@@ -34,7 +62,6 @@ fn from_row(row: &Row) -> rusqlite::Result<Incident> {
     let precision: String = row.get(7)?;
     let geo: Option<u8> = row.get(11)?;
     let tags: String = row.get(25)?;
-    let sources: Option<String> = row.get(30)?;
     Ok(Incident {
         uid: row.get(1)?,
         title: row.get(2)?,
@@ -70,13 +97,41 @@ fn from_row(row: &Row) -> rusqlite::Result<Incident> {
         assoc_actors: row.get(23)?,
         notes: row.get(24)?,
         tags: serde_json::from_str(&tags).map_err(|e| conversion(25, e.into()))?,
-        sources: match sources {
-            Some(s) => serde_json::from_str(&s).map_err(|e| conversion(30, e.into()))?,
-            None => Vec::new(),
-        },
+        sources: Vec::new(),
         created_at: row.get(26)?,
         updated_at: row.get(27)?,
     })
+}
+
+/// The source on this row, if the incident has one.
+fn source_from_row(row: &Row) -> rusqlite::Result<Option<Source>> {
+    let Some(publisher) = row.get(30)? else {
+        return Ok(None);
+    };
+    Ok(Some(Source {
+        publisher,
+        title: row.get(31)?,
+        url: row.get(32)?,
+        published: row.get(33)?,
+        excerpt: row.get(34)?,
+    }))
+}
+
+/// The incident whose rows `stmt` returns for `params`, if any.
+fn read_incident(
+    stmt: &mut rusqlite::Statement,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<Option<Incident>> {
+    let mut rows = stmt.query(params)?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    let mut inc = from_row(row)?;
+    inc.sources.extend(source_from_row(row)?);
+    while let Some(row) = rows.next()? {
+        inc.sources.extend(source_from_row(row)?);
+    }
+    Ok(Some(inc))
 }
 
 fn tags_json(tags: &[String]) -> Result<String> {
@@ -282,12 +337,10 @@ fn not_found(uid: &str) -> Error {
 }
 
 fn get_incident(conn: &rusqlite::Connection, uid: &str) -> Result<Option<Incident>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM incidents i WHERE i.uid = ?1"
-        ))?
-        .query_row(params![uid], from_row)
-        .optional()?)
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} WHERE i.uid = ?1 ORDER BY l.source_id"
+    ))?;
+    Ok(read_incident(&mut stmt, params![uid])?)
 }
 
 impl SqliteStore {
@@ -308,8 +361,9 @@ impl SqliteStore {
             .limit
             .map(|n| format!(" LIMIT {n}"))
             .unwrap_or_default();
+        // The ids in order first: sorting them is cheap, sorting whole rows is not.
         let sql = format!(
-            "SELECT {COLUMNS} FROM incidents i WHERE {clause} ORDER BY {}{limit}",
+            "SELECT i.id FROM incidents i WHERE {clause} ORDER BY {}{limit}",
             match filter.order {
                 Order::Date => "i.date_start, i.id",
                 // The date `formats::acled::event_date` writes: the middle
@@ -326,9 +380,15 @@ impl SqliteStore {
             },
         );
         let mut stmt = self.conn.prepare(&sql)?;
+        let mut fetch = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} WHERE i.id = ?1 ORDER BY l.source_id"
+        ))?;
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         while let Some(row) = rows.next()? {
-            f(from_row(row)?)?;
+            let id: i64 = row.get(0)?;
+            let inc = read_incident(&mut fetch, params![id])?
+                .ok_or_else(|| not_found(&id.to_string()))?;
+            f(inc)?;
         }
         Ok(())
     }
