@@ -5,6 +5,7 @@
 pub mod countries;
 pub mod encoding;
 pub mod gazetteer;
+mod gazetteer_lines;
 mod index;
 pub mod normalize;
 pub mod region;
