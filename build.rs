@@ -2,8 +2,8 @@
 //! repository small) into OUT_DIR, so the binary embeds them ready to read
 //! in place: commands that geocode or resolve regions must not spend their
 //! start-up inflating tens of megabytes. For the gazetteer it also derives
-//! the flat index files that `geo::gazetteer` reads in place (see
-//! `Bundled` there), so no place is parsed and no name indexed at start-up.
+//! the flat index files that `geo::bundled` reads in place, so no place
+//! is parsed and no name indexed at start-up.
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read};
