@@ -14,7 +14,7 @@ use serde_json::json;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let country = std::env::args().nth(1);
-    let gazetteer = Gazetteer::bundled()?;
+    let gazetteer = Gazetteer::bundled();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for line in std::io::stdin().lock().lines() {

@@ -360,12 +360,7 @@ impl Database {
     }
 
     /// Ranked gazetteer candidates for a place name.
-    pub fn geocode(
-        &self,
-        name: &str,
-        country: Option<&str>,
-        limit: usize,
-    ) -> Result<Resolution<'_>> {
+    pub fn geocode(&self, name: &str, country: Option<&str>, limit: usize) -> Result<Resolution> {
         let country = country.map(str::to_ascii_uppercase);
         Ok(locate::resolve(
             self.gazetteer()?,

@@ -36,9 +36,14 @@ fn add_custom(store: &dyn Store, mut regions: Regions) -> Result<Regions> {
 
 /// The bundled gazetteer plus the database's own places.
 pub fn gazetteer_with_places(store: &dyn Store) -> Result<Gazetteer> {
-    let mut g = Gazetteer::bundled()?;
+    let mut g = Gazetteer::bundled();
+    let places = store.places()?;
+    if places.is_empty() {
+        // Loading the region polygons takes longer than geocoding.
+        return Ok(g);
+    }
     let regions = Regions::bundled()?;
-    for p in store.places()? {
+    for p in places {
         let a = regions.assign(p.latitude, p.longitude);
         g.add_place(Place {
             id: -p.id,

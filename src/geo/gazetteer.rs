@@ -17,17 +17,12 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
+use std::str::SplitTerminator;
 
-use flate2::read::GzDecoder;
-
+use super::bundled::{BUNDLED, Bundled, NONE};
 use super::normalize::{is_variant, normalize_name, skeleton_key};
 use super::regions::Regions;
 use crate::Error;
-
-/// Bundled places, one per line (see data/README.md).
-static BUNDLED_PLACES: &[u8] = include_bytes!("../../data/gazetteer_places.tsv.gz");
-/// Bundled name and skeleton keys, sorted, with the places they name.
-static BUNDLED_INDEX: &[u8] = include_bytes!("../../data/gazetteer_index.tsv.gz");
 
 const SCORE_MAIN: f64 = 1.0;
 const SCORE_ALT: f64 = 0.96;
@@ -68,22 +63,26 @@ impl Place {
     /// Abandoned (PPLQ) or destroyed (PPLW): such a place never rivals an
     /// inhabited namesake.
     pub fn is_abandoned(&self) -> bool {
-        matches!(self.feature_code.as_str(), "PPLQ" | "PPLW")
+        is_abandoned(&self.feature_code)
     }
+}
 
-    /// 0..=1: capitals and admin seats over plain places, then population.
-    fn importance(&self) -> f64 {
-        let feature = match self.feature_code.as_str() {
-            "PPLC" => 1.0,
-            "PPLA" => 0.8,
-            "PPLA2" => 0.6,
-            "PPLA3" | "PPLA4" | "PPLA5" | "PPLG" => 0.4,
-            "PPL" => 0.2,
-            _ => 0.1,
-        };
-        let population = ((self.population as f64 + 1.0).log10() / 7.0).min(1.0);
-        0.5 * feature + 0.5 * population
-    }
+fn is_abandoned(feature_code: &str) -> bool {
+    matches!(feature_code, "PPLQ" | "PPLW")
+}
+
+/// 0..=1: capitals and admin seats over plain places, then population.
+fn importance(feature_code: &str, population: u64) -> f64 {
+    let feature = match feature_code {
+        "PPLC" => 1.0,
+        "PPLA" => 0.8,
+        "PPLA2" => 0.6,
+        "PPLA3" | "PPLA4" | "PPLA5" | "PPLG" => 0.4,
+        "PPL" => 0.2,
+        _ => 0.1,
+    };
+    let population = ((population as f64 + 1.0).log10() / 7.0).min(1.0);
+    0.5 * feature + 0.5 * population
 }
 
 /// How a candidate's name relates to the query.
@@ -113,9 +112,9 @@ impl MatchKind {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Candidate<'a> {
-    pub place: &'a Place,
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub place: Place,
     pub score: f64,
     pub kind: MatchKind,
     /// Edits (Levenshtein, on normalised names) from the query to the
@@ -123,51 +122,8 @@ pub struct Candidate<'a> {
     pub edits: usize,
 }
 
-/// Keys sorted as in the bundled index; ids are `place * 2 + is_main_name`.
-#[derive(Debug, Default)]
-struct SortedKeys {
-    keys: Vec<(u32, u32)>,
-    start: Vec<u32>,
-    ids: Vec<u32>,
-}
-
-impl SortedKeys {
-    fn key<'t>(&self, text: &'t str, i: usize) -> &'t str {
-        let (s, e) = self.keys[i];
-        &text[s as usize..e as usize]
-    }
-
-    fn ids_of(&self, i: usize) -> &[u32] {
-        &self.ids[self.start[i] as usize..self.start[i + 1] as usize]
-    }
-
-    fn get(&self, text: &str, key: &str) -> &[u32] {
-        match self.position(text, key) {
-            Ok(i) => self.ids_of(i),
-            Err(_) => &[],
-        }
-    }
-
-    fn position(&self, text: &str, key: &str) -> Result<usize, usize> {
-        let mut lo = 0;
-        let mut hi = self.keys.len();
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match self.key(text, mid).cmp(key) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Ok(mid),
-            }
-        }
-        Err(lo)
-    }
-}
-
-/// Each place's normalised names (main and alternate), in place order, so
-/// that ranking a skeleton match compares stored keys instead of
-/// normalising the place's names again, and reads them from one short
-/// stretch of memory. Bundled places' keys come from inverting the name
-/// index at load.
+/// The normalised names of the places added with `add_place`, kept as
+/// `Bundled::place_keys` keeps those of the bundled places.
 #[derive(Debug)]
 struct PlaceKeys {
     /// Every key followed by a newline (keys never contain one).
@@ -186,32 +142,6 @@ impl Default for PlaceKeys {
 }
 
 impl PlaceKeys {
-    fn invert(index_text: &str, names: &SortedKeys, n_places: usize) -> Result<PlaceKeys, Error> {
-        let mut start = vec![0u32; n_places + 1];
-        for k in 0..names.keys.len() {
-            let len = names.key(index_text, k).len() as u32 + 1;
-            for &f in names.ids_of(k) {
-                start[f as usize / 2 + 1] += len;
-            }
-        }
-        for i in 1..start.len() {
-            start[i] += start[i - 1];
-        }
-        let mut fill = start.clone();
-        let mut bytes = vec![b'\n'; start[n_places] as usize];
-        for k in 0..names.keys.len() {
-            let key = names.key(index_text, k).as_bytes();
-            for &f in names.ids_of(k) {
-                let at = &mut fill[f as usize / 2];
-                bytes[*at as usize..*at as usize + key.len()].copy_from_slice(key);
-                *at += key.len() as u32 + 1;
-            }
-        }
-        let text = String::from_utf8(bytes)
-            .map_err(|_| bundled_error("gazetteer_index.tsv", 0, "keys are not UTF-8"))?;
-        Ok(PlaceKeys { text, start })
-    }
-
     fn push(&mut self, keys: &[String]) {
         for key in keys {
             self.text.push_str(key);
@@ -220,42 +150,49 @@ impl PlaceKeys {
         self.start.push(self.text.len() as u32);
     }
 
-    fn of(&self, place: usize) -> impl Iterator<Item = &str> {
+    fn of(&self, place: usize) -> SplitTerminator<'_, char> {
         self.text[self.start[place] as usize..self.start[place + 1] as usize].split_terminator('\n')
     }
 }
 
-#[derive(Debug, Default)]
+/// The places an added place's key names.
+fn ids_of<'m>(map: &'m HashMap<String, Vec<u32>>, key: &str) -> impl Iterator<Item = u32> + 'm {
+    map.get(key).into_iter().flatten().copied()
+}
+
+/// Places are numbered bundled first, then added ones; keys name them as
+/// `place * 2 + is_main_name`.
+#[derive(Debug)]
 pub struct Gazetteer {
-    places: Vec<Place>,
-    /// The decompressed bundled index, which `names` and `skeletons` point into.
-    index_text: String,
-    names: SortedKeys,
-    skeletons: SortedKeys,
-    place_keys: PlaceKeys,
-    /// `Place::importance` of each place, computed once.
-    importance: Vec<f64>,
+    bundled: &'static Bundled,
+    /// Places added with `add_place`: place `bundled.len() + i` is `added[i]`.
+    added: Vec<Place>,
+    added_keys: PlaceKeys,
     extra_names: HashMap<String, Vec<u32>>,
     extra_skeletons: HashMap<String, Vec<u32>>,
 }
 
+impl Default for Gazetteer {
+    /// An empty gazetteer, for user places only.
+    fn default() -> Gazetteer {
+        Gazetteer {
+            bundled: &NONE,
+            added: Vec::new(),
+            added_keys: PlaceKeys::default(),
+            extra_names: HashMap::new(),
+            extra_skeletons: HashMap::new(),
+        }
+    }
+}
+
 impl Gazetteer {
-    /// The bundled GeoNames extract, decompressed and indexed.
-    pub fn bundled() -> Result<Gazetteer, Error> {
-        let places = read_bundled_places(&gunzip(BUNDLED_PLACES)?)?;
-        let index = gunzip(BUNDLED_INDEX)?;
-        let (names, skeletons) = read_bundled_index(&index, places.len())?;
-        let place_keys = PlaceKeys::invert(&index, &names, places.len())?;
-        let importance = places.iter().map(Place::importance).collect();
-        Ok(Gazetteer {
-            places,
-            index_text: index,
-            names,
-            skeletons,
-            place_keys,
-            importance,
+    /// The bundled places (GeoNames and Who's On First), already indexed
+    /// at build time: this takes no time.
+    pub fn bundled() -> Gazetteer {
+        Gazetteer {
+            bundled: &BUNDLED,
             ..Gazetteer::default()
-        })
+        }
     }
 
     /// An empty gazetteer, for user places only.
@@ -264,20 +201,65 @@ impl Gazetteer {
     }
 
     pub fn len(&self) -> usize {
-        self.places.len()
+        self.bundled.len() + self.added.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.places.is_empty()
+        self.len() == 0
     }
 
-    pub fn places(&self) -> &[Place] {
-        &self.places
+    /// Every place, bundled ones first (each parsed from its line as it comes).
+    pub fn places(&self) -> impl Iterator<Item = Place> + '_ {
+        (0..self.len() as u32).map(|i| self.place(i))
+    }
+
+    /// The added place numbered `i`, if it is not a bundled one.
+    fn added(&self, i: u32) -> Option<&Place> {
+        (i as usize)
+            .checked_sub(self.bundled.len())
+            .map(|a| &self.added[a])
+    }
+
+    fn place(&self, i: u32) -> Place {
+        match self.added(i) {
+            Some(p) => p.clone(),
+            None => self.bundled.place(i as usize),
+        }
+    }
+
+    fn id(&self, i: u32) -> i64 {
+        self.added(i)
+            .map_or_else(|| self.bundled.id(i as usize), |p| p.id)
+    }
+
+    fn population(&self, i: u32) -> u64 {
+        self.added(i)
+            .map_or_else(|| self.bundled.population(i as usize), |p| p.population)
+    }
+
+    fn country(&self, i: u32) -> &str {
+        self.added(i)
+            .map_or_else(|| self.bundled.country(i as usize), |p| &p.country)
+    }
+
+    fn feature_code(&self, i: u32) -> &str {
+        self.added(i).map_or_else(
+            || self.bundled.feature_code(i as usize),
+            |p| &p.feature_code,
+        )
+    }
+
+    /// The place's normalised names (main and alternate).
+    fn keys(&self, i: u32) -> SplitTerminator<'_, char> {
+        match (i as usize).checked_sub(self.bundled.len()) {
+            Some(a) => self.added_keys.of(a),
+            None => self.bundled.keys(i as usize),
+        }
     }
 
     /// Adds a place (a user place, or one from another gazetteer file).
     pub fn add_place(&mut self, place: Place) {
-        let id = self.places.len() as u32;
+        let id = self.len() as u32;
         let main = normalize_name(&place.name);
         let mut keys = vec![(main.clone(), id * 2 + 1)];
         for alt in &place.alt_names {
@@ -303,61 +285,44 @@ impl Gazetteer {
                 .push(flagged);
             place_keys.push(key);
         }
-        self.place_keys.push(&place_keys);
-        self.importance.push(place.importance());
-        self.places.push(place);
+        self.added_keys.push(&place_keys);
+        self.added.push(place);
     }
 
     /// Places matching `query`: exact matches, then variants, then
     /// suggestions, each best first (see the module doc for the scores);
     /// `country` (ISO alpha-2, any case) keeps only that country's.
-    pub fn search(&self, query: &str, country: Option<&str>, limit: usize) -> Vec<Candidate<'_>> {
+    pub fn search(&self, query: &str, country: Option<&str>, limit: usize) -> Vec<Candidate> {
         let key = normalize_name(query);
         if key.is_empty() || limit == 0 {
             return Vec::new();
         }
         let mut best: HashMap<u32, (f64, MatchKind)> = HashMap::new();
-        let mut consider = |flagged: &[u32], main: f64, alt: f64| {
-            for &f in flagged {
-                let base = if f & 1 == 1 { main } else { alt };
-                let slot = best.entry(f / 2).or_insert((0.0, MatchKind::Exact));
-                slot.0 = slot.0.max(base);
-            }
-        };
-        consider(
-            self.names.get(&self.index_text, &key),
-            SCORE_MAIN,
-            SCORE_ALT,
-        );
-        if let Some(ids) = self.extra_names.get(&key) {
-            consider(ids, SCORE_MAIN, SCORE_ALT);
+        for f in self
+            .bundled
+            .names
+            .get(&key)
+            .chain(ids_of(&self.extra_names, &key))
+        {
+            let base = if f & 1 == 1 { SCORE_MAIN } else { SCORE_ALT };
+            let slot = best.entry(f / 2).or_insert((0.0, MatchKind::Exact));
+            slot.0 = slot.0.max(base);
         }
-        let in_country = |p: &Place| country.is_none_or(|c| p.country.eq_ignore_ascii_case(c));
-        let exact = best
-            .keys()
-            .filter(|&&i| in_country(&self.places[i as usize]))
-            .count();
+        let in_country = |i: u32| country.is_none_or(|c| self.country(i).eq_ignore_ascii_case(c));
+        let exact = best.keys().filter(|&&i| in_country(i)).count();
         // Skeleton matches always rank below exact ones: skip them when
         // exact matches already fill the answer.
         if exact < limit
             && let Some(skeleton) = skeleton_key(&key)
         {
-            let bundled = self.skeletons.get(&self.index_text, &skeleton);
-            let extra = self
-                .extra_skeletons
-                .get(&skeleton)
-                .map_or(&[][..], Vec::as_slice);
-            for &f in bundled.iter().chain(extra) {
+            let bundled = self.bundled.skeletons.get(&skeleton);
+            for f in bundled.chain(ids_of(&self.extra_skeletons, &skeleton)) {
                 let place = f / 2;
                 if best.contains_key(&place) {
                     continue;
                 }
                 let similarity = self.closest_similarity(&key, place);
-                let kind = if self
-                    .place_keys
-                    .of(place as usize)
-                    .any(|n| is_variant(&key, n))
-                {
+                let kind = if self.keys(place).any(|n| is_variant(&key, n)) {
                     MatchKind::Variant
                 } else {
                     MatchKind::Suggestion
@@ -365,44 +330,39 @@ impl Gazetteer {
                 best.insert(place, (SCORE_SKELETON * similarity, kind));
             }
         }
-        let confident = |(&i, &(_, kind)): (&u32, &(f64, MatchKind))| {
-            kind.is_confident() && in_country(&self.places[i as usize])
-        };
+        let confident =
+            |(&i, &(_, kind)): (&u32, &(f64, MatchKind))| kind.is_confident() && in_country(i);
         if !best.iter().any(confident) {
             self.fuzzy(&key, &mut best);
         }
         let mut ranked: Vec<(u32, f64, MatchKind)> = best
             .into_iter()
-            .filter(|&(i, _)| in_country(&self.places[i as usize]))
+            .filter(|&(i, _)| in_country(i))
             .map(|(i, (base, kind))| {
-                (
-                    i,
-                    base + IMPORTANCE_WEIGHT * self.importance[i as usize],
-                    kind,
-                )
+                let importance = importance(self.feature_code(i), self.population(i));
+                (i, base + IMPORTANCE_WEIGHT * importance, kind)
             })
             .collect();
         // Within a kind, inhabited places come before abandoned or
         // destroyed namesakes, then the better score.
-        ranked.sort_by(|&(i, score_a, kind_a), &(j, score_b, kind_b)| {
-            let (a, b) = (&self.places[i as usize], &self.places[j as usize]);
+        ranked.sort_by(|&(a, score_a, kind_a), &(b, score_b, kind_b)| {
+            let abandoned = |i| is_abandoned(self.feature_code(i));
             kind_a
                 .cmp(&kind_b)
-                .then(a.is_abandoned().cmp(&b.is_abandoned()))
+                .then(abandoned(a).cmp(&abandoned(b)))
                 .then(score_b.total_cmp(&score_a))
-                .then(b.population.cmp(&a.population))
-                .then(a.id.cmp(&b.id))
+                .then(self.population(b).cmp(&self.population(a)))
+                .then(self.id(a).cmp(&self.id(b)))
         });
         ranked.truncate(limit);
         ranked
             .into_iter()
             .map(|(i, score, kind)| Candidate {
-                place: &self.places[i as usize],
+                place: self.place(i),
                 score,
                 kind,
                 edits: self
-                    .place_keys
-                    .of(i as usize)
+                    .keys(i)
                     .map(|n| strsim::levenshtein(&key, n))
                     .min()
                     .unwrap_or(0),
@@ -424,7 +384,7 @@ impl Gazetteer {
                 best = f64::max(best, strsim::normalized_levenshtein(key, name));
             }
         };
-        self.place_keys.of(place as usize).for_each(&mut consider);
+        self.keys(place).for_each(&mut consider);
         best
     }
 
@@ -435,29 +395,27 @@ impl Gazetteer {
         };
         let mut prefix = [0u8; 4];
         let prefix: &str = first.encode_utf8(&mut prefix);
-        let start = self
-            .names
-            .position(&self.index_text, prefix)
-            .unwrap_or_else(|i| i);
-        let mut consider = |name: &str, ids: &[u32]| {
+        let mut consider = |name: &str, ids: &mut dyn Iterator<Item = u32>| {
             let sim = strsim::jaro_winkler(key, name);
             if sim >= FUZZY_MIN_SIMILARITY {
-                for &f in ids {
+                for f in ids {
                     let slot = best.entry(f / 2).or_insert((0.0, MatchKind::Suggestion));
                     slot.0 = slot.0.max(SCORE_FUZZY * sim);
                 }
             }
         };
-        for i in start..self.names.keys.len() {
-            let name = self.names.key(&self.index_text, i);
+        let names = &self.bundled.names;
+        let start = names.position(prefix).unwrap_or_else(|i| i);
+        for i in start..names.len() {
+            let name = names.key(i);
             if !name.starts_with(prefix) {
                 break;
             }
-            consider(name, self.names.ids_of(i));
+            consider(name, &mut names.ids_of(i));
         }
         for (name, ids) in &self.extra_names {
             if name.starts_with(prefix) {
-                consider(name, ids);
+                consider(name, &mut ids.iter().copied());
             }
         }
     }
@@ -548,108 +506,6 @@ fn parse_geonames_line(line: &str, line_no: usize) -> Result<Place, Error> {
     })
 }
 
-fn gunzip(gz: &[u8]) -> Result<String, Error> {
-    let mut text = String::new();
-    GzDecoder::new(gz).read_to_string(&mut text)?;
-    Ok(text)
-}
-
-fn bundled_error(file: &str, line: usize, reason: &str) -> Error {
-    Error::Data {
-        what: format!("bundled {file}, line {line}"),
-        reason: reason.to_string(),
-    }
-}
-
-/// Columns: id, name, lat, lon, country, feature code, population, admin1
-/// code, alternate names (comma-separated); admin1 names come from the
-/// `#admin1` lines (code, name) that precede the places.
-fn read_bundled_places(text: &str) -> Result<Vec<Place>, Error> {
-    let file = "gazetteer_places.tsv";
-    let mut admin1: HashMap<&str, &str> = HashMap::new();
-    let mut places = Vec::with_capacity(200_000);
-    for (n, line) in text.lines().enumerate() {
-        let bad = |reason: &str| bundled_error(file, n + 1, reason);
-        if let Some(rest) = line.strip_prefix("#admin1\t") {
-            let (code, name) = rest.split_once('\t').ok_or_else(|| bad("admin1 line"))?;
-            admin1.insert(code, name);
-            continue;
-        }
-        let mut f = line.split('\t');
-        let mut next = || f.next().ok_or_else(|| bad("missing column"));
-        let id = next()?.parse::<i64>().map_err(|_| bad("id"))?;
-        let name = next()?.to_string();
-        let latitude = next()?.parse::<f64>().map_err(|_| bad("latitude"))?;
-        let longitude = next()?.parse::<f64>().map_err(|_| bad("longitude"))?;
-        let country = next()?.to_string();
-        let feature_code = next()?.to_string();
-        let population = next()?.parse::<u64>().map_err(|_| bad("population"))?;
-        let code = next()?;
-        let alts = next()?;
-        let (admin1_code, admin1_name) = if code.is_empty() {
-            (None, None)
-        } else {
-            let name = admin1.get(code).ok_or_else(|| bad("unknown admin1 code"))?;
-            (Some(code.to_string()), Some((*name).to_string()))
-        };
-        places.push(Place {
-            id,
-            name,
-            latitude,
-            longitude,
-            country,
-            admin1_code,
-            admin1_name,
-            feature_code,
-            population,
-            alt_names: if alts.is_empty() {
-                Vec::new()
-            } else {
-                alts.split(',').map(str::to_string).collect()
-            },
-        });
-    }
-    Ok(places)
-}
-
-/// Two sections, `#names` then `#skeletons`, each of sorted lines
-/// `key<TAB>id,id,...`.
-fn read_bundled_index(text: &str, n_places: usize) -> Result<(SortedKeys, SortedKeys), Error> {
-    let file = "gazetteer_index.tsv";
-    let split = text
-        .find("#skeletons\n")
-        .ok_or_else(|| bundled_error(file, 0, "no #skeletons section"))?;
-    let names_start = "#names\n".len();
-    if !text.starts_with("#names\n") {
-        return Err(bundled_error(file, 1, "no #names section"));
-    }
-    let parse = |range: std::ops::Range<usize>, first_line: usize| -> Result<SortedKeys, Error> {
-        let mut keys = Vec::new();
-        let mut start = vec![0u32];
-        let mut ids = Vec::new();
-        let mut pos = range.start;
-        for (n, line) in text[range.clone()].lines().enumerate() {
-            let bad = |reason: &str| bundled_error(file, first_line + n, reason);
-            let (key, list) = line.split_once('\t').ok_or_else(|| bad("no tab"))?;
-            keys.push((pos as u32, (pos + key.len()) as u32));
-            for id in list.split(',') {
-                let id = id.parse::<u32>().map_err(|_| bad("place id"))?;
-                if id as usize / 2 >= n_places {
-                    return Err(bad("place id out of range"));
-                }
-                ids.push(id);
-            }
-            start.push(ids.len() as u32);
-            pos += line.len() + 1;
-        }
-        Ok(SortedKeys { keys, start, ids })
-    };
-    let names_lines = text[..split].lines().count();
-    let names = parse(names_start..split, 2)?;
-    let skeletons = parse(split + "#skeletons\n".len()..text.len(), names_lines + 2)?;
-    Ok((names, skeletons))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -657,7 +513,7 @@ mod tests {
 
     fn bundled() -> &'static Gazetteer {
         static GAZETTEER: OnceLock<Gazetteer> = OnceLock::new();
-        GAZETTEER.get_or_init(|| Gazetteer::bundled().expect("bundled gazetteer loads"))
+        GAZETTEER.get_or_init(Gazetteer::bundled)
     }
 
     fn regions() -> &'static Regions {
@@ -675,7 +531,7 @@ mod tests {
                 if country.is_some_and(|c| !region.starts_with(c)) {
                     continue;
                 }
-                let p = best.place;
+                let p = &best.place;
                 let got = regions()
                     .assign(p.latitude, p.longitude)
                     .admin1
@@ -722,21 +578,21 @@ mod tests {
     #[test]
     fn stored_keys_equal_the_normaliser() {
         let g = bundled();
-        for (i, p) in g.places().iter().enumerate().step_by(997) {
-            let ids = g.names.get(&g.index_text, &normalize_name(&p.name));
-            assert!(ids.contains(&(i as u32 * 2 + 1)), "main key of {}", p.name);
+        for (i, p) in g.places().enumerate().step_by(997) {
+            let mut ids = g.bundled.names.get(&normalize_name(&p.name));
+            assert!(ids.any(|f| f == i as u32 * 2 + 1), "main key of {}", p.name);
             for alt in &p.alt_names {
                 let key = normalize_name(alt);
-                let ids = g.names.get(&g.index_text, &key);
+                let mut ids = g.bundled.names.get(&key);
                 assert!(
-                    ids.iter().any(|f| f / 2 == i as u32),
+                    ids.any(|f| f / 2 == i as u32),
                     "alt key '{key}' of {}",
                     p.name
                 );
                 if let Some(s) = skeleton_key(&key) {
-                    let ids = g.skeletons.get(&g.index_text, &s);
+                    let mut ids = g.bundled.skeletons.get(&s);
                     assert!(
-                        ids.iter().any(|f| f / 2 == i as u32),
+                        ids.any(|f| f / 2 == i as u32),
                         "skeleton '{s}' of {}",
                         p.name
                     );
@@ -748,7 +604,7 @@ mod tests {
     #[test]
     fn place_keys_are_the_places_normalised_names() {
         let g = bundled();
-        for (i, p) in g.places().iter().enumerate().step_by(499) {
+        for (i, p) in g.places().enumerate().step_by(499) {
             let mut want: Vec<String> = std::iter::once(&p.name)
                 .chain(&p.alt_names)
                 .map(|n| normalize_name(n))
@@ -756,10 +612,86 @@ mod tests {
                 .collect();
             want.sort();
             want.dedup();
-            let mut got: Vec<&str> = g.place_keys.of(i).collect();
+            let mut got: Vec<&str> = g.keys(i as u32).collect();
             got.sort_unstable();
             assert_eq!(got, want, "keys of {}", p.name);
         }
+    }
+
+    /// The index build.rs derived answers as `add_place`, which normalises
+    /// each place's names at run time, does over the same places: the same
+    /// places, scores, kinds and edits, in the same order.
+    #[test]
+    fn bundled_index_answers_as_the_same_places_added_at_run_time() {
+        let g = bundled();
+        let mut added = Gazetteer::new();
+        for p in g.places() {
+            added.add_place(p);
+        }
+        assert_eq!(added.len(), g.len());
+        // Fuzzy matching (a misspelling no key matches) reads every key
+        // with the query's first letter: only a few such queries.
+        let mut queries: Vec<(String, Option<String>)> = [
+            "Damascus",
+            "Deraa",
+            "Tal Hara",
+            "Baghdadd",
+            "Kafr Nasik",
+            "درعا",
+        ]
+        .map(|q| (q.to_string(), None))
+        .to_vec();
+        for p in g.places().step_by(1009) {
+            let country = Some(p.country.clone());
+            if let Some(alt) = p.alt_names.first() {
+                queries.push((alt.clone(), None));
+            }
+            // Another vowel: a skeleton match, a variant or a suggestion.
+            queries.push((p.name.replacen('a', "e", 1), None));
+            queries.push((p.name.clone(), None));
+            queries.push((p.name, country));
+        }
+        let answers = |g: &Gazetteer, q: &str, country: Option<&str>| -> Vec<_> {
+            g.search(q, country, 10)
+                .into_iter()
+                .map(|c| (c.place, c.score.to_bits(), c.kind, c.edits))
+                .collect()
+        };
+        for (q, country) in &queries {
+            let country = country.as_deref();
+            assert_eq!(
+                answers(g, q, country),
+                answers(&added, q, country),
+                "{q} in {country:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn user_places_are_numbered_after_the_bundled_ones() {
+        let mut g = Gazetteer::bundled();
+        let n = g.len();
+        g.add_place(Place {
+            id: -1,
+            name: "Damascus".to_string(),
+            latitude: 35.0,
+            longitude: 37.0,
+            country: "SY".to_string(),
+            admin1_code: None,
+            admin1_name: None,
+            feature_code: "PPL".to_string(),
+            population: 0,
+            alt_names: vec!["Tell al-Hara".to_string()],
+        });
+        assert_eq!(g.len(), n + 1);
+        let ids = |q: &str| -> Vec<i64> {
+            g.search(q, Some("SY"), 3)
+                .iter()
+                .map(|c| c.place.id)
+                .collect()
+        };
+        assert_eq!(ids("Damascus"), [170654, -1]);
+        assert_eq!(ids("Tall Hara")[0], -1);
     }
 
     #[test]

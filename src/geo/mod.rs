@@ -2,9 +2,11 @@
 //! regions (point -> admin units, region name or code -> polygon), both loaded
 //! from the derived data bundled in `data/`. Nothing here touches the database.
 
+mod bundled;
 pub mod countries;
 pub mod encoding;
 pub mod gazetteer;
+mod gazetteer_lines;
 mod index;
 pub mod normalize;
 pub mod region;

@@ -108,23 +108,23 @@ pub enum Answer {
 }
 
 #[derive(Debug)]
-pub struct Resolution<'a> {
+pub struct Resolution {
     /// The form of the name that was matched (the name itself, or the name
     /// without its descriptor, or one of its `/` alternatives).
     pub looked_up: String,
-    pub candidates: Vec<Candidate<'a>>,
+    pub candidates: Vec<Candidate>,
     pub answer: Answer,
 }
 
 /// Resolves `name` in `gazetteer`; `limit` bounds the candidates returned
 /// (never the ones compared for ambiguity).
-pub fn resolve<'a>(
-    gazetteer: &'a Gazetteer,
+pub fn resolve(
+    gazetteer: &Gazetteer,
     name: &str,
     country: Option<&str>,
     limit: usize,
-) -> Resolution<'a> {
-    let mut fallback: Option<Resolution<'a>> = None;
+) -> Resolution {
+    let mut fallback: Option<Resolution> = None;
     for form in forms(name) {
         let mut candidates = gazetteer.search(&form, country, limit.max(RIVALS_CONSIDERED));
         let mut answer = judge(&candidates);
@@ -195,14 +195,14 @@ fn own_place(candidates: &[Candidate]) -> Option<usize> {
 /// and in Lebanon, and the better score of a main name over an alternate
 /// one says nothing about which is meant.
 fn rival_seats(candidates: &[Candidate]) -> usize {
-    let (kind, best) = (candidates[0].kind, candidates[0].place);
+    let (kind, best) = (candidates[0].kind, &candidates[0].place);
     candidates[1..]
         .iter()
         .filter(|c| {
             c.kind <= kind
                 && is_seat(&c.place.feature_code)
                 && c.place.population as f64 >= best.population as f64 * RIVAL_POPULATION_SHARE
-                && apart(c.place, best)
+                && apart(&c.place, best)
         })
         .count()
 }
@@ -220,7 +220,7 @@ fn judge(candidates: &[Candidate]) -> Answer {
                 && c.place.population as f64
                     >= best.place.population as f64 * RIVAL_POPULATION_SHARE
                 && (best.place.is_abandoned() || !c.place.is_abandoned())
-                && apart(c.place, best.place)
+                && apart(&c.place, &best.place)
         })
         .count();
     if rivals == 0 {
@@ -245,14 +245,14 @@ fn is_one_word(name: &str) -> bool {
 /// for is then no evidence that it is the place meant. Measured on UCDP
 /// place names (data/README.md), such answers were wrong one time in four.
 fn namesakes(best: &Candidate, world: &[Candidate]) -> usize {
-    let (kind, best) = (best.kind, best.place);
+    let (kind, best) = (best.kind, &best.place);
     // A subdistrict seat matched exactly is not made unsure by places
     // whose names are only spelled alike (Bosra: Basrah; Deir Hafer).
     let minor_seat = is_minor_seat(&best.feature_code);
     world
         .iter()
         .filter(|c| {
-            c.kind.is_confident() && (c.kind <= kind || !minor_seat) && apart(c.place, best)
+            c.kind.is_confident() && (c.kind <= kind || !minor_seat) && apart(&c.place, best)
         })
         .count()
 }
