@@ -2,10 +2,14 @@
 //! regions (point -> admin units, region name or code -> polygon), both loaded
 //! from the derived data bundled in `data/`. Nothing here touches the database.
 
+pub mod bundle;
+mod columns;
 pub mod countries;
 pub mod encoding;
 pub mod gazetteer;
 mod index;
+mod level;
+mod name_index;
 pub mod normalize;
 pub mod region;
 pub mod regions;
