@@ -31,12 +31,13 @@ use super::encoding::decode_polygon;
 /// points just off a coast or across a simplified border.
 pub const NEAREST_TOLERANCE_DEG: f64 = 0.05;
 
-/// Queries a layer answers from scanning its polygons' boxes (a few
-/// microseconds each over the 8,535 admin1 polygons) before it builds the
-/// R-tree and grid (about 200 ms for the bundled admin1 layer, repaid after
-/// some tens of thousands of points): a command that places a handful of
-/// points never builds them, an import of a million rows does at once.
-pub(crate) const BULK_AFTER: u32 = 20_000;
+/// Queries a layer answers from a scan of its polygons' boxes before it
+/// builds the R-tree and grid. Measured on the bundled admin1 layer (8,535
+/// polygons, machine loaded): a scan costs ~15-40 us, building ~250-500 ms,
+/// so past ~10,000 points the build has paid for itself; before it, never
+/// more than twice the best of the two is spent. A command that places a
+/// handful of points builds nothing; an import builds them early on.
+pub(crate) const BULK_AFTER: u32 = 10_000;
 
 const EARTH_RADIUS_KM: f64 = 6371.0088;
 /// Ground length of a degree of latitude (mean Earth radius).
@@ -374,8 +375,6 @@ struct LayerPolygon {
     region: u32,
     /// Position of the region's code in code order: ties go to the smallest.
     rank: u32,
-    /// [min x, min y, max x, max y], to find candidates.
-    bbox: [f64; 4],
     /// Where a bundled polygon's rings start in the data file; empty for a
     /// polygon banded with its layer.
     bytes: &'static [u8],
@@ -400,7 +399,6 @@ impl std::fmt::Debug for LayerPolygon {
         f.debug_struct("LayerPolygon")
             .field("region", &self.region)
             .field("rank", &self.rank)
-            .field("bbox", &self.bbox)
             .finish_non_exhaustive()
     }
 }
@@ -416,6 +414,9 @@ struct Bulk {
 #[derive(Debug)]
 pub(crate) struct Layer {
     polys: Vec<LayerPolygon>,
+    /// Each polygon's [min x, min y, max x, max y], to find candidates:
+    /// apart from the polygons, so that a scan reads nothing else.
+    boxes: Vec<[f64; 4]>,
     grid_cell: Option<f64>,
     bulk_after: u32,
     queries: AtomicU32,
@@ -441,15 +442,15 @@ impl Layer {
             .flat_map(|(id, rank, mp)| mp.0.iter().map(move |p| (id, rank, p)))
             .filter_map(|(region, rank, p)| {
                 let banded = BandedPolygon::new(p)?;
-                Some(LayerPolygon {
+                let bbox = banded.bbox;
+                let polygon = LayerPolygon {
                     region,
                     rank,
-                    bbox: banded.bbox,
                     bytes: &[],
                     banded: OnceLock::from(Some(Box::new(banded))),
-                })
-            })
-            .collect();
+                };
+                Some((polygon, bbox))
+            });
         Layer::with(polys, grid_cell, bulk_after)
     }
 
@@ -461,22 +462,27 @@ impl Layer {
         grid_cell: Option<f64>,
         bulk_after: u32,
     ) -> Layer {
-        let polys = polygons
-            .into_iter()
-            .map(|(region, rank, bbox, bytes)| LayerPolygon {
+        let polys = polygons.into_iter().map(|(region, rank, bbox, bytes)| {
+            let polygon = LayerPolygon {
                 region,
                 rank,
-                bbox,
                 bytes,
                 banded: OnceLock::new(),
-            })
-            .collect();
+            };
+            (polygon, bbox)
+        });
         Layer::with(polys, grid_cell, bulk_after)
     }
 
-    fn with(polys: Vec<LayerPolygon>, grid_cell: Option<f64>, bulk_after: u32) -> Layer {
+    fn with(
+        polys: impl Iterator<Item = (LayerPolygon, [f64; 4])>,
+        grid_cell: Option<f64>,
+        bulk_after: u32,
+    ) -> Layer {
+        let (polys, boxes) = polys.unzip();
         Layer {
             polys,
+            boxes,
             grid_cell,
             bulk_after,
             queries: AtomicU32::new(0),
@@ -495,14 +501,11 @@ impl Layer {
         }
         Some(self.bulk.get_or_init(|| {
             let items = self
-                .polys
+                .boxes
                 .iter()
                 .enumerate()
-                .map(|(i, p)| {
-                    GeomWithData::new(
-                        Rectangle::from_corners([p.bbox[0], p.bbox[1]], [p.bbox[2], p.bbox[3]]),
-                        i as u32,
-                    )
+                .map(|(i, b)| {
+                    GeomWithData::new(Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]), i as u32)
                 })
                 .collect();
             Bulk {
@@ -528,10 +531,10 @@ impl Layer {
                 found.sort_unstable();
                 found
             }
-            None => (0..self.polys.len() as u32)
+            None => (0..self.boxes.len() as u32)
                 .filter(|&i| {
-                    let b = self.polys[i as usize].bbox;
-                    b[0] <= x1 && b[2] >= x0 && b[1] <= y1 && b[3] >= y0
+                    let b = &self.boxes[i as usize];
+                    (b[0] <= x1) & (b[2] >= x0) & (b[1] <= y1) & (b[3] >= y0)
                 })
                 .collect(),
         }
@@ -641,9 +644,9 @@ impl Layer {
         let mut candidates: Vec<(f64, &LayerPolygon, &BandedPolygon)> = self
             .boxed(self.bulk(), around(x, y, tol / kx, tol))
             .into_iter()
-            .map(|i| &self.polys[i as usize])
-            .filter(|p| accept(p.region))
-            .filter_map(|p| Some((box_km(&p.bbox), p, p.banded()?)))
+            .map(|i| (&self.boxes[i as usize], &self.polys[i as usize]))
+            .filter(|(_, p)| accept(p.region))
+            .filter_map(|(b, p)| Some((box_km(b), p, p.banded()?)))
             .collect();
         candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut best: Option<(f64, u32, u32)> = None;

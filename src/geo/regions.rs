@@ -135,19 +135,61 @@ struct Bundled {
     data: Bundle<'static>,
     /// Whether regions are decoded with their polygons (and points located).
     geometry: bool,
-    /// Each region decoded on first use.
-    regions: Vec<OnceLock<Region>>,
+    /// Each region decoded on first use (boxed: 16 bytes a slot to set up
+    /// at load, instead of a whole region's).
+    regions: Vec<OnceLock<Box<Region>>>,
 }
 
-/// What the rules read of a region, without decoding it.
+/// A region as the rules read it, without decoding it: each field is
+/// read in place when asked for.
 #[derive(Debug, Clone, Copy)]
-struct Entry<'a> {
-    code: &'a str,
-    pcode: Option<&'a str>,
-    name: &'a str,
-    level: Level,
-    country: &'a str,
-    parent: Option<&'a str>,
+enum Entry<'a> {
+    Bundled(&'a Bundle<'static>, usize),
+    Given(&'a Region),
+}
+
+impl<'a> Entry<'a> {
+    fn code(self) -> &'a str {
+        match self {
+            Entry::Bundled(b, i) => b.code(i),
+            Entry::Given(r) => &r.code,
+        }
+    }
+
+    fn pcode(self) -> Option<&'a str> {
+        match self {
+            Entry::Bundled(b, i) => b.pcode(i),
+            Entry::Given(r) => r.pcode.as_deref(),
+        }
+    }
+
+    fn name(self) -> &'a str {
+        match self {
+            Entry::Bundled(b, i) => b.name(i),
+            Entry::Given(r) => &r.name,
+        }
+    }
+
+    fn level(self) -> Level {
+        match self {
+            Entry::Bundled(b, i) => b.level(i),
+            Entry::Given(r) => r.level,
+        }
+    }
+
+    fn country(self) -> &'a str {
+        match self {
+            Entry::Bundled(b, i) => b.country(i),
+            Entry::Given(r) => &r.country,
+        }
+    }
+
+    fn parent(self) -> Option<&'a str> {
+        match self {
+            Entry::Bundled(b, i) => b.parent(i),
+            Entry::Given(r) => r.parent.as_deref(),
+        }
+    }
 }
 
 impl Regions {
@@ -243,7 +285,7 @@ impl Regions {
         let i = id as usize;
         match &self.bundled {
             Some(b) if i < b.regions.len() => {
-                b.regions[i].get_or_init(|| bundled_region(&b.data, i, b.geometry))
+                b.regions[i].get_or_init(|| Box::new(bundled_region(&b.data, i, b.geometry)))
             }
             _ => &self.given[i - self.bundled_len()],
         }
@@ -252,28 +294,8 @@ impl Regions {
     fn entry(&self, id: u32) -> Entry<'_> {
         let i = id as usize;
         match &self.bundled {
-            Some(b) if i < b.regions.len() => {
-                let d = &b.data;
-                Entry {
-                    code: d.code(i),
-                    pcode: d.pcode(i),
-                    name: d.name(i),
-                    level: d.level(i),
-                    country: d.country(i),
-                    parent: d.parent(i),
-                }
-            }
-            _ => {
-                let r = &self.given[i - self.bundled_len()];
-                Entry {
-                    code: &r.code,
-                    pcode: r.pcode.as_deref(),
-                    name: &r.name,
-                    level: r.level,
-                    country: &r.country,
-                    parent: r.parent.as_deref(),
-                }
-            }
+            Some(b) if i < b.regions.len() => Entry::Bundled(&b.data, i),
+            _ => Entry::Given(&self.given[i - self.bundled_len()]),
         }
     }
 
@@ -314,12 +336,11 @@ impl Regions {
             _ => (&self.admin2, ADMIN2_CELL_DEG),
         };
         layer.get_or_init(|| match &self.bundled {
-            Some(b) => {
-                let members = self.ranked(level);
+            Some(b) if b.geometry => {
                 let data = &b.data;
-                let polygons = members
+                let polygons = self
+                    .ranked(0..b.regions.len() as u32, level)
                     .into_iter()
-                    .filter(|_| b.geometry)
                     .flat_map(|(id, rank)| {
                         data.polygons(id as usize).map(move |p| {
                             (id, rank, data.polygon_box(p), data.polygon_bytes(p))
@@ -327,31 +348,35 @@ impl Regions {
                     });
                 Layer::bundled(polygons, Some(cell), self.bulk_after)
             }
+            Some(_) => Layer::new([], None, self.bulk_after),
             None => self.given_layer(level, Some(cell)),
         })
     }
 
     /// A layer of the given regions of one level.
     fn given_layer(&self, level: Level, cell: Option<f64>) -> Layer {
-        let members = self.ranked(level).into_iter().filter_map(|(id, rank)| {
-            let i = (id as usize).checked_sub(self.bundled_len())?;
-            Some((id, rank, &self.given[i].geometry))
-        });
+        let first = self.bundled_len();
+        let members = self
+            .ranked(first as u32..self.ids().end, level)
+            .into_iter()
+            .map(|(id, rank)| (id, rank, &self.given[id as usize - first].geometry));
         Layer::new(members, cell, self.bulk_after)
     }
 
-    /// The regions of a level with their rank in the order the overlap and
-    /// border rules go by: regions with a P-code (the UN's boundaries)
-    /// first, then by code. Districts order by their governorate's code
-    /// first, so that on a border the district chosen lies in the
-    /// governorate chosen. (Ranks only compare within a level.)
-    fn ranked(&self, level: Level) -> Vec<(u32, u32)> {
-        let mut members: Vec<(u32, Entry)> = self
-            .ids()
+    /// The regions of a level among `ids` with their rank in the order the
+    /// overlap and border rules go by: regions with a P-code (the UN's
+    /// boundaries) first, then by code. Districts order by their
+    /// governorate's code first, so that on a border the district chosen
+    /// lies in the governorate chosen. (Ranks only compare within a level,
+    /// whose regions are all bundled or all given.)
+    fn ranked(&self, ids: std::ops::Range<u32>, level: Level) -> Vec<(u32, u32)> {
+        let mut members: Vec<(u32, Entry)> = ids
             .map(|id| (id, self.entry(id)))
-            .filter(|(_, e)| e.level == level)
+            .filter(|(_, e)| e.level() == level)
             .collect();
-        members.sort_by_key(|(_, e)| (e.pcode.is_none(), e.parent.unwrap_or(e.code), e.code));
+        members.sort_by_cached_key(|(_, e)| {
+            (e.pcode().is_none(), e.parent().unwrap_or(e.code()), e.code())
+        });
         members
             .into_iter()
             .enumerate()
@@ -368,14 +393,14 @@ impl Regions {
         if let Some(h2) = a2 {
             let district = self.entry(h2.region);
             let parent = district
-                .parent
+                .parent()
                 .and_then(|p| self.id_by_code(p))
                 .map(|i| self.entry(i));
-            let same_country = admin1.is_none_or(|(r, _)| r.country == district.country);
+            let same_country = admin1.is_none_or(|(r, _)| r.country() == district.country());
             // A district found by the fallback never overrides a governorate
             // found strictly inside another one.
             let admin1_strict_elsewhere = admin1.is_some_and(|(r, km)| {
-                km.is_none() && h2.nearest_km.is_some() && Some(r.code) != district.parent
+                km.is_none() && h2.nearest_km.is_some() && Some(r.code()) != district.parent()
             });
             if same_country && !admin1_strict_elsewhere {
                 if let Some(parent) = parent {
@@ -389,7 +414,7 @@ impl Regions {
             }
         }
         Assignment {
-            country: admin1.map(|(r, _)| r.country.to_string()),
+            country: admin1.map(|(r, _)| r.country().to_string()),
             admin1: admin1.map(|(r, _)| code_and_name(r)),
             admin2: admin2.map(code_and_name),
             nearest: admin1.and_then(|(_, km)| km),
@@ -413,14 +438,14 @@ impl Regions {
         if here.country.as_deref() == Some(stated.as_str()) {
             return Ok(here);
         }
-        let in_stated = |id: u32| self.entry(id).country == stated;
+        let in_stated = |id: u32| self.entry(id).country() == stated;
         let near = self
             .admin_layer(Level::Admin1)
             .nearest_where(lon, lat, OUTSIDE_MEASURED_KM, in_stated)
             .and_then(|h| Some((self.entry(h.region), h.nearest_km?)));
         match near {
             Some((region, km)) if km <= HOLD_KM => {
-                let in_region = |id: u32| self.entry(id).parent == Some(region.code);
+                let in_region = |id: u32| self.entry(id).parent() == Some(region.code());
                 let admin2 = self.admin_layer(Level::Admin2);
                 // Districts nest exactly in their governorate, so its nearest
                 // district is as near; the slack absorbs rounding.
@@ -453,8 +478,8 @@ impl Regions {
         let countries = self.countries.get_or_init(|| {
             self.ids()
                 .map(|id| self.entry(id))
-                .filter(|e| e.level == Level::Admin1)
-                .map(|e| e.country.to_string())
+                .filter(|e| e.level() == Level::Admin1)
+                .map(|e| e.country().to_string())
                 .collect()
         });
         countries.contains(&code).then_some(code)
@@ -468,7 +493,7 @@ impl Regions {
             .custom
             .containing(lon, lat)
             .into_iter()
-            .map(|i| self.entry(i).code)
+            .map(|i| self.entry(i).code())
             .collect();
         codes.sort_unstable();
         codes
@@ -594,15 +619,15 @@ impl Regions {
         let central_pcode = admin1.pcode.as_ref().map(|p| format!("{p}00"));
         let mut districts = self.ids().filter(|&id| {
             let e = self.entry(id);
-            e.level == Level::Admin2 && e.parent == Some(admin1.code.as_str())
+            e.level() == Level::Admin2 && e.parent() == Some(admin1.code.as_str())
         });
         let named = districts
             .clone()
-            .find(|&id| names.contains(&normalize_name(self.entry(id).name)));
+            .find(|&id| names.contains(&normalize_name(self.entry(id).name())));
         named
             .or_else(|| {
                 districts.find(|&id| {
-                    let pcode = self.entry(id).pcode;
+                    let pcode = self.entry(id).pcode();
                     pcode.is_some() && pcode == central_pcode.as_deref()
                 })
             })
@@ -636,14 +661,14 @@ impl Regions {
         let mut scored: Vec<(u32, f64)> = best.into_iter().filter(|&(_, s)| s >= 0.7).collect();
         scored.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
-                .then_with(|| self.entry(a.0).code.cmp(self.entry(b.0).code))
+                .then_with(|| self.entry(a.0).code().cmp(self.entry(b.0).code()))
         });
         scored
             .into_iter()
             .take(SUGGESTIONS)
             .map(|(id, _)| {
                 let e = self.entry(id);
-                format!("{} ({})", e.name, e.code)
+                format!("{} ({})", e.name(), e.code())
             })
             .collect()
     }
@@ -653,7 +678,7 @@ impl Regions {
     pub fn list(&self, country: Option<&str>) -> Vec<&Region> {
         let mut out: Vec<&Region> = self
             .ids()
-            .filter(|&id| country.is_none_or(|c| self.entry(id).country.eq_ignore_ascii_case(c)))
+            .filter(|&id| country.is_none_or(|c| self.entry(id).country().eq_ignore_ascii_case(c)))
             .map(|id| self.region(id))
             .collect();
         out.sort_by(|a, b| (a.level, &a.code).cmp(&(b.level, &b.code)));
@@ -739,7 +764,7 @@ impl Regions {
 }
 
 fn code_and_name(e: Entry) -> (String, String) {
-    (e.code.to_string(), e.name.to_string())
+    (e.code().to_string(), e.name().to_string())
 }
 
 /// A region's names: its own, Arabic, and alternates.
