@@ -3,7 +3,10 @@
 //! in place: commands that geocode or resolve regions must not spend their
 //! start-up inflating tens of megabytes. For the gazetteer it also derives
 //! the flat index files that `geo::bundled` reads in place, so no place
-//! is parsed and no name indexed at start-up.
+//! is parsed and no name indexed at start-up; for the regions, their index
+//! with the library's own format and name keys (the modules below are
+//! compiled here as they are in the library), so that loading the regions
+//! normalises no name.
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read};
@@ -13,6 +16,42 @@ use std::path::Path;
 mod gazetteer_lines;
 
 use gazetteer_lines::{COUNTRY_LEN, FEATURE_LEN, PlaceLine, admin1_line};
+
+// The library uses the parts of these that the build does not.
+#[allow(dead_code)]
+#[path = "src/geo/bundle.rs"]
+mod bundle;
+#[allow(dead_code)]
+#[path = "src/geo/columns.rs"]
+mod columns;
+#[allow(dead_code)]
+#[path = "src/fold.rs"]
+mod fold;
+#[allow(dead_code)]
+#[path = "src/geo/level.rs"]
+mod level;
+#[allow(dead_code)]
+#[path = "src/geo/name_index.rs"]
+mod name_index;
+#[allow(dead_code)]
+#[path = "src/geo/normalize.rs"]
+mod normalize;
+
+/// The library's paths to them (`crate::geo::...`).
+mod geo {
+    pub(crate) use super::{columns, level, name_index, normalize};
+}
+
+/// Files whose change must rebuild the regions' index.
+const INDEX_SOURCES: [&str; 7] = [
+    "data/region_aliases.tsv",
+    "src/fold.rs",
+    "src/geo/bundle.rs",
+    "src/geo/columns.rs",
+    "src/geo/level.rs",
+    "src/geo/name_index.rs",
+    "src/geo/normalize.rs",
+];
 
 fn main() -> io::Result<()> {
     let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
@@ -29,7 +68,14 @@ fn main() -> io::Result<()> {
     gunzip("gazetteer_index.tsv")?.read_to_string(&mut index)?;
     let n_places = derive_places(&places, out)?;
     derive_index(&index, n_places, out)?;
-    fs::write(out.join("gazetteer_places.tsv"), places)
+    fs::write(out.join("gazetteer_places.tsv"), places)?;
+    for src in INDEX_SOURCES {
+        println!("cargo::rerun-if-changed={src}");
+    }
+    let raw = fs::read(out.join("regions.bin"))?;
+    let aliases = fs::read_to_string("data/region_aliases.tsv")?;
+    let index = bundle::build_index(&raw, &aliases).map_err(io::Error::other)?;
+    fs::write(out.join("regions_index.bin"), index)
 }
 
 fn gunzip(name: &str) -> io::Result<impl Read> {

@@ -1,6 +1,7 @@
-//! Figures for the geo module: load times, point assignments per second
-//! (world and Syria/Iraq), geocoding lookups per second. Prints them; see
-//! benches/README.md for the latest numbers.
+//! Figures for the geo module: load times, the first points a command
+//! places, point assignments per second (world and Syria/Iraq), geocoding
+//! lookups per second. Prints them; see benches/README.md for the latest
+//! numbers.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -47,13 +48,56 @@ fn assign_rate(regions: &Regions, label: &str, pts: &[(f64, f64)]) {
     );
 }
 
+fn ms(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1e3
+}
+
 fn main() -> Result<(), incidents::Error> {
     let start = Instant::now();
-    let regions = Regions::bundled()?;
+    let names = Regions::bundled_names()?;
+    let loaded = ms(start);
+    let start = Instant::now();
+    let code = black_box(names.resolve_in("Dar'a", &["SY"]))?.region.code.clone();
     println!(
-        "Regions::bundled: {:.0} ms",
-        start.elapsed().as_secs_f64() * 1e3
+        "Regions::bundled_names: {loaded:.3} ms, then resolve Dar'a ({code}): {:.3} ms",
+        ms(start)
     );
+
+    // What a command that places a few points pays: the load and the first
+    // point (setting up the layers, decoding the polygons it falls in);
+    // then, point by point, the queries answered before the bulk indexes,
+    // the one that builds them, and those after.
+    let start = Instant::now();
+    let regions = Regions::bundled()?;
+    let loaded = ms(start);
+    let start = Instant::now();
+    let first = black_box(regions.assign(32.62, 36.10)).admin2;
+    println!(
+        "Regions::bundled: {loaded:.3} ms; first assign {:.2} ms ({first:?})",
+        ms(start)
+    );
+    let times: Vec<f64> = points(40_000, (29.0, 37.4), (35.6, 48.6))
+        .into_iter()
+        .map(|(lat, lon)| {
+            let start = Instant::now();
+            black_box(regions.assign(lat, lon));
+            ms(start)
+        })
+        .collect();
+    let (built_at, built_ms) = times
+        .iter()
+        .copied()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap_or_default();
+    let mean_us = |t: &[f64]| t.iter().sum::<f64>() / t.len().max(1) as f64 * 1e3;
+    println!(
+        "assign, Syria/Iraq, point by point: {:.2} us before the bulk indexes, {:.2} us after; point {} built them in {built_ms:.0} ms",
+        mean_us(&times[..built_at]),
+        mean_us(&times[built_at + 1..]),
+        built_at + 1
+    );
+
     // What a geocoding command pays: the index is read in place, so the
     // first search also pays for touching its pages.
     let start = Instant::now();

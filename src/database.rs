@@ -192,7 +192,7 @@ impl Database {
             schema_version: crate::store::schema_version(),
             incidents: self.store.count_incidents()?,
             gazetteer_places: self.gazetteer()?.len(),
-            regions: self.regions()?.list(None).len(),
+            regions: self.region_names()?.list(None).len(),
         })
     }
 

@@ -1,8 +1,6 @@
-//! The bundled regions file: gzip of a magic line, the region metadata as
-//! JSON, then every geometry as little-endian integers (counts as u32,
-//! coordinates as i32 micro-degree deltas, which compress well). Quantising
-//! to 1e-6 degree (about 0.1 m) makes the decoded coordinates exactly the
-//! ones the build step assigned places against.
+//! The bundled regions as [`Region`]s: written into and read from the data
+//! file (gzip-compressed, as committed in `data/`) by the data build, and
+//! decoded one at a time from the in-place bundle (`bundle` has the format).
 
 use std::io::{Read, Write};
 
@@ -10,47 +8,17 @@ use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
-use serde::{Deserialize, Serialize};
 
-use super::region::{Level, Region};
+pub use super::bundle::quantize;
+use super::bundle::{Bundle, Meta, push_geometry, read_data, read_polygon, start_data};
+use super::region::Region;
 use crate::Error;
 
-const MAGIC: &[u8; 8] = b"INCREG1\n";
-const SCALE: f64 = 1e6;
-
-#[derive(Serialize, Deserialize)]
-struct Meta {
-    code: String,
-    pcode: Option<String>,
-    name: String,
-    name_ar: Option<String>,
-    alt_names: Vec<String>,
-    level: Level,
-    country: String,
-    parent: Option<String>,
-    label: (f64, f64),
-}
-
-impl Meta {
-    fn into_region(self, geometry: MultiPolygon<f64>) -> Region {
-        Region {
-            code: self.code,
-            pcode: self.pcode,
-            name: self.name,
-            name_ar: self.name_ar,
-            alt_names: self.alt_names,
-            level: self.level,
-            country: self.country,
-            parent: self.parent,
-            label: self.label,
-            geometry,
-        }
+fn data_error(reason: String) -> Error {
+    Error::Data {
+        what: "regions file".into(),
+        reason,
     }
-}
-
-/// Rounds a coordinate to the stored precision.
-pub fn quantize(v: f64) -> f64 {
-    (v * SCALE).round() / SCALE
 }
 
 /// Writes regions in the bundled format (gzip-compressed).
@@ -69,128 +37,80 @@ pub fn encode_regions(regions: &[Region]) -> Result<Vec<u8>, Error> {
             label: r.label,
         })
         .collect();
-    let json = serde_json::to_vec(&meta)?;
-    let mut raw = Vec::with_capacity(json.len() + (1 << 20));
-    raw.extend_from_slice(MAGIC);
-    raw.extend_from_slice(&(json.len() as u32).to_le_bytes());
-    raw.extend_from_slice(&json);
+    let mut raw = start_data(&meta).map_err(data_error)?;
     for r in regions {
-        raw.extend_from_slice(&(r.geometry.0.len() as u32).to_le_bytes());
-        for polygon in &r.geometry.0 {
-            raw.extend_from_slice(&(1 + polygon.interiors().len() as u32).to_le_bytes());
-            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                raw.extend_from_slice(&(ring.0.len() as u32).to_le_bytes());
-                let (mut px, mut py) = (0i64, 0i64);
-                for c in &ring.0 {
-                    let (x, y) = ((c.x * SCALE).round() as i64, (c.y * SCALE).round() as i64);
-                    raw.extend_from_slice(&((x - px) as i32).to_le_bytes());
-                    raw.extend_from_slice(&((y - py) as i32).to_le_bytes());
-                    (px, py) = (x, y);
-                }
-            }
-        }
+        let polygons = r.geometry.0.iter().map(|polygon| {
+            std::iter::once(polygon.exterior())
+                .chain(polygon.interiors())
+                .map(|ring| ring.0.iter().map(|c| (c.x, c.y)))
+                .collect::<Vec<_>>()
+        });
+        push_geometry(&mut raw, polygons).map_err(|e| data_error(format!("region {}: {e}", r.code)))?;
     }
     let mut gz = GzEncoder::new(Vec::new(), Compression::best());
     gz.write_all(&raw)?;
     Ok(gz.finish()?)
 }
 
-/// Reads only the regions' names, codes, levels and label points (the
-/// geometry is left empty): the metadata comes first in the file, so this
-/// decompresses a small part of it. For resolving and listing regions.
-pub fn decode_region_names(gz: &[u8]) -> Result<Vec<Region>, Error> {
-    let mut z = GzDecoder::new(gz);
-    let mut head = vec![0u8; MAGIC.len() + 4];
-    z.read_exact(&mut head)?;
-    if &head[..MAGIC.len()] != MAGIC {
-        return Err(Error::Data {
-            what: "regions file".into(),
-            reason: "not a regions file (bad magic)".into(),
-        });
-    }
-    let mut len = [0u8; 4];
-    len.copy_from_slice(&head[MAGIC.len()..]);
-    let mut json = vec![0u8; u32::from_le_bytes(len) as usize];
-    z.read_exact(&mut json)?;
-    let meta: Vec<Meta> = serde_json::from_slice(&json)?;
-    Ok(meta
-        .into_iter()
-        .map(|m| m.into_region(MultiPolygon(Vec::new())))
-        .collect())
-}
-
 /// Reads regions written by [`encode_regions`].
 pub fn decode_regions(gz: &[u8]) -> Result<Vec<Region>, Error> {
     let mut raw = Vec::new();
     GzDecoder::new(gz).read_to_end(&mut raw)?;
-    let mut cur = Cursor { raw: &raw, pos: 0 };
-    if cur.take(MAGIC.len())? != MAGIC {
-        return Err(cur.error("not a regions file (bad magic)"));
-    }
-    let json_len = cur.u32()? as usize;
-    let meta: Vec<Meta> = serde_json::from_slice(cur.take(json_len)?)?;
+    let (meta, offsets) = read_data(&raw).map_err(data_error)?;
     let mut regions = Vec::with_capacity(meta.len());
-    for m in meta {
-        let n_polygons = cur.u32()?;
-        let mut polygons = Vec::with_capacity(n_polygons as usize);
-        for _ in 0..n_polygons {
-            let n_rings = cur.u32()?;
-            let mut rings = Vec::with_capacity(n_rings as usize);
-            for _ in 0..n_rings {
-                let n = cur.u32()? as usize;
-                let mut coords = Vec::with_capacity(n);
-                let (mut x, mut y) = (0i64, 0i64);
-                for _ in 0..n {
-                    x += i64::from(cur.i32()?);
-                    y += i64::from(cur.i32()?);
-                    coords.push(Coord {
-                        x: x as f64 / SCALE,
-                        y: y as f64 / SCALE,
-                    });
-                }
-                rings.push(LineString(coords));
-            }
-            let mut rings = rings.into_iter();
-            let Some(exterior) = rings.next() else {
-                return Err(cur.error(&format!("region {} has a polygon without rings", m.code)));
-            };
-            polygons.push(Polygon::new(exterior, rings.collect()));
-        }
-        regions.push(m.into_region(MultiPolygon(polygons)));
+    for (m, polygons) in meta.into_iter().zip(offsets) {
+        let polygons = polygons
+            .into_iter()
+            .map(|at| {
+                raw.get(at..)
+                    .and_then(decode_polygon)
+                    .ok_or_else(|| data_error(format!("polygon at byte {at} is truncated")))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        regions.push(Region {
+            code: m.code,
+            pcode: m.pcode,
+            name: m.name,
+            name_ar: m.name_ar,
+            alt_names: m.alt_names,
+            level: m.level,
+            country: m.country,
+            parent: m.parent,
+            label: m.label,
+            geometry: MultiPolygon(polygons),
+        });
     }
     Ok(regions)
 }
 
-struct Cursor<'a> {
-    raw: &'a [u8],
-    pos: usize,
+/// The polygon whose rings start at `bytes`.
+pub(crate) fn decode_polygon(bytes: &[u8]) -> Option<Polygon<f64>> {
+    let rings = read_polygon(bytes, |x, y| Coord { x, y })?;
+    let mut rings = rings.into_iter().map(LineString);
+    let exterior = rings.next()?;
+    Some(Polygon::new(exterior, rings.collect()))
 }
 
-impl Cursor<'_> {
-    fn error(&self, reason: &str) -> Error {
-        Error::Data {
-            what: format!("regions data at byte {}", self.pos),
-            reason: reason.to_string(),
-        }
-    }
-
-    fn take(&mut self, n: usize) -> Result<&[u8], Error> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.raw.len());
-        let Some(end) = end else {
-            return Err(self.error("truncated"));
-        };
-        let slice = &self.raw[self.pos..end];
-        self.pos = end;
-        Ok(slice)
-    }
-
-    fn u32(&mut self) -> Result<u32, Error> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn i32(&mut self) -> Result<i32, Error> {
-        let b = self.take(4)?;
-        Ok(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+/// Region `i` of the bundle, with its polygons or without (empty geometry).
+pub(crate) fn bundled_region(bundle: &Bundle, i: usize, with_geometry: bool) -> Region {
+    let geometry = if with_geometry {
+        bundle
+            .polygons(i)
+            .filter_map(|p| decode_polygon(bundle.polygon_bytes(p)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Region {
+        code: bundle.code(i).to_string(),
+        pcode: bundle.pcode(i).map(str::to_string),
+        name: bundle.name(i).to_string(),
+        name_ar: bundle.name_ar(i).map(str::to_string),
+        alt_names: bundle.alt_names(i).map(str::to_string).collect(),
+        level: bundle.level(i),
+        country: bundle.country(i).to_string(),
+        parent: bundle.parent(i).map(str::to_string),
+        label: bundle.label(i),
+        geometry: MultiPolygon(geometry),
     }
 }

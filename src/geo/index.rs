@@ -3,22 +3,41 @@
 //! border rule and the nearest-region fallback. Knows polygons and ranks,
 //! not names or codes.
 //!
-//! Speed comes from two structures built at load time. Each polygon keeps
-//! its edges in horizontal bands, so a ray-casting test only looks at the
-//! edges near the point's latitude. A layer may also keep a grid whose cells
-//! are either empty (no region within the tolerance), wholly inside one
-//! region (answered without any geometry), or mixed (a short list of the
-//! polygons to test). Layers without a grid use an R-tree over polygon
-//! bounding boxes instead.
+//! Each polygon keeps its edges in horizontal bands, so a ray-casting test
+//! only looks at the edges near the point's latitude. The bands are built
+//! the first time a point falls in the polygon's bounding box (a bundled
+//! polygon is decoded then): a command that places a few points decodes a
+//! few polygons. Candidates come from a scan of the bounding boxes for the
+//! first [`BULK_AFTER`] queries of a layer; after that (an import, a check)
+//! the layer builds an R-tree over the boxes and, for a layer with a cell
+//! size, a grid whose cells are either empty (no region within the
+//! tolerance), wholly inside one region (answered without any geometry), or
+//! mixed (a short list of the polygons to test). Whichever gives the
+//! candidates, one rule ([`Layer::decide`]) picks among them, and a
+//! candidate list only ever leaves out polygons that cannot hold the point
+//! nor lie within the tolerance: every path gives the same answer.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use geo::{MultiPolygon, Polygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
+use super::encoding::decode_polygon;
+
 /// How far (in degrees, planar) a point outside every region may be from the
 /// nearest one and still be assigned to it: about 5.5 km of latitude. Covers
 /// points just off a coast or across a simplified border.
 pub const NEAREST_TOLERANCE_DEG: f64 = 0.05;
+
+/// Queries a layer answers from a scan of its polygons' boxes before it
+/// builds the R-tree and grid. Measured on the bundled admin1 layer (8,535
+/// polygons, machine loaded): a scan costs ~15-40 us, building ~250-500 ms,
+/// so past ~10,000 points the build has paid for itself; before it, never
+/// more than twice the best of the two is spent. A command that places a
+/// handful of points builds nothing; an import builds them early on.
+pub(crate) const BULK_AFTER: u32 = 10_000;
 
 const EARTH_RADIUS_KM: f64 = 6371.0088;
 /// Ground length of a degree of latitude (mean Earth radius).
@@ -41,11 +60,8 @@ pub(crate) struct Hit {
 }
 
 /// One polygon (exterior and holes) with its edges banded by latitude.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct BandedPolygon {
-    region: u32,
-    /// Position of the region's code in code order: ties go to the smallest.
-    rank: u32,
     bbox: [f64; 4],
     edges: Vec<[f64; 4]>,
     band_y0: f64,
@@ -55,7 +71,7 @@ struct BandedPolygon {
 }
 
 impl BandedPolygon {
-    fn new(region: u32, rank: u32, polygon: &Polygon<f64>) -> Option<BandedPolygon> {
+    fn new(polygon: &Polygon<f64>) -> Option<BandedPolygon> {
         let mut edges = Vec::new();
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
             for line in ring.lines() {
@@ -99,8 +115,6 @@ impl BandedPolygon {
             }
         }
         Some(BandedPolygon {
-            region,
-            rank,
             bbox,
             edges,
             band_y0: bbox[1],
@@ -202,7 +216,7 @@ const EMPTY: u32 = u32::MAX;
 const MIXED: u32 = 1 << 31;
 
 /// A regular lon/lat grid of answers; see the module doc.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Grid {
     x0: f64,
     y0: f64,
@@ -216,9 +230,15 @@ struct Grid {
 }
 
 impl Grid {
-    fn build(polys: &[BandedPolygon], cell: f64, tol: f64) -> Grid {
+    /// Over every polygon of a layer, banded (decoded) now if not yet.
+    fn build(layer: &[LayerPolygon], cell: f64, tol: f64) -> Grid {
+        let polys: Vec<(usize, &LayerPolygon, &BandedPolygon)> = layer
+            .iter()
+            .enumerate()
+            .filter_map(|(pi, p)| Some((pi, p, p.banded()?)))
+            .collect();
         let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-        for p in polys {
+        for (_, _, p) in &polys {
             bbox[0] = bbox[0].min(p.bbox[0]);
             bbox[1] = bbox[1].min(p.bbox[1]);
             bbox[2] = bbox[2].max(p.bbox[2]);
@@ -235,7 +255,7 @@ impl Grid {
         // Cells within `tol` of an edge (by the edge's widened bounding box)
         // need geometry; every other cell has one answer throughout.
         let mut pairs: Vec<u64> = Vec::new();
-        for (pi, p) in polys.iter().enumerate() {
+        for &(pi, _, p) in &polys {
             for e in &p.edges {
                 for r in row(e[1].min(e[3]) - tol)..=row(e[1].max(e[3]) + tol) {
                     for c in col(e[0].min(e[2]) - tol)..=col(e[0].max(e[2]) + tol) {
@@ -255,7 +275,7 @@ impl Grid {
         // edges, paired up (even-odd), give the cells whose centres it covers.
         let mut cells = vec![EMPTY; nx * ny];
         let mut crossings: Vec<(u32, u32, f64)> = Vec::new();
-        for (pi, p) in polys.iter().enumerate() {
+        for &(pi, _, p) in &polys {
             for e in &p.edges {
                 let (ylo, yhi) = (e[1].min(e[3]), e[1].max(e[3]));
                 if ylo == yhi {
@@ -290,12 +310,12 @@ impl Grid {
                         pairs.push((cell_id as u64) << 32 | pi as u64);
                     } else {
                         let current = cells[cell_id];
-                        let region = polys[pi].region;
+                        let region = layer[pi].region;
                         let better = current == EMPTY
-                            || polys
+                            || layer
                                 .iter()
                                 .find(|q| q.region == current)
-                                .is_some_and(|q| polys[pi].rank < q.rank);
+                                .is_some_and(|q| layer[pi].rank < q.rank);
                         if better {
                             cells[cell_id] = region;
                         }
@@ -325,109 +345,199 @@ impl Grid {
             lists,
         }
     }
-}
 
-/// What a layer found among its candidate polygons.
-enum Lookup<'a> {
-    Region(u32),
-    Candidates(&'a [u32]),
-}
-
-/// One layer of regions: see the module doc.
-#[derive(Debug, Clone)]
-pub(crate) struct Layer {
-    polys: Vec<BandedPolygon>,
-    rtree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
-    grid: Option<Grid>,
-}
-
-impl Layer {
-    /// `regions` are (caller's id, rank by code, geometry); `grid_cell` in
-    /// degrees, or None for an R-tree-only layer (small or often changed).
-    pub fn new<'a>(
-        regions: impl IntoIterator<Item = (u32, u32, &'a MultiPolygon<f64>)>,
-        grid_cell: Option<f64>,
-    ) -> Layer {
-        let polys: Vec<BandedPolygon> = regions
-            .into_iter()
-            .flat_map(|(id, rank, mp)| mp.0.iter().map(move |p| (id, rank, p)))
-            .filter_map(|(id, rank, p)| BandedPolygon::new(id, rank, p))
-            .collect();
-        let grid = match grid_cell {
-            Some(cell) if !polys.is_empty() => {
-                Some(Grid::build(&polys, cell, NEAREST_TOLERANCE_DEG))
-            }
-            _ => None,
-        };
-        let mut layer = Layer {
-            polys,
-            rtree: RTree::new(),
-            grid,
-        };
-        layer.reindex();
-        layer
-    }
-
-    /// Adds a region to a layer without a grid.
-    pub fn push(&mut self, id: u32, rank: u32, geometry: &MultiPolygon<f64>) {
-        self.polys.extend(
-            geometry
-                .0
-                .iter()
-                .filter_map(|p| BandedPolygon::new(id, rank, p)),
-        );
-        self.reindex();
-    }
-
-    /// Re-ranks regions after an insertion changed the code order.
-    pub fn set_ranks(&mut self, rank_of: impl Fn(u32) -> u32) {
-        for p in &mut self.polys {
-            p.rank = rank_of(p.region);
+    fn lookup(&self, x: f64, y: f64) -> Lookup<'_> {
+        let c = (x - self.x0) * self.inv_cell;
+        let r = (y - self.y0) * self.inv_cell;
+        if !(c >= 0.0 && r >= 0.0 && (c as usize) < self.nx && (r as usize) < self.ny) {
+            return Lookup::Candidates(&[]);
         }
-    }
-
-    fn reindex(&mut self) {
-        let items = self
-            .polys
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                GeomWithData::new(
-                    Rectangle::from_corners([p.bbox[0], p.bbox[1]], [p.bbox[2], p.bbox[3]]),
-                    i as u32,
-                )
-            })
-            .collect();
-        self.rtree = RTree::bulk_load(items);
-    }
-
-    fn lookup(&self, x: f64, y: f64) -> Option<Lookup<'_>> {
-        let grid = self.grid.as_ref()?;
-        let c = (x - grid.x0) * grid.inv_cell;
-        let r = (y - grid.y0) * grid.inv_cell;
-        if !(c >= 0.0 && r >= 0.0 && (c as usize) < grid.nx && (r as usize) < grid.ny) {
-            return Some(Lookup::Candidates(&[]));
-        }
-        let v = grid.cells[r as usize * grid.nx + c as usize];
-        Some(if v == EMPTY {
+        let v = self.cells[r as usize * self.nx + c as usize];
+        if v == EMPTY {
             Lookup::Candidates(&[])
         } else if v & MIXED == 0 {
             Lookup::Region(v)
         } else {
             let i = (v & !MIXED) as usize;
-            Lookup::Candidates(
-                &grid.lists[grid.list_start[i] as usize..grid.list_start[i + 1] as usize],
-            )
-        })
+            Lookup::Candidates(&self.lists[self.list_start[i] as usize..self.list_start[i + 1] as usize])
+        }
+    }
+}
+
+/// What a grid cell says.
+enum Lookup<'a> {
+    Region(u32),
+    Candidates(&'a [u32]),
+}
+
+/// One polygon of a layer.
+struct LayerPolygon {
+    region: u32,
+    /// Position of the region's code in code order: ties go to the smallest.
+    rank: u32,
+    /// Where a bundled polygon's rings start in the data file; empty for a
+    /// polygon banded with its layer.
+    bytes: &'static [u8],
+    /// None for a polygon without edges, which holds no point.
+    banded: OnceLock<Option<Box<BandedPolygon>>>,
+}
+
+impl LayerPolygon {
+    fn banded(&self) -> Option<&BandedPolygon> {
+        self.banded
+            .get_or_init(|| {
+                decode_polygon(self.bytes)
+                    .and_then(|p| BandedPolygon::new(&p))
+                    .map(Box::new)
+            })
+            .as_deref()
+    }
+}
+
+impl std::fmt::Debug for LayerPolygon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LayerPolygon")
+            .field("region", &self.region)
+            .field("rank", &self.rank)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a layer builds once it has answered [`BULK_AFTER`] queries.
+#[derive(Debug)]
+struct Bulk {
+    rtree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
+    grid: Option<Grid>,
+}
+
+/// One layer of regions: see the module doc.
+#[derive(Debug)]
+pub(crate) struct Layer {
+    polys: Vec<LayerPolygon>,
+    /// Each polygon's [min x, min y, max x, max y], to find candidates:
+    /// apart from the polygons, so that a scan reads nothing else.
+    boxes: Vec<[f64; 4]>,
+    grid_cell: Option<f64>,
+    bulk_after: u32,
+    queries: AtomicU32,
+    bulk: OnceLock<Bulk>,
+}
+
+/// The box within `tol` of a point.
+fn around(x: f64, y: f64, tol_x: f64, tol_y: f64) -> [f64; 4] {
+    [x - tol_x, y - tol_y, x + tol_x, y + tol_y]
+}
+
+impl Layer {
+    /// `regions` are (caller's id, rank by code, geometry), banded now;
+    /// `grid_cell` in degrees, or None for a layer without a grid (small or
+    /// often changed); `bulk_after`: see [`BULK_AFTER`].
+    pub fn new<'a>(
+        regions: impl IntoIterator<Item = (u32, u32, &'a MultiPolygon<f64>)>,
+        grid_cell: Option<f64>,
+        bulk_after: u32,
+    ) -> Layer {
+        let polys = regions
+            .into_iter()
+            .flat_map(|(id, rank, mp)| mp.0.iter().map(move |p| (id, rank, p)))
+            .filter_map(|(region, rank, p)| {
+                let banded = BandedPolygon::new(p)?;
+                let bbox = banded.bbox;
+                let polygon = LayerPolygon {
+                    region,
+                    rank,
+                    bytes: &[],
+                    banded: OnceLock::from(Some(Box::new(banded))),
+                };
+                Some((polygon, bbox))
+            });
+        Layer::with(polys, grid_cell, bulk_after)
     }
 
-    fn near_candidates(&self, x: f64, y: f64) -> Vec<u32> {
-        let t = NEAREST_TOLERANCE_DEG;
-        let env = AABB::from_corners([x - t, y - t], [x + t, y + t]);
-        self.rtree
-            .locate_in_envelope_intersecting(env)
-            .map(|g| g.data)
-            .collect()
+    /// Bundled polygons as (caller's id, rank by code, bounding box, bytes
+    /// where its rings start), each decoded on first use; otherwise as
+    /// [`Layer::new`].
+    pub fn bundled(
+        polygons: impl IntoIterator<Item = (u32, u32, [f64; 4], &'static [u8])>,
+        grid_cell: Option<f64>,
+        bulk_after: u32,
+    ) -> Layer {
+        let polys = polygons.into_iter().map(|(region, rank, bbox, bytes)| {
+            let polygon = LayerPolygon {
+                region,
+                rank,
+                bytes,
+                banded: OnceLock::new(),
+            };
+            (polygon, bbox)
+        });
+        Layer::with(polys, grid_cell, bulk_after)
+    }
+
+    fn with(
+        polys: impl Iterator<Item = (LayerPolygon, [f64; 4])>,
+        grid_cell: Option<f64>,
+        bulk_after: u32,
+    ) -> Layer {
+        let (polys, boxes) = polys.unzip();
+        Layer {
+            polys,
+            boxes,
+            grid_cell,
+            bulk_after,
+            queries: AtomicU32::new(0),
+            bulk: OnceLock::new(),
+        }
+    }
+
+    /// The R-tree and grid, once the layer has answered enough queries to
+    /// repay them; counts this query.
+    fn bulk(&self) -> Option<&Bulk> {
+        if let Some(bulk) = self.bulk.get() {
+            return Some(bulk);
+        }
+        if self.queries.fetch_add(1, Ordering::Relaxed) < self.bulk_after {
+            return None;
+        }
+        Some(self.bulk.get_or_init(|| {
+            let items = self
+                .boxes
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    GeomWithData::new(Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]), i as u32)
+                })
+                .collect();
+            Bulk {
+                rtree: RTree::bulk_load(items),
+                grid: self
+                    .grid_cell
+                    .filter(|_| !self.polys.is_empty())
+                    .map(|cell| Grid::build(&self.polys, cell, NEAREST_TOLERANCE_DEG)),
+            }
+        }))
+    }
+
+    /// Indices of the polygons whose box meets `[x0, y0, x1, y1]`, ascending.
+    fn boxed(&self, bulk: Option<&Bulk>, [x0, y0, x1, y1]: [f64; 4]) -> Vec<u32> {
+        match bulk {
+            Some(bulk) => {
+                let env = AABB::from_corners([x0, y0], [x1, y1]);
+                let mut found: Vec<u32> = bulk
+                    .rtree
+                    .locate_in_envelope_intersecting(env)
+                    .map(|g| g.data)
+                    .collect();
+                found.sort_unstable();
+                found
+            }
+            None => (0..self.boxes.len() as u32)
+                .filter(|&i| {
+                    let b = &self.boxes[i as usize];
+                    (b[0] <= x1) & (b[2] >= x0) & (b[1] <= y1) & (b[3] >= y0)
+                })
+                .collect(),
+        }
     }
 
     /// The region containing (x = lon, y = lat): strictly inside wins; on a
@@ -437,25 +547,39 @@ impl Layer {
         if !(x.is_finite() && y.is_finite()) {
             return None;
         }
+        let bulk = self.bulk();
         let owned;
-        let candidates: &[u32] = match self.lookup(x, y) {
-            Some(Lookup::Region(region)) => {
-                return Some(Hit {
-                    region,
-                    nearest_km: None,
-                });
-            }
-            Some(Lookup::Candidates(list)) => list,
+        let candidates: &[u32] = match bulk.and_then(|b| b.grid.as_ref()) {
+            Some(grid) => match grid.lookup(x, y) {
+                Lookup::Region(region) => {
+                    return Some(Hit {
+                        region,
+                        nearest_km: None,
+                    });
+                }
+                Lookup::Candidates(list) => list,
+            },
             None => {
-                owned = self.near_candidates(x, y);
+                let t = NEAREST_TOLERANCE_DEG;
+                owned = self.boxed(bulk, around(x, y, t, t));
                 &owned
             }
         };
-        let mut inside: Option<&BandedPolygon> = None;
-        let mut boundary: Option<&BandedPolygon> = None;
+        self.decide(x, y, candidates)
+    }
+
+    /// The rule of [`Layer::locate`] over candidate polygons, given in
+    /// ascending order (so that exact ties resolve the same way whatever
+    /// found them).
+    fn decide(&self, x: f64, y: f64, candidates: &[u32]) -> Option<Hit> {
+        let mut inside: Option<&LayerPolygon> = None;
+        let mut boundary: Option<&LayerPolygon> = None;
         for &pi in candidates {
             let p = &self.polys[pi as usize];
-            let slot = match p.side(x, y) {
+            let Some(banded) = p.banded() else {
+                continue;
+            };
+            let slot = match banded.side(x, y) {
                 Side::Inside => &mut inside,
                 Side::Boundary => &mut boundary,
                 Side::Outside => continue,
@@ -470,10 +594,13 @@ impl Layer {
                 nearest_km: None,
             });
         }
-        let mut best: Option<(f64, f64, f64, &BandedPolygon)> = None;
+        let mut best: Option<(f64, f64, f64, &LayerPolygon)> = None;
         for &pi in candidates {
             let p = &self.polys[pi as usize];
-            if let Some((d, cx, cy)) = p.nearest(x, y, NEAREST_TOLERANCE_DEG, 1.0) {
+            let Some(banded) = p.banded() else {
+                continue;
+            };
+            if let Some((d, cx, cy)) = banded.nearest(x, y, NEAREST_TOLERANCE_DEG, 1.0) {
                 let better =
                     best.is_none_or(|(bd, _, _, bp)| d < bd || (d == bd && p.rank < bp.rank));
                 if better {
@@ -491,8 +618,8 @@ impl Layer {
     /// of their boundaries, if within `max_km`; a point on a boundary is at
     /// 0 km. A region holding the point strictly is skipped: the caller asks
     /// only about regions the point was not given to, and inside one it was
-    /// refused by the overlap rule, not by distance. Uses the R-tree, so it
-    /// looks only at polygons whose box is that close.
+    /// refused by the overlap rule, not by distance. Looks only at polygons
+    /// whose box is that close.
     pub fn nearest_where(
         &self,
         x: f64,
@@ -505,7 +632,6 @@ impl Layer {
         }
         let kx = y.to_radians().cos().max(0.01);
         let tol = max_km / KM_PER_DEGREE;
-        let env = AABB::from_corners([x - tol / kx, y - tol], [x + tol / kx, y + tol]);
         // Nearest boxes first: once a region is found, farther boxes are
         // skipped and nearer edges narrow the search in the rest.
         let box_km = |b: &[f64; 4]| {
@@ -515,24 +641,24 @@ impl Layer {
             // by well under 1 % at these ranges.
             0.99 * dx.hypot(dy) * KM_PER_DEGREE
         };
-        let mut candidates: Vec<(f64, &BandedPolygon)> = self
-            .rtree
-            .locate_in_envelope_intersecting(env)
-            .map(|g| &self.polys[g.data as usize])
-            .filter(|p| accept(p.region))
-            .map(|p| (box_km(&p.bbox), p))
+        let mut candidates: Vec<(f64, &LayerPolygon, &BandedPolygon)> = self
+            .boxed(self.bulk(), around(x, y, tol / kx, tol))
+            .into_iter()
+            .map(|i| (&self.boxes[i as usize], &self.polys[i as usize]))
+            .filter(|(_, p)| accept(p.region))
+            .filter_map(|(b, p)| Some((box_km(b), p, p.banded()?)))
             .collect();
         candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut best: Option<(f64, u32, u32)> = None;
-        for (lower_bound, p) in candidates {
+        for (lower_bound, p, banded) in candidates {
             let limit = best.map_or(max_km, |(km, _, _)| km);
             if lower_bound > limit {
                 break;
             }
-            let km = match p.side(x, y) {
+            let km = match banded.side(x, y) {
                 Side::Inside => continue,
                 Side::Boundary => 0.0,
-                Side::Outside => match p.nearest(x, y, limit * 1.01 / KM_PER_DEGREE, kx) {
+                Side::Outside => match banded.nearest(x, y, limit * 1.01 / KM_PER_DEGREE, kx) {
                     Some((_, cx, cy)) => haversine_km(x, y, cx, cy),
                     None => continue,
                 },
@@ -554,11 +680,13 @@ impl Layer {
     /// their boundary (so a shared border counts once).
     pub fn containing(&self, x: f64, y: f64) -> Vec<u32> {
         let mut found: Vec<u32> = Vec::new();
-        let mut boundary: Option<&BandedPolygon> = None;
-        let env = AABB::from_point([x, y]);
-        for g in self.rtree.locate_in_envelope_intersecting(env) {
-            let p = &self.polys[g.data as usize];
-            match p.side(x, y) {
+        let mut boundary: Option<&LayerPolygon> = None;
+        for i in self.boxed(self.bulk(), [x, y, x, y]) {
+            let p = &self.polys[i as usize];
+            let Some(banded) = p.banded() else {
+                continue;
+            };
+            match banded.side(x, y) {
                 Side::Inside => found.push(p.region),
                 Side::Boundary if boundary.is_none_or(|q| p.rank < q.rank) => boundary = Some(p),
                 _ => {}
@@ -572,6 +700,11 @@ impl Layer {
         found.sort_unstable();
         found.dedup();
         found
+    }
+
+    #[cfg(test)]
+    pub fn has_bulk(&self) -> bool {
+        self.bulk.get().is_some()
     }
 
     #[cfg(test)]
@@ -609,8 +742,9 @@ mod tests {
     fn grid_and_rtree_layers_agree() {
         let a = square(0.0, 0.0, 1.0);
         let b = square(1.0, 0.0, 1.0);
-        let gridded = Layer::new([(7, 1, &a), (9, 0, &b)], Some(0.25));
-        let plain = Layer::new([(7, 1, &a), (9, 0, &b)], None);
+        let gridded = Layer::new([(7, 1, &a), (9, 0, &b)], Some(0.25), 0);
+        let plain = Layer::new([(7, 1, &a), (9, 0, &b)], None, 0);
+        let scanned = Layer::new([(7, 1, &a), (9, 0, &b)], Some(0.25), u32::MAX);
         for (x, y, want) in [
             (0.5, 0.5, Some(7)),
             (1.5, 0.5, Some(9)),
@@ -620,8 +754,9 @@ mod tests {
             (-0.03, 0.5, Some(7)),
             (3.0, 0.5, None),
         ] {
-            assert_eq!(gridded.locate(x, y).map(|h| h.region), want, "{x},{y}");
-            assert_eq!(plain.locate(x, y).map(|h| h.region), want, "{x},{y}");
+            for layer in [&gridded, &plain, &scanned] {
+                assert_eq!(layer.locate(x, y).map(|h| h.region), want, "{x},{y}");
+            }
         }
         let fallback = gridded.locate(-0.03, 0.5).and_then(|h| h.nearest_km);
         assert!(
@@ -629,6 +764,9 @@ mod tests {
             "{fallback:?}"
         );
         assert_eq!(plain.containing(1.0, 0.5), vec![9]);
+        assert_eq!(scanned.containing(1.0, 0.5), vec![9]);
+        assert!(gridded.bulk.get().is_some_and(|b| b.grid.is_some()));
+        assert!(scanned.bulk.get().is_none());
         assert_eq!(plain.polygon_count(), 2);
     }
 }

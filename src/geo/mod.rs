@@ -2,12 +2,16 @@
 //! regions (point -> admin units, region name or code -> polygon), both loaded
 //! from the derived data bundled in `data/`. Nothing here touches the database.
 
+pub mod bundle;
 mod bundled;
+mod columns;
 pub mod countries;
 pub mod encoding;
 pub mod gazetteer;
 mod gazetteer_lines;
 mod index;
+mod level;
+mod name_index;
 pub mod normalize;
 pub mod region;
 pub mod regions;

@@ -3,15 +3,8 @@
 //! (`encoding`), so that neither has to import the other's internals.
 
 use geo::MultiPolygon;
-use serde::{Deserialize, Serialize};
 
-/// Ordered as `resolve` prefers them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Level {
-    Admin1,
-    Admin2,
-    Custom,
-}
+pub use super::level::Level;
 
 #[derive(Debug, Clone)]
 pub struct Region {
@@ -31,16 +24,6 @@ pub struct Region {
     /// (lat, lon) of a point inside the region, for labels.
     pub label: (f64, f64),
     pub geometry: MultiPolygon<f64>,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Admin1 => "admin1",
-            Level::Admin2 => "admin2",
-            Level::Custom => "custom",
-        }
-    }
 }
 
 impl Region {

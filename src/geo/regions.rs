@@ -36,23 +36,27 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
+use std::sync::OnceLock;
 
 use geo::{InteriorPoint, MultiPolygon};
 
+use super::bundle::Bundle;
 use super::countries;
-use super::encoding::{decode_region_names, decode_regions};
-use super::index::Layer;
+use super::encoding::bundled_region;
+use super::index::{BULK_AFTER, Layer};
 pub use super::index::NEAREST_TOLERANCE_DEG;
+use super::name_index::{KeyMaps, region_keys};
 use super::normalize::{normalize_name, skeleton_key};
 use super::region::{Level, Region};
 use crate::Error;
 
-/// The bundled regions (see data/README.md).
-static BUNDLED: &[u8] = include_bytes!("../../data/regions.bin.gz");
+/// The bundled regions (see data/README.md), decompressed by build.rs.
+static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/regions.bin"));
 
-/// Spellings of bundled regions used by datasets (UCDP, ACLED) that neither
-/// boundary source gives: `code<TAB>name` lines.
-static ALIASES: &str = include_str!("../../data/region_aliases.tsv");
+/// The index build.rs derives from them (see `bundle`), with the names of
+/// `data/region_aliases.tsv` (spellings that datasets such as UCDP and
+/// ACLED use and neither boundary source gives).
+static INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/regions_index.bin"));
 
 /// km: a point outside its stated country but this close to it goes to the country's nearest region
 pub const HOLD_KM: f64 = 10.0;
@@ -107,137 +111,296 @@ pub struct Resolved<'a> {
     pub also: Vec<&'a Region>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Regions {
-    regions: Vec<Region>,
-    admin1: Layer,
-    admin2: Layer,
+    /// The bundled regions (ids from 0), read in place.
+    bundled: Option<Bundled>,
+    /// Regions given at run time, with ids after the bundled ones: custom
+    /// regions, or every region of [`Regions::new`].
+    given: Vec<Region>,
+    given_keys: KeyMaps,
+    /// Built on first use.
+    admin1: OnceLock<Layer>,
+    admin2: OnceLock<Layer>,
     custom: Layer,
-    /// Upper-cased code, P-code and code aliases of admin regions.
-    by_code: HashMap<String, u32>,
     /// Countries with admin1 regions.
-    countries: HashSet<String>,
-    by_name: HashMap<String, Vec<u32>>,
-    by_skeleton: HashMap<String, Vec<u32>>,
+    countries: OnceLock<HashSet<String>>,
+    /// When layers build their bulk indexes (`index::BULK_AFTER`; tests
+    /// pin it to compare the two ways of finding candidates).
+    bulk_after: u32,
+}
+
+#[derive(Debug)]
+struct Bundled {
+    data: Bundle<'static>,
+    /// Whether regions are decoded with their polygons (and points located).
+    geometry: bool,
+    /// Each region decoded on first use (boxed: 16 bytes a slot to set up
+    /// at load, instead of a whole region's).
+    regions: Vec<OnceLock<Box<Region>>>,
+}
+
+/// A region as the rules read it, without decoding it: each field is
+/// read in place when asked for.
+#[derive(Debug, Clone, Copy)]
+enum Entry<'a> {
+    Bundled(&'a Bundle<'static>, usize),
+    Given(&'a Region),
+}
+
+impl<'a> Entry<'a> {
+    fn code(self) -> &'a str {
+        match self {
+            Entry::Bundled(b, i) => b.code(i),
+            Entry::Given(r) => &r.code,
+        }
+    }
+
+    fn pcode(self) -> Option<&'a str> {
+        match self {
+            Entry::Bundled(b, i) => b.pcode(i),
+            Entry::Given(r) => r.pcode.as_deref(),
+        }
+    }
+
+    fn name(self) -> &'a str {
+        match self {
+            Entry::Bundled(b, i) => b.name(i),
+            Entry::Given(r) => &r.name,
+        }
+    }
+
+    fn level(self) -> Level {
+        match self {
+            Entry::Bundled(b, i) => b.level(i),
+            Entry::Given(r) => r.level,
+        }
+    }
+
+    fn country(self) -> &'a str {
+        match self {
+            Entry::Bundled(b, i) => b.country(i),
+            Entry::Given(r) => &r.country,
+        }
+    }
+
+    fn parent(self) -> Option<&'a str> {
+        match self {
+            Entry::Bundled(b, i) => b.parent(i),
+            Entry::Given(r) => r.parent.as_deref(),
+        }
+    }
 }
 
 impl Regions {
-    /// The bundled admin1 and admin2 regions.
+    /// The bundled admin1 and admin2 regions. Loads in microseconds: a
+    /// region is decoded when it is asked for, a polygon when a point falls
+    /// in its bounding box.
     pub fn bundled() -> Result<Regions, Error> {
-        Ok(Regions::new(with_aliases(decode_regions(BUNDLED)?)?))
+        Regions::load_bundled(true)
     }
 
-    /// The bundled regions' names, codes and levels without their polygons:
-    /// loads in a few milliseconds, for resolving `--region` and listing.
-    /// `assign` finds nothing in it; use [`Regions::bundled`] for that.
+    /// The bundled regions' names, codes and levels without their polygons,
+    /// for resolving `--region` and listing: `assign` finds nothing in it
+    /// (use [`Regions::bundled`] for that).
     pub fn bundled_names() -> Result<Regions, Error> {
-        Ok(Regions::new(with_aliases(decode_region_names(BUNDLED)?)?))
+        Regions::load_bundled(false)
+    }
+
+    fn load_bundled(geometry: bool) -> Result<Regions, Error> {
+        let data = Bundle::read(INDEX, DATA).map_err(|reason| Error::Data {
+            what: "bundled regions index".into(),
+            reason,
+        })?;
+        let bundled = Bundled {
+            data,
+            geometry,
+            regions: (0..data.len()).map(|_| OnceLock::new()).collect(),
+        };
+        Ok(Regions::with(Some(bundled), Vec::new()))
     }
 
     /// Indexes regions of any level (custom ones too).
     pub fn new(regions: Vec<Region>) -> Regions {
-        let ranks = code_ranks(&regions);
-        let layer = |level: Level, cell: Option<f64>| {
-            let members = regions
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.level == level)
-                .map(|(i, r)| (i as u32, ranks[i], &r.geometry));
-            Layer::new(members, cell)
-        };
-        let admin1 = layer(Level::Admin1, Some(ADMIN1_CELL_DEG));
-        let admin2 = layer(Level::Admin2, Some(ADMIN2_CELL_DEG));
-        let custom = layer(Level::Custom, None);
+        Regions::with(None, regions)
+    }
+
+    fn with(bundled: Option<Bundled>, given: Vec<Region>) -> Regions {
         let mut out = Regions {
-            regions: Vec::new(),
-            admin1,
-            admin2,
-            custom,
-            by_code: HashMap::new(),
-            countries: regions
-                .iter()
-                .filter(|r| r.level == Level::Admin1)
-                .map(|r| r.country.clone())
-                .collect(),
-            by_name: HashMap::new(),
-            by_skeleton: HashMap::new(),
+            bundled,
+            given,
+            given_keys: KeyMaps::default(),
+            admin1: OnceLock::new(),
+            admin2: OnceLock::new(),
+            custom: Layer::new([], None, BULK_AFTER),
+            countries: OnceLock::new(),
+            bulk_after: BULK_AFTER,
         };
-        for (i, r) in regions.iter().enumerate() {
-            out.index_names(i as u32, r);
+        for i in 0..out.given.len() {
+            out.index_given(i);
         }
-        out.regions = regions;
+        out.custom = out.given_layer(Level::Custom, None);
         out
     }
 
-    fn index_names(&mut self, id: u32, r: &Region) {
-        let mut keys: Vec<String> = Vec::new();
-        for name in std::iter::once(&r.name)
-            .chain(r.name_ar.as_ref())
-            .chain(&r.alt_names)
-            .chain(std::iter::once(&r.code))
-            .chain(r.pcode.as_ref())
-        {
-            let key = normalize_name(name);
-            if !key.is_empty() && !keys.contains(&key) {
-                keys.push(key);
-            }
-            if r.level != Level::Custom && looks_like_code(name) {
-                self.by_code.entry(name.to_uppercase()).or_insert(id);
-            }
-        }
-        for key in keys {
-            if let Some(skeleton) = skeleton_key(&key) {
-                let ids = self.by_skeleton.entry(skeleton).or_default();
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
-            }
-            self.by_name.entry(key).or_default().push(id);
-        }
+    fn index_given(&mut self, i: usize) {
+        let r = &self.given[i];
+        let keys = region_keys(names_of(r).chain([&r.code]).chain(&r.pcode).map(String::as_str), r.level);
+        self.given_keys.insert((self.bundled_len() + i) as u32, keys);
     }
 
     /// Adds a custom region (its level becomes `Custom`). A custom region
     /// with the same code is replaced.
     pub fn add_custom(&mut self, mut region: Region) {
         region.level = Level::Custom;
-        if let Some(old) = self
-            .regions
-            .iter_mut()
-            .find(|r| r.level == Level::Custom && r.code == region.code)
-        {
-            *old = region;
-            let regions = std::mem::take(&mut self.regions);
-            *self = Regions::new(regions);
-            return;
+        let same = self
+            .given
+            .iter()
+            .position(|r| r.level == Level::Custom && r.code == region.code);
+        match same {
+            Some(i) => {
+                self.given[i] = region;
+                self.given_keys = KeyMaps::default();
+                for i in 0..self.given.len() {
+                    self.index_given(i);
+                }
+            }
+            None => {
+                self.given.push(region);
+                self.index_given(self.given.len() - 1);
+            }
         }
-        let id = self.regions.len() as u32;
-        self.index_names(id, &region);
-        self.custom.push(id, 0, &region.geometry);
-        self.regions.push(region);
-        let ranks = code_ranks(&self.regions);
-        self.custom.set_ranks(|id| ranks[id as usize]);
+        self.custom = self.given_layer(Level::Custom, None);
+    }
+
+    fn bundled_len(&self) -> usize {
+        self.bundled.as_ref().map_or(0, |b| b.regions.len())
+    }
+
+    fn ids(&self) -> std::ops::Range<u32> {
+        0..(self.bundled_len() + self.given.len()) as u32
+    }
+
+    fn region(&self, id: u32) -> &Region {
+        let i = id as usize;
+        match &self.bundled {
+            Some(b) if i < b.regions.len() => {
+                b.regions[i].get_or_init(|| Box::new(bundled_region(&b.data, i, b.geometry)))
+            }
+            _ => &self.given[i - self.bundled_len()],
+        }
+    }
+
+    fn entry(&self, id: u32) -> Entry<'_> {
+        let i = id as usize;
+        match &self.bundled {
+            Some(b) if i < b.regions.len() => Entry::Bundled(&b.data, i),
+            _ => Entry::Given(&self.given[i - self.bundled_len()]),
+        }
+    }
+
+    /// Ids of regions with a name whose key is `key`, ascending.
+    fn ids_named(&self, key: &str) -> Vec<u32> {
+        let bundled = self.bundled.iter().flat_map(|b| b.data.keys.names.get(key));
+        let given = self.given_keys.names.get(key).into_iter().flatten();
+        bundled.chain(given.copied()).collect()
+    }
+
+    /// Ids of regions with a name whose skeleton is `skeleton`, ascending.
+    fn ids_by_skeleton(&self, skeleton: &str) -> Vec<u32> {
+        let bundled = self
+            .bundled
+            .iter()
+            .flat_map(|b| b.data.keys.skeletons.get(skeleton));
+        let given = self.given_keys.skeletons.get(skeleton).into_iter().flatten();
+        bundled.chain(given.copied()).collect()
+    }
+
+    /// The first region with an upper-cased code, P-code or code alias.
+    fn id_by_code(&self, code: &str) -> Option<u32> {
+        let bundled = self
+            .bundled
+            .as_ref()
+            .and_then(|b| b.data.keys.codes.get(code).next());
+        bundled.or_else(|| {
+            let ids = self.given_keys.codes.get(code)?;
+            ids.first().copied()
+        })
+    }
+
+    /// The point-location layer of admin1 or admin2 regions, built on first
+    /// use.
+    fn admin_layer(&self, level: Level) -> &Layer {
+        let (layer, cell) = match level {
+            Level::Admin1 => (&self.admin1, ADMIN1_CELL_DEG),
+            _ => (&self.admin2, ADMIN2_CELL_DEG),
+        };
+        layer.get_or_init(|| match &self.bundled {
+            Some(b) if b.geometry => {
+                let data = &b.data;
+                let polygons = self
+                    .ranked(0..b.regions.len() as u32, level)
+                    .into_iter()
+                    .flat_map(|(id, rank)| {
+                        data.polygons(id as usize).map(move |p| {
+                            (id, rank, data.polygon_box(p), data.polygon_bytes(p))
+                        })
+                    });
+                Layer::bundled(polygons, Some(cell), self.bulk_after)
+            }
+            Some(_) => Layer::new([], None, self.bulk_after),
+            None => self.given_layer(level, Some(cell)),
+        })
+    }
+
+    /// A layer of the given regions of one level.
+    fn given_layer(&self, level: Level, cell: Option<f64>) -> Layer {
+        let first = self.bundled_len();
+        let members = self
+            .ranked(first as u32..self.ids().end, level)
+            .into_iter()
+            .map(|(id, rank)| (id, rank, &self.given[id as usize - first].geometry));
+        Layer::new(members, cell, self.bulk_after)
+    }
+
+    /// The regions of a level among `ids` with their rank in the order the
+    /// overlap and border rules go by: regions with a P-code (the UN's
+    /// boundaries) first, then by code. Districts order by their
+    /// governorate's code first, so that on a border the district chosen
+    /// lies in the governorate chosen. (Ranks only compare within a level,
+    /// whose regions are all bundled or all given.)
+    fn ranked(&self, ids: std::ops::Range<u32>, level: Level) -> Vec<(u32, u32)> {
+        let mut members: Vec<(u32, Entry)> = ids
+            .map(|id| (id, self.entry(id)))
+            .filter(|(_, e)| e.level() == level)
+            .collect();
+        members.sort_by_cached_key(|(_, e)| {
+            (e.pcode().is_none(), e.parent().unwrap_or(e.code()), e.code())
+        });
+        members
+            .into_iter()
+            .enumerate()
+            .map(|(rank, (id, _))| (id, rank as u32))
+            .collect()
     }
 
     /// The admin1 (and, in Syria and Iraq, admin2) regions of a point.
     pub fn assign(&self, lat: f64, lon: f64) -> Assignment {
-        let a1 = self.admin1.locate(lon, lat);
-        let a2 = self.admin2.locate(lon, lat);
-        let mut admin1 = a1.map(|h| (&self.regions[h.region as usize], h.nearest_km));
+        let a1 = self.admin_layer(Level::Admin1).locate(lon, lat);
+        let a2 = self.admin_layer(Level::Admin2).locate(lon, lat);
+        let mut admin1 = a1.map(|h| (self.entry(h.region), h.nearest_km));
         let mut admin2 = None;
         if let Some(h2) = a2 {
-            let district = &self.regions[h2.region as usize];
+            let district = self.entry(h2.region);
             let parent = district
-                .parent
-                .as_deref()
-                .and_then(|p| self.by_code.get(p))
-                .map(|&i| &self.regions[i as usize]);
-            let same_country = admin1.is_none_or(|(r, _)| r.country == district.country);
+                .parent()
+                .and_then(|p| self.id_by_code(p))
+                .map(|i| self.entry(i));
+            let same_country = admin1.is_none_or(|(r, _)| r.country() == district.country());
             // A district found by the fallback never overrides a governorate
             // found strictly inside another one.
             let admin1_strict_elsewhere = admin1.is_some_and(|(r, km)| {
-                km.is_none()
-                    && h2.nearest_km.is_some()
-                    && Some(r.code.as_str()) != district.parent.as_deref()
+                km.is_none() && h2.nearest_km.is_some() && Some(r.code()) != district.parent()
             });
             if same_country && !admin1_strict_elsewhere {
                 if let Some(parent) = parent {
@@ -251,9 +414,9 @@ impl Regions {
             }
         }
         Assignment {
-            country: admin1.map(|(r, _)| r.country.clone()),
-            admin1: admin1.map(|(r, _)| (r.code.clone(), r.name.clone())),
-            admin2: admin2.map(|r| (r.code.clone(), r.name.clone())),
+            country: admin1.map(|(r, _)| r.country().to_string()),
+            admin1: admin1.map(|(r, _)| code_and_name(r)),
+            admin2: admin2.map(code_and_name),
             nearest: admin1.and_then(|(_, km)| km),
             held_km: None,
         }
@@ -275,27 +438,26 @@ impl Regions {
         if here.country.as_deref() == Some(stated.as_str()) {
             return Ok(here);
         }
-        let in_stated = |id: u32| self.regions[id as usize].country == stated;
+        let in_stated = |id: u32| self.entry(id).country() == stated;
         let near = self
-            .admin1
+            .admin_layer(Level::Admin1)
             .nearest_where(lon, lat, OUTSIDE_MEASURED_KM, in_stated)
-            .and_then(|h| Some((&self.regions[h.region as usize], h.nearest_km?)));
+            .and_then(|h| Some((self.entry(h.region), h.nearest_km?)));
         match near {
             Some((region, km)) if km <= HOLD_KM => {
-                let in_region =
-                    |id: u32| self.regions[id as usize].parent.as_deref() == Some(&region.code);
+                let in_region = |id: u32| self.entry(id).parent() == Some(region.code());
+                let admin2 = self.admin_layer(Level::Admin2);
                 // Districts nest exactly in their governorate, so its nearest
                 // district is as near; the slack absorbs rounding.
-                let district = self
-                    .admin2
+                let district = admin2
                     .locate(lon, lat)
                     .filter(|h| in_region(h.region))
-                    .or_else(|| self.admin2.nearest_where(lon, lat, km + 0.5, in_region))
-                    .map(|h| &self.regions[h.region as usize]);
+                    .or_else(|| admin2.nearest_where(lon, lat, km + 0.5, in_region))
+                    .map(|h| self.entry(h.region));
                 Ok(Assignment {
                     country: Some(stated),
-                    admin1: Some((region.code.clone(), region.name.clone())),
-                    admin2: district.map(|r| (r.code.clone(), r.name.clone())),
+                    admin1: Some(code_and_name(region)),
+                    admin2: district.map(code_and_name),
                     nearest: None,
                     held_km: Some(km),
                 })
@@ -313,7 +475,14 @@ impl Regions {
     /// regions.
     fn known_country(&self, country: &str) -> Option<String> {
         let code = countries::alpha2(country).unwrap_or_else(|| country.trim().to_uppercase());
-        self.countries.contains(&code).then_some(code)
+        let countries = self.countries.get_or_init(|| {
+            self.ids()
+                .map(|id| self.entry(id))
+                .filter(|e| e.level() == Level::Admin1)
+                .map(|e| e.country().to_string())
+                .collect()
+        });
+        countries.contains(&code).then_some(code)
     }
 
     /// Codes of the custom regions whose closed polygon holds the point; a
@@ -324,7 +493,7 @@ impl Regions {
             .custom
             .containing(lon, lat)
             .into_iter()
-            .map(|i| self.regions[i as usize].code.as_str())
+            .map(|i| self.entry(i).code())
             .collect();
         codes.sort_unstable();
         codes
@@ -345,9 +514,9 @@ impl Regions {
         preferred_countries: &[&str],
     ) -> Result<Resolved<'_>, Error> {
         let trimmed = query.trim();
-        if let Some(&id) = self.by_code.get(&trimmed.to_uppercase()) {
+        if let Some(id) = self.id_by_code(&trimmed.to_uppercase()) {
             return Ok(Resolved {
-                region: &self.regions[id as usize],
+                region: self.region(id),
                 also: Vec::new(),
             });
         }
@@ -379,7 +548,7 @@ impl Regions {
         let mut found: Vec<(f64, &Region)> = ids
             .into_iter()
             .map(|(id, closeness)| {
-                let r = &self.regions[id as usize];
+                let r = self.region(id);
                 // A governorate's name in a district label means its
                 // central district ("Markaz Daraa district", "Latakia district").
                 let r = match (label.level, r.level) {
@@ -432,18 +601,12 @@ impl Regions {
     /// spelling: Deraa ~ Daraa, Sanamein ~ Sanamayn, but not Narnia ~ Nariño).
     fn name_matches(&self, key: &str, alike: bool) -> Vec<(u32, f64)> {
         if !alike {
-            return self
-                .by_name
-                .get(key)
-                .into_iter()
-                .flatten()
-                .map(|&id| (id, 1.0))
-                .collect();
+            return self.ids_named(key).into_iter().map(|id| (id, 1.0)).collect();
         }
-        let ids = skeleton_key(key).and_then(|s| self.by_skeleton.get(&s));
+        let ids = skeleton_key(key).map(|s| self.ids_by_skeleton(&s));
         ids.into_iter()
             .flatten()
-            .map(|&id| (id, self.name_similarity(id, key)))
+            .map(|id| (id, self.name_similarity(id, key)))
             .filter(|&(_, closeness)| closeness >= SKELETON_MIN_SIMILARITY)
             .collect()
     }
@@ -454,46 +617,58 @@ impl Regions {
     fn central_district(&self, admin1: &Region) -> Option<&Region> {
         let names: Vec<String> = names_of(admin1).map(|n| normalize_name(n)).collect();
         let central_pcode = admin1.pcode.as_ref().map(|p| format!("{p}00"));
-        let mut districts = self
-            .regions
-            .iter()
-            .filter(|r| r.level == Level::Admin2 && r.parent.as_deref() == Some(&admin1.code));
+        let mut districts = self.ids().filter(|&id| {
+            let e = self.entry(id);
+            e.level() == Level::Admin2 && e.parent() == Some(admin1.code.as_str())
+        });
         let named = districts
             .clone()
-            .find(|d| names.contains(&normalize_name(&d.name)));
-        named.or_else(|| districts.find(|d| d.pcode.is_some() && d.pcode == central_pcode))
+            .find(|&id| names.contains(&normalize_name(self.entry(id).name())));
+        named
+            .or_else(|| {
+                districts.find(|&id| {
+                    let pcode = self.entry(id).pcode();
+                    pcode.is_some() && pcode == central_pcode.as_deref()
+                })
+            })
+            .map(|id| self.region(id))
     }
 
     /// Best normalised Levenshtein similarity between `key` and any name of region `id`.
     fn name_similarity(&self, id: u32, key: &str) -> f64 {
-        names_of(&self.regions[id as usize])
+        names_of(self.region(id))
             .map(|n| strsim::normalized_levenshtein(key, &normalize_name(n)))
             .fold(0.0, f64::max)
     }
 
     fn suggest(&self, key: &str) -> Vec<String> {
         let mut best: HashMap<u32, f64> = HashMap::new();
-        for (name, ids) in &self.by_name {
+        let mut score = |name: &str, ids: &mut dyn Iterator<Item = u32>| {
             let score = strsim::jaro_winkler(key, name);
-            for &id in ids {
+            for id in ids {
                 let entry = best.entry(id).or_insert(0.0);
                 *entry = entry.max(score);
             }
+        };
+        if let Some(b) = &self.bundled {
+            for (name, mut ids) in b.data.keys.names.iter() {
+                score(name, &mut ids);
+            }
+        }
+        for (name, ids) in &self.given_keys.names {
+            score(name, &mut ids.iter().copied());
         }
         let mut scored: Vec<(u32, f64)> = best.into_iter().filter(|&(_, s)| s >= 0.7).collect();
         scored.sort_by(|a, b| {
-            b.1.total_cmp(&a.1).then_with(|| {
-                self.regions[a.0 as usize]
-                    .code
-                    .cmp(&self.regions[b.0 as usize].code)
-            })
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.entry(a.0).code().cmp(self.entry(b.0).code()))
         });
         scored
             .into_iter()
             .take(SUGGESTIONS)
             .map(|(id, _)| {
-                let r = &self.regions[id as usize];
-                format!("{} ({})", r.name, r.code)
+                let e = self.entry(id);
+                format!("{} ({})", e.name(), e.code())
             })
             .collect()
     }
@@ -502,9 +677,9 @@ impl Regions {
     /// admin2, then custom, each by code.
     pub fn list(&self, country: Option<&str>) -> Vec<&Region> {
         let mut out: Vec<&Region> = self
-            .regions
-            .iter()
-            .filter(|r| country.is_none_or(|c| r.country.eq_ignore_ascii_case(c)))
+            .ids()
+            .filter(|&id| country.is_none_or(|c| self.entry(id).country().eq_ignore_ascii_case(c)))
+            .map(|id| self.region(id))
             .collect();
         out.sort_by(|a, b| (a.level, &a.code).cmp(&(b.level, &b.code)));
         out
@@ -513,11 +688,10 @@ impl Regions {
     /// A region by code, P-code or code alias (any case), or a custom
     /// region by its exact code.
     pub fn get(&self, code: &str) -> Option<&Region> {
-        self.by_code
-            .get(&code.to_uppercase())
-            .map(|&i| &self.regions[i as usize])
+        self.id_by_code(&code.to_uppercase())
+            .map(|id| self.region(id))
             .or_else(|| {
-                self.regions
+                self.given
                     .iter()
                     .find(|r| r.level == Level::Custom && r.code == code)
             })
@@ -589,25 +763,8 @@ impl Regions {
     }
 }
 
-/// Each region's position in the order the overlap and border rules go
-/// by: regions with a P-code (the UN's boundaries) first, then by code.
-/// Districts order by their governorate's code first, so that on a border
-/// the district chosen lies in the governorate chosen.
-fn code_ranks(regions: &[Region]) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..regions.len()).collect();
-    let key = |r: &Region| {
-        (
-            r.pcode.is_none(),
-            r.parent.clone().unwrap_or_else(|| r.code.clone()),
-            r.code.clone(),
-        )
-    };
-    order.sort_by_cached_key(|&i| key(&regions[i]));
-    let mut ranks = vec![0u32; regions.len()];
-    for (rank, i) in order.into_iter().enumerate() {
-        ranks[i] = rank as u32;
-    }
-    ranks
+fn code_and_name(e: Entry) -> (String, String) {
+    (e.code().to_string(), e.name().to_string())
 }
 
 /// A region's names: its own, Arabic, and alternates.
@@ -669,53 +826,235 @@ impl Label {
     }
 }
 
-/// Adds the alias table's names to the bundled regions.
-fn with_aliases(mut regions: Vec<Region>) -> Result<Vec<Region>, Error> {
-    let by_code: HashMap<String, usize> = regions
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.code.clone(), i))
-        .collect();
-    for (n, line) in ALIASES.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let bad = |reason: &str| Error::Data {
-            what: format!("data/region_aliases.tsv line {}", n + 1),
-            reason: reason.to_string(),
-        };
-        let (code, name) = line
-            .split_once('\t')
-            .ok_or_else(|| bad("expected CODE<TAB>NAME"))?;
-        let &i = by_code
-            .get(code)
-            .ok_or_else(|| bad("unknown region code"))?;
-        let names = &mut regions[i].alt_names;
-        if !names.iter().any(|n| n == name) {
-            names.push(name.to_string());
-        }
-    }
-    Ok(regions)
-}
-
-/// ISO 3166-2 codes (SY-DR), P-codes (SY1202, IQG15Q05) and Natural Earth
-/// adm1 codes (SYR-5261): upper-case letters and digits with a digit or a
-/// hyphen, no spaces.
-fn looks_like_code(s: &str) -> bool {
-    s.len() >= 3
-        && s.bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'~')
-        && s.bytes().any(|b| b.is_ascii_digit() || b == b'-')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::OnceLock;
+    use std::collections::BTreeMap;
+
+    static ALIASES: &str = include_str!("../../data/region_aliases.tsv");
 
     pub(crate) fn bundled() -> &'static Regions {
         static REGIONS: OnceLock<Regions> = OnceLock::new();
         REGIONS.get_or_init(|| Regions::bundled().expect("bundled regions load"))
+    }
+
+    /// The regions as the data file decodes them, with the alias table's
+    /// names, indexed at run time by `Regions::new` (as every region was
+    /// before the index was built at build time): the regions read in
+    /// place must be these and answer as these do.
+    fn decoded() -> &'static Regions {
+        static REGIONS: OnceLock<Regions> = OnceLock::new();
+        REGIONS.get_or_init(|| {
+            let gz = include_bytes!("../../data/regions.bin.gz");
+            let mut regions = crate::geo::encoding::decode_regions(gz).expect("decode");
+            for line in ALIASES
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            {
+                let (code, name) = line.split_once('\t').expect("CODE<TAB>NAME");
+                let r = regions.iter_mut().find(|r| r.code == code).expect(code);
+                if !r.alt_names.iter().any(|n| n == name) {
+                    r.alt_names.push(name.to_string());
+                }
+            }
+            Regions::new(regions)
+        })
+    }
+
+    type Fields<'a> = (
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        Option<&'a str>,
+        &'a [String],
+        Level,
+        &'a str,
+        Option<&'a str>,
+        (f64, f64),
+        &'a MultiPolygon<f64>,
+    );
+
+    fn fields(r: &Region) -> Fields<'_> {
+        (
+            &r.code,
+            r.pcode.as_deref(),
+            &r.name,
+            r.name_ar.as_deref(),
+            &r.alt_names,
+            r.level,
+            &r.country,
+            r.parent.as_deref(),
+            r.label,
+            &r.geometry,
+        )
+    }
+
+    #[test]
+    fn regions_read_in_place_are_the_decoded_data_file() {
+        let (read, want) = (bundled(), decoded());
+        let names = Regions::bundled_names().expect("names");
+        assert_eq!(read.ids(), want.ids());
+        for id in want.ids() {
+            assert_eq!(fields(read.region(id)), fields(want.region(id)), "{id}");
+            let mut names_only = fields(names.region(id));
+            let empty = MultiPolygon(Vec::new());
+            names_only.9 = &empty;
+            let mut without_geometry = fields(want.region(id));
+            without_geometry.9 = &empty;
+            assert_eq!(names_only, without_geometry, "{id}");
+        }
+    }
+
+    /// Key -> ids of a key table, or of the keys computed here.
+    type KeyIds = BTreeMap<String, Vec<u32>>;
+
+    fn table(t: crate::geo::name_index::KeyTable) -> KeyIds {
+        t.iter().map(|(k, ids)| (k.to_string(), ids.collect())).collect()
+    }
+
+    #[test]
+    fn precomputed_name_keys_are_the_normalisers() {
+        let Some(b) = &bundled().bundled else {
+            panic!("bundled regions are read in place");
+        };
+        let (mut names, mut skeletons, mut codes) = (KeyIds::new(), KeyIds::new(), KeyIds::new());
+        let add = |map: &mut KeyIds, key: String, id: u32| {
+            let ids = map.entry(key).or_default();
+            if ids.last() != Some(&id) {
+                ids.push(id);
+            }
+        };
+        let mut count = 0;
+        for id in decoded().ids() {
+            let r = decoded().region(id);
+            for name in names_of(r).chain([&r.code]).chain(&r.pcode) {
+                count += 1;
+                let key = normalize_name(name);
+                if key.is_empty() {
+                    continue;
+                }
+                if let Some(skeleton) = skeleton_key(&key) {
+                    add(&mut skeletons, skeleton, id);
+                }
+                add(&mut names, key, id);
+            }
+            let names = names_of(r).chain([&r.code]).chain(&r.pcode);
+            let keys = region_keys(names.map(String::as_str), r.level);
+            for code in keys.codes {
+                add(&mut codes, code, id);
+            }
+        }
+        assert!(count > 23_000, "{count} names and codes");
+        assert_eq!(table(b.data.keys.names), names);
+        assert_eq!(table(b.data.keys.skeletons), skeletons);
+        assert_eq!(table(b.data.keys.codes), codes);
+        assert!(codes.contains_key("SY-DR") && codes.contains_key("SY1202"));
+    }
+
+    #[test]
+    fn regions_read_in_place_resolve_as_decoded() {
+        let r = decoded();
+        let mut queries: Vec<String> = Vec::new();
+        for id in r.ids() {
+            let region = r.region(id);
+            let near = ["SY", "IQ"].contains(&region.country.as_str());
+            if !near && id % 5 != 0 {
+                continue;
+            }
+            for name in names_of(region).chain([&region.code]).chain(&region.pcode) {
+                queries.push(name.clone());
+                if near {
+                    // Label forms, and a misspelling that only the
+                    // skeletons or the suggestions find.
+                    queries.push(format!("{name} district"));
+                    queries.push(format!("Markaz {name} governorate"));
+                    let mut chars: Vec<char> = name.chars().collect();
+                    chars.remove(chars.len() / 2);
+                    queries.push(chars.into_iter().collect());
+                }
+            }
+        }
+        let answer = |regions: &Regions, q: &str, countries: &[&str]| match regions
+            .resolve_in(q, countries)
+        {
+            Ok(found) => Ok(std::iter::once(found.region)
+                .chain(found.also)
+                .map(|r| r.code.clone())
+                .collect::<Vec<_>>()),
+            Err(e) => Err(e.to_string()),
+        };
+        let names = Regions::bundled_names().expect("names");
+        let mut unknown = 0;
+        for (i, q) in queries.iter().enumerate() {
+            let countries: &[&str] = if i % 2 == 0 { &[] } else { &["SY"] };
+            let want = answer(r, q, countries);
+            unknown += usize::from(want.is_err());
+            assert_eq!(answer(&names, q, countries), want, "{q}");
+        }
+        assert!(queries.len() > 5_000 && unknown > 100, "{} {unknown}", queries.len());
+    }
+
+    /// Points world-wide, in Syria and Iraq, and on and around the
+    /// vertices of their borders, from a fixed xorshift.
+    fn sample_points() -> Vec<(f64, f64)> {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut points = Vec::new();
+        for _ in 0..30_000 {
+            points.push((-90.0 + 180.0 * next(), -180.0 + 360.0 * next()));
+        }
+        for _ in 0..30_000 {
+            points.push((29.0 + 8.4 * next(), 35.6 + 13.0 * next()));
+        }
+        let r = decoded();
+        for region in r.list(Some("SY")).into_iter().chain(r.list(Some("JO"))) {
+            for c in region.geometry.0.iter().flat_map(|p| &p.exterior().0).step_by(5) {
+                points.push((c.y, c.x));
+                let (dy, dx) = (0.1 * (next() - 0.5), 0.1 * (next() - 0.5));
+                points.push((c.y + dy, c.x + dx));
+            }
+        }
+        points
+    }
+
+    #[test]
+    fn point_location_without_bulk_indexes_answers_as_with_them() {
+        // Pinned: one set never builds the R-tree and grids, one builds
+        // them at once; the regions indexed at run time are a third answer.
+        let scanned = Regions {
+            bulk_after: u32::MAX,
+            ..Regions::bundled().expect("bundled")
+        };
+        let bulk = Regions {
+            bulk_after: 0,
+            ..Regions::bundled().expect("bundled")
+        };
+        let points = sample_points();
+        assert!(points.len() > 70_000, "{}", points.len());
+        let (mut inside, mut nearest, mut held) = (0, 0, 0);
+        for (i, &(lat, lon)) in points.iter().enumerate() {
+            let want = decoded().assign(lat, lon);
+            assert_eq!(scanned.assign(lat, lon), want, "{lat},{lon}");
+            assert_eq!(bulk.assign(lat, lon), want, "{lat},{lon}");
+            inside += usize::from(want.admin1.is_some() && want.nearest.is_none());
+            nearest += usize::from(want.nearest.is_some());
+            if i % 10 == 0 {
+                let want = decoded().assign_in(lat, lon, Some("SY"));
+                assert_eq!(scanned.assign_in(lat, lon, Some("SY")), want, "{lat},{lon}");
+                assert_eq!(bulk.assign_in(lat, lon, Some("SY")), want, "{lat},{lon}");
+                held += usize::from(want.is_ok_and(|a| a.held_km.is_some()));
+            }
+        }
+        assert!(inside > 40_000 && nearest > 500 && held > 50, "{inside} {nearest} {held}");
+        for level in [Level::Admin1, Level::Admin2] {
+            assert!(!scanned.admin_layer(level).has_bulk());
+            assert!(bulk.admin_layer(level).has_bulk());
+        }
     }
 
     fn admin1(lat: f64, lon: f64) -> Option<String> {
@@ -1082,6 +1421,25 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn custom_regions_join_the_bundled_ones() {
+        let mut regions = Regions::bundled().expect("bundled");
+        regions.add_custom(square("Daraa", 36.0));
+        let daraa = regions.resolve("Daraa").expect("Daraa");
+        assert_eq!(daraa.region.code, "SY-DR");
+        assert!(daraa.also.iter().any(|r| r.level == Level::Custom));
+        assert_eq!(regions.get("Daraa").map(|r| r.level), Some(Level::Custom));
+        assert_eq!(regions.get("SY-DR").map(|r| r.level), Some(Level::Admin1));
+        assert_eq!(regions.custom_containing(0.5, 36.5), vec!["Daraa"]);
+        // Replaced in place: the old square no longer holds the point.
+        regions.add_custom(square("Daraa", 40.0));
+        assert!(regions.custom_containing(0.5, 36.5).is_empty());
+        assert_eq!(regions.custom_containing(0.5, 40.5), vec!["Daraa"]);
+        regions.add_custom(square("Second", 50.0));
+        assert_eq!(regions.resolve("second").expect("custom").region.code, "Second");
+        assert_eq!(regions.list(None).len(), decoded().list(None).len() + 2);
     }
 
     fn square(code: &str, x0: f64) -> Region {
