@@ -155,6 +155,16 @@ impl PlaceKeys {
     }
 }
 
+/// What ranking orders a matching place by, read once per place.
+struct Ranked {
+    place: u32,
+    kind: MatchKind,
+    abandoned: bool,
+    score: f64,
+    population: u64,
+    id: i64,
+}
+
 /// The places an added place's key names.
 fn ids_of<'m>(map: &'m HashMap<String, Vec<u32>>, key: &str) -> impl Iterator<Item = u32> + 'm {
     map.get(key).into_iter().flatten().copied()
@@ -335,34 +345,40 @@ impl Gazetteer {
         if !best.iter().any(confident) {
             self.fuzzy(&key, &mut best);
         }
-        let mut ranked: Vec<(u32, f64, MatchKind)> = best
+        let mut ranked: Vec<Ranked> = best
             .into_iter()
             .filter(|&(i, _)| in_country(i))
             .map(|(i, (base, kind))| {
-                let importance = importance(self.feature_code(i), self.population(i));
-                (i, base + IMPORTANCE_WEIGHT * importance, kind)
+                let (feature, population) = (self.feature_code(i), self.population(i));
+                Ranked {
+                    place: i,
+                    kind,
+                    abandoned: is_abandoned(feature),
+                    score: base + IMPORTANCE_WEIGHT * importance(feature, population),
+                    population,
+                    id: self.id(i),
+                }
             })
             .collect();
         // Within a kind, inhabited places come before abandoned or
         // destroyed namesakes, then the better score.
-        ranked.sort_by(|&(a, score_a, kind_a), &(b, score_b, kind_b)| {
-            let abandoned = |i| is_abandoned(self.feature_code(i));
-            kind_a
-                .cmp(&kind_b)
-                .then(abandoned(a).cmp(&abandoned(b)))
-                .then(score_b.total_cmp(&score_a))
-                .then(self.population(b).cmp(&self.population(a)))
-                .then(self.id(a).cmp(&self.id(b)))
+        ranked.sort_by(|a, b| {
+            a.kind
+                .cmp(&b.kind)
+                .then(a.abandoned.cmp(&b.abandoned))
+                .then(b.score.total_cmp(&a.score))
+                .then(b.population.cmp(&a.population))
+                .then(a.id.cmp(&b.id))
         });
         ranked.truncate(limit);
         ranked
             .into_iter()
-            .map(|(i, score, kind)| Candidate {
-                place: self.place(i),
-                score,
-                kind,
+            .map(|r| Candidate {
+                place: self.place(r.place),
+                score: r.score,
+                kind: r.kind,
                 edits: self
-                    .keys(i)
+                    .keys(r.place)
                     .map(|n| strsim::levenshtein(&key, n))
                     .min()
                     .unwrap_or(0),
