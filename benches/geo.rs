@@ -57,7 +57,10 @@ fn main() -> Result<(), incidents::Error> {
     let names = Regions::bundled_names()?;
     let loaded = ms(start);
     let start = Instant::now();
-    let code = black_box(names.resolve_in("Dar'a", &["SY"]))?.region.code.clone();
+    let code = black_box(names.resolve_in("Dar'a", &["SY"]))?
+        .region
+        .code
+        .clone();
     println!(
         "Regions::bundled_names: {loaded:.3} ms, then resolve Dar'a ({code}): {:.3} ms",
         ms(start)

@@ -77,7 +77,8 @@ where
             let (mut px, mut py) = (0i64, 0i64);
             for (x, y) in ring {
                 let (x, y) = ((x * SCALE).round() as i64, (y * SCALE).round() as i64);
-                let delta = |d: i64| i32::try_from(d).map_err(|_| format!("a jump of {d} micro-degrees"));
+                let delta =
+                    |d: i64| i32::try_from(d).map_err(|_| format!("a jump of {d} micro-degrees"));
                 out.extend_from_slice(&delta(x - px)?.to_le_bytes());
                 out.extend_from_slice(&delta(y - py)?.to_le_bytes());
                 (px, py) = (x, y);
@@ -118,10 +119,7 @@ impl Cursor<'_> {
 /// A data file's metadata and the byte offsets of each region's polygons,
 /// checked to the last byte.
 pub fn read_data(raw: &[u8]) -> Result<(Vec<Meta>, Vec<Vec<usize>>), String> {
-    let mut cur = Cursor {
-        bytes: raw,
-        pos: 0,
-    };
+    let mut cur = Cursor { bytes: raw, pos: 0 };
     if cur.take::<8>().as_ref() != Some(MAGIC) {
         return Err("not a regions file (bad magic)".into());
     }
@@ -143,13 +141,17 @@ pub fn read_data(raw: &[u8]) -> Result<(Vec<Meta>, Vec<Vec<usize>>), String> {
             }
             for _ in 0..rings {
                 let n = cur.u32().ok_or_else(|| truncated(cur.pos))?;
-                cur.skip(n.saturating_mul(8)).ok_or_else(|| truncated(cur.pos))?;
+                cur.skip(n.saturating_mul(8))
+                    .ok_or_else(|| truncated(cur.pos))?;
             }
         }
         offsets.push(polygons);
     }
     if cur.pos != raw.len() {
-        return Err(format!("{} bytes after the last region", raw.len() - cur.pos));
+        return Err(format!(
+            "{} bytes after the last region",
+            raw.len() - cur.pos
+        ));
     }
     Ok((meta, offsets))
 }
@@ -190,7 +192,9 @@ fn merge_aliases(meta: &mut [Meta], aliases: &str) -> Result<(), String> {
         let (code, name) = line
             .split_once('\t')
             .ok_or_else(|| bad("expected CODE<TAB>NAME"))?;
-        let &i = by_code.get(code).ok_or_else(|| bad("unknown region code"))?;
+        let &i = by_code
+            .get(code)
+            .ok_or_else(|| bad("unknown region code"))?;
         let names = &mut meta[i].alt_names;
         if !names.iter().any(|n| n == name) {
             names.push(name.to_string());
@@ -218,7 +222,11 @@ pub fn build_index(raw: &[u8], aliases: &str) -> Result<Vec<u8>, String> {
     w.strings(meta.iter().map(|m| m.code.as_str()))?;
     w.strings(column("pcode", |m| &m.pcode)?.iter().map(String::as_str))?;
     w.strings(meta.iter().map(|m| m.name.as_str()))?;
-    w.strings(column("name_ar", |m| &m.name_ar)?.iter().map(String::as_str))?;
+    w.strings(
+        column("name_ar", |m| &m.name_ar)?
+            .iter()
+            .map(String::as_str),
+    )?;
     w.strings(meta.iter().map(|m| m.country.as_str()))?;
     w.strings(column("parent", |m| &m.parent)?.iter().map(String::as_str))?;
     let mut alt_starts = vec![0u32];
@@ -226,9 +234,17 @@ pub fn build_index(raw: &[u8], aliases: &str) -> Result<Vec<u8>, String> {
         alt_starts.push(alt_starts[alt_starts.len() - 1] + m.alt_names.len() as u32);
     }
     w.u32s(&alt_starts)?;
-    w.strings(meta.iter().flat_map(|m| m.alt_names.iter().map(String::as_str)))?;
+    w.strings(
+        meta.iter()
+            .flat_map(|m| m.alt_names.iter().map(String::as_str)),
+    )?;
     w.u32s(&meta.iter().map(|m| level_code(m.level)).collect::<Vec<_>>())?;
-    w.f64s(&meta.iter().flat_map(|m| [m.label.0, m.label.1]).collect::<Vec<_>>())?;
+    w.f64s(
+        &meta
+            .iter()
+            .flat_map(|m| [m.label.0, m.label.1])
+            .collect::<Vec<_>>(),
+    )?;
     let mut poly_starts = vec![0u32];
     let (mut poly_offsets, mut boxes) = (Vec::new(), Vec::new());
     for polygons in &offsets {
@@ -271,7 +287,7 @@ fn level_code(level: Level) -> u32 {
 }
 
 /// The bundled regions, read in place from the index and the data file.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Bundle<'a> {
     raw: &'a [u8],
     codes: Strings<'a>,
@@ -288,6 +304,15 @@ pub struct Bundle<'a> {
     poly_offsets: U32s<'a>,
     poly_boxes: F64s<'a>,
     pub keys: NameTables<'a>,
+}
+
+impl std::fmt::Debug for Bundle<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bundle")
+            .field("regions", &self.region_count())
+            .field("polygons", &self.poly_offsets.len())
+            .finish_non_exhaustive()
+    }
 }
 
 fn some(s: &str) -> Option<&str> {
@@ -316,7 +341,7 @@ impl<'a> Bundle<'a> {
             keys: NameTables::read(&mut r)?,
         };
         r.finish()?;
-        let n = b.len();
+        let n = b.region_count();
         let polygons = b.poly_offsets.len();
         let fits = [
             b.pcodes.len() == n,
@@ -336,7 +361,7 @@ impl<'a> Bundle<'a> {
         Ok(b)
     }
 
-    pub fn len(&self) -> usize {
+    pub fn region_count(&self) -> usize {
         self.codes.len()
     }
 

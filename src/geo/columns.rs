@@ -187,13 +187,22 @@ mod tests {
         w.strings([]).unwrap();
         let bytes = w.finish();
         let mut r = Reader::new(&bytes, b"TEST").unwrap();
-        assert_eq!(r.u32s().unwrap().iter().collect::<Vec<_>>(), [7, 0, u32::MAX]);
+        assert_eq!(
+            r.u32s().unwrap().iter().collect::<Vec<_>>(),
+            [7, 0, u32::MAX]
+        );
         let s = r.strings().unwrap();
-        assert_eq!((s.len(), s.get(0), s.get(1), s.get(2)), (3, "", "Dar'a", "درعا"));
+        assert_eq!(
+            (s.len(), s.get(0), s.get(1), s.get(2)),
+            (3, "", "Dar'a", "درعا")
+        );
         assert_eq!(s.search("Dar'a"), Ok(1));
         assert_eq!(s.search("Z"), Err(2));
         let f = r.f64s().unwrap();
-        assert_eq!((f.get(0), f.get(1).to_bits()), (32.625, (-0.0f64).to_bits()));
+        assert_eq!(
+            (f.get(0), f.get(1).to_bits()),
+            (32.625, (-0.0f64).to_bits())
+        );
         assert_eq!(r.strings().unwrap().len(), 0);
         r.finish().unwrap();
         assert!(Reader::new(&bytes, b"BAD!").is_err());

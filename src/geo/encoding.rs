@@ -45,7 +45,8 @@ pub fn encode_regions(regions: &[Region]) -> Result<Vec<u8>, Error> {
                 .map(|ring| ring.0.iter().map(|c| (c.x, c.y)))
                 .collect::<Vec<_>>()
         });
-        push_geometry(&mut raw, polygons).map_err(|e| data_error(format!("region {}: {e}", r.code)))?;
+        push_geometry(&mut raw, polygons)
+            .map_err(|e| data_error(format!("region {}: {e}", r.code)))?;
     }
     let mut gz = GzEncoder::new(Vec::new(), Compression::best());
     gz.write_all(&raw)?;

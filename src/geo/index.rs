@@ -359,7 +359,9 @@ impl Grid {
             Lookup::Region(v)
         } else {
             let i = (v & !MIXED) as usize;
-            Lookup::Candidates(&self.lists[self.list_start[i] as usize..self.list_start[i + 1] as usize])
+            Lookup::Candidates(
+                &self.lists[self.list_start[i] as usize..self.list_start[i + 1] as usize],
+            )
         }
     }
 }
@@ -505,7 +507,10 @@ impl Layer {
                 .iter()
                 .enumerate()
                 .map(|(i, b)| {
-                    GeomWithData::new(Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]), i as u32)
+                    GeomWithData::new(
+                        Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]),
+                        i as u32,
+                    )
                 })
                 .collect();
             Bulk {

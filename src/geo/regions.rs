@@ -2,6 +2,11 @@
 //! region assignment and region name/code -> region resolution. Owns the
 //! border rule and the resolution order; knows nothing of incidents.
 //!
+//! The bundled regions load in microseconds: their names are found in key
+//! tables precomputed at build time and read in place (`bundle`), a region
+//! is decoded when it is first asked for, and a polygon when a point first
+//! falls in its bounding box (`index`).
+//!
 //! Rules, decided once here:
 //! - Boundary sources: OCHA/UN COD-AB for Syria and Iraq (the regions with a
 //!   P-code), Natural Earth admin-1 everywhere else.
@@ -43,8 +48,8 @@ use geo::{InteriorPoint, MultiPolygon};
 use super::bundle::Bundle;
 use super::countries;
 use super::encoding::bundled_region;
-use super::index::{BULK_AFTER, Layer};
 pub use super::index::NEAREST_TOLERANCE_DEG;
+use super::index::{BULK_AFTER, Layer};
 use super::name_index::{KeyMaps, region_keys};
 use super::normalize::{normalize_name, skeleton_key};
 use super::region::{Level, Region};
@@ -215,7 +220,7 @@ impl Regions {
         let bundled = Bundled {
             data,
             geometry,
-            regions: (0..data.len()).map(|_| OnceLock::new()).collect(),
+            regions: (0..data.region_count()).map(|_| OnceLock::new()).collect(),
         };
         Ok(Regions::with(Some(bundled), Vec::new()))
     }
@@ -245,8 +250,15 @@ impl Regions {
 
     fn index_given(&mut self, i: usize) {
         let r = &self.given[i];
-        let keys = region_keys(names_of(r).chain([&r.code]).chain(&r.pcode).map(String::as_str), r.level);
-        self.given_keys.insert((self.bundled_len() + i) as u32, keys);
+        let keys = region_keys(
+            names_of(r)
+                .chain([&r.code])
+                .chain(&r.pcode)
+                .map(String::as_str),
+            r.level,
+        );
+        self.given_keys
+            .insert((self.bundled_len() + i) as u32, keys);
     }
 
     /// Adds a custom region (its level becomes `Custom`). A custom region
@@ -312,7 +324,12 @@ impl Regions {
             .bundled
             .iter()
             .flat_map(|b| b.data.keys.skeletons.get(skeleton));
-        let given = self.given_keys.skeletons.get(skeleton).into_iter().flatten();
+        let given = self
+            .given_keys
+            .skeletons
+            .get(skeleton)
+            .into_iter()
+            .flatten();
         bundled.chain(given.copied()).collect()
     }
 
@@ -342,9 +359,8 @@ impl Regions {
                     .ranked(0..b.regions.len() as u32, level)
                     .into_iter()
                     .flat_map(|(id, rank)| {
-                        data.polygons(id as usize).map(move |p| {
-                            (id, rank, data.polygon_box(p), data.polygon_bytes(p))
-                        })
+                        data.polygons(id as usize)
+                            .map(move |p| (id, rank, data.polygon_box(p), data.polygon_bytes(p)))
                     });
                 Layer::bundled(polygons, Some(cell), self.bulk_after)
             }
@@ -375,7 +391,11 @@ impl Regions {
             .filter(|(_, e)| e.level() == level)
             .collect();
         members.sort_by_cached_key(|(_, e)| {
-            (e.pcode().is_none(), e.parent().unwrap_or(e.code()), e.code())
+            (
+                e.pcode().is_none(),
+                e.parent().unwrap_or(e.code()),
+                e.code(),
+            )
         });
         members
             .into_iter()
@@ -601,7 +621,11 @@ impl Regions {
     /// spelling: Deraa ~ Daraa, Sanamein ~ Sanamayn, but not Narnia ~ Nariño).
     fn name_matches(&self, key: &str, alike: bool) -> Vec<(u32, f64)> {
         if !alike {
-            return self.ids_named(key).into_iter().map(|id| (id, 1.0)).collect();
+            return self
+                .ids_named(key)
+                .into_iter()
+                .map(|id| (id, 1.0))
+                .collect();
         }
         let ids = skeleton_key(key).map(|s| self.ids_by_skeleton(&s));
         ids.into_iter()
@@ -909,7 +933,9 @@ mod tests {
     type KeyIds = BTreeMap<String, Vec<u32>>;
 
     fn table(t: crate::geo::name_index::KeyTable) -> KeyIds {
-        t.iter().map(|(k, ids)| (k.to_string(), ids.collect())).collect()
+        t.iter()
+            .map(|(k, ids)| (k.to_string(), ids.collect()))
+            .collect()
     }
 
     #[test]
@@ -991,7 +1017,11 @@ mod tests {
             unknown += usize::from(want.is_err());
             assert_eq!(answer(&names, q, countries), want, "{q}");
         }
-        assert!(queries.len() > 5_000 && unknown > 100, "{} {unknown}", queries.len());
+        assert!(
+            queries.len() > 5_000 && unknown > 100,
+            "{} {unknown}",
+            queries.len()
+        );
     }
 
     /// Points world-wide, in Syria and Iraq, and on and around the
@@ -1013,7 +1043,13 @@ mod tests {
         }
         let r = decoded();
         for region in r.list(Some("SY")).into_iter().chain(r.list(Some("JO"))) {
-            for c in region.geometry.0.iter().flat_map(|p| &p.exterior().0).step_by(5) {
+            for c in region
+                .geometry
+                .0
+                .iter()
+                .flat_map(|p| &p.exterior().0)
+                .step_by(5)
+            {
                 points.push((c.y, c.x));
                 let (dy, dx) = (0.1 * (next() - 0.5), 0.1 * (next() - 0.5));
                 points.push((c.y + dy, c.x + dx));
@@ -1050,7 +1086,10 @@ mod tests {
                 held += usize::from(want.is_ok_and(|a| a.held_km.is_some()));
             }
         }
-        assert!(inside > 40_000 && nearest > 500 && held > 50, "{inside} {nearest} {held}");
+        assert!(
+            inside > 40_000 && nearest > 500 && held > 50,
+            "{inside} {nearest} {held}"
+        );
         for level in [Level::Admin1, Level::Admin2] {
             assert!(!scanned.admin_layer(level).has_bulk());
             assert!(bulk.admin_layer(level).has_bulk());
@@ -1438,7 +1477,10 @@ mod tests {
         assert!(regions.custom_containing(0.5, 36.5).is_empty());
         assert_eq!(regions.custom_containing(0.5, 40.5), vec!["Daraa"]);
         regions.add_custom(square("Second", 50.0));
-        assert_eq!(regions.resolve("second").expect("custom").region.code, "Second");
+        assert_eq!(
+            regions.resolve("second").expect("custom").region.code,
+            "Second"
+        );
         assert_eq!(regions.list(None).len(), decoded().list(None).len() + 2);
     }
 
