@@ -148,12 +148,13 @@ echo "  incidents report: incidents, fatalities = $REPORT_COUNTS"
 median_ms report "$BIN" report --db incidents.db --region "$REGION" --month "$MONTH" --format json
 # The same aggregate over the plain table, with the counting rule of the
 # report (an incident counts when its whole span lies in the month: a day
-# or a month in it, or an ISO week Monday..Sunday inside it).
+# or a month in it, or, for ACLED's time precision 2, the seven days around
+# its date, as formats/acled.rs reads them).
 SQL="SELECT count(*), sum(fatalities) FROM plain WHERE admin1 = '${ACLED_ADMIN1//\'/\'\'}'
  AND event_date BETWEEN '$MONTH-01' AND date('$MONTH-01', '+1 month', '-1 day')
  AND (time_precision IN ('1', '3')
-      OR (date(event_date, 'weekday 0', '-6 days') >= '$MONTH-01'
-          AND date(event_date, 'weekday 0') <= date('$MONTH-01', '+1 month', '-1 day')))"
+      OR (time_precision = '2' AND date(event_date, '-3 days') >= '$MONTH-01'
+          AND date(event_date, '+3 days') <= date('$MONTH-01', '+1 month', '-1 day')))"
 SQL_COUNTS=$(sqlite3 -separator ' ' plain.db "$SQL" 2>&1)
 echo "  full-scan SQL: incidents, fatalities = $SQL_COUNTS" \
     "($([ "$SQL_COUNTS" = "$REPORT_COUNTS" ] && echo same as the report || echo DIFFERENT from the report))"
