@@ -209,31 +209,22 @@ pub fn build_index(raw: &[u8], aliases: &str) -> Result<Vec<u8>, String> {
     let (mut meta, offsets) = read_data(raw)?;
     merge_aliases(&mut meta, aliases)?;
     // An empty string stands for a missing value in the index.
-    let optional = |m: &Meta, what: &str, v: &Option<String>| match v.as_deref() {
-        Some("") => Err(format!("region {}: empty {what}", m.code)),
-        v => Ok(v.unwrap_or_default().to_string()),
-    };
-    let column = |what: &str, field: fn(&Meta) -> &Option<String>| {
+    let optional = |what: &str, field: fn(&Meta) -> Option<&str>| {
         meta.iter()
-            .map(|m| optional(m, what, field(m)))
-            .collect::<Result<Vec<String>, String>>()
+            .map(|m| match field(m) {
+                Some("") => Err(format!("region {}: empty {what}", m.code)),
+                v => Ok(v.unwrap_or_default()),
+            })
+            .collect::<Result<Vec<&str>, String>>()
     };
     let mut w = Writer::new(INDEX_MAGIC);
     w.strings(meta.iter().map(|m| m.code.as_str()))?;
-    w.strings(column("pcode", |m| &m.pcode)?.iter().map(String::as_str))?;
+    w.strings(optional("pcode", |m| m.pcode.as_deref())?)?;
     w.strings(meta.iter().map(|m| m.name.as_str()))?;
-    w.strings(
-        column("name_ar", |m| &m.name_ar)?
-            .iter()
-            .map(String::as_str),
-    )?;
+    w.strings(optional("name_ar", |m| m.name_ar.as_deref())?)?;
     w.strings(meta.iter().map(|m| m.country.as_str()))?;
-    w.strings(column("parent", |m| &m.parent)?.iter().map(String::as_str))?;
-    let mut alt_starts = vec![0u32];
-    for m in &meta {
-        alt_starts.push(alt_starts[alt_starts.len() - 1] + m.alt_names.len() as u32);
-    }
-    w.u32s(&alt_starts)?;
+    w.strings(optional("parent", |m| m.parent.as_deref())?)?;
+    w.u32s(&starts(meta.iter().map(|m| m.alt_names.len())))?;
     w.strings(
         meta.iter()
             .flat_map(|m| m.alt_names.iter().map(String::as_str)),
@@ -245,10 +236,8 @@ pub fn build_index(raw: &[u8], aliases: &str) -> Result<Vec<u8>, String> {
             .flat_map(|m| [m.label.0, m.label.1])
             .collect::<Vec<_>>(),
     )?;
-    let mut poly_starts = vec![0u32];
     let (mut poly_offsets, mut boxes) = (Vec::new(), Vec::new());
     for polygons in &offsets {
-        poly_starts.push(poly_starts[poly_starts.len() - 1] + polygons.len() as u32);
         for &at in polygons {
             let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
             read_polygon(&raw[at..], |x, y| {
@@ -259,7 +248,7 @@ pub fn build_index(raw: &[u8], aliases: &str) -> Result<Vec<u8>, String> {
             boxes.extend(b);
         }
     }
-    w.u32s(&poly_starts)?;
+    w.u32s(&starts(offsets.iter().map(Vec::len)))?;
     w.u32s(&poly_offsets)?;
     w.f64s(&boxes)?;
     let keys: Vec<_> = meta
@@ -276,6 +265,18 @@ pub fn build_index(raw: &[u8], aliases: &str) -> Result<Vec<u8>, String> {
         .collect();
     NameTables::write(&mut w, &keys)?;
     Ok(w.finish())
+}
+
+/// Where each of a run of lists starts in their concatenation, given their
+/// lengths, and where the last ends.
+fn starts(lengths: impl Iterator<Item = usize>) -> Vec<u32> {
+    let mut total = 0;
+    std::iter::once(0)
+        .chain(lengths.map(|n| {
+            total += n as u32;
+            total
+        }))
+        .collect()
 }
 
 fn level_code(level: Level) -> u32 {
