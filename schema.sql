@@ -491,3 +491,20 @@ DROP INDEX incidents_by_type;
 DROP INDEX incidents_by_span;
 CREATE INDEX incidents_by_span ON incidents (julianday(date_end) - julianday(date_start))
     WHERE date_end > date_start;
+
+-- migration 7
+-- Who made each change (issue 14): the operating-system user, and the
+-- name given with `--as`, stamped on a write transaction's history rows
+-- and on its import when it commits. Changes made before, or by other
+-- programs, have none.
+ALTER TABLE history ADD COLUMN by_user TEXT;
+ALTER TABLE history ADD COLUMN label TEXT;
+ALTER TABLE imports ADD COLUMN by_user TEXT;
+ALTER TABLE imports ADD COLUMN label TEXT;
+-- The insert written out when an imported incident is deleted is the import's.
+DROP TRIGGER incidents_history_delete_import;
+CREATE TRIGGER incidents_history_delete_import BEFORE DELETE ON incidents
+WHEN OLD.import_id IS NOT NULL BEGIN
+    INSERT INTO history (entity, uid, action, import_id, at, by_user, label)
+    SELECT 'incident', OLD.uid, 'insert', id, at, by_user, label FROM imports WHERE id = OLD.import_id;
+END;

@@ -4,7 +4,7 @@
 //! they never reach the store or the geography themselves.
 
 use std::cell::OnceCell;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use std::io::Write;
 
@@ -22,12 +22,12 @@ use crate::locate::{self, FilterSpec, Locator, Resolution};
 use crate::model::{Incident, Tally, check_coordinates};
 use crate::report::{self, Period, Report};
 use crate::report_scope;
-use crate::store::{self, HistoryEntry, PlaceRow, Store};
+use crate::store::{self, Author, HistoryEntry, Location, PlaceRow, Store};
 
 /// An open incidents database.
 pub struct Database {
     store: Box<dyn Store>,
-    path: PathBuf,
+    location: Location,
     regions: OnceCell<Regions>,
     names: OnceCell<Regions>,
     gazetteer: OnceCell<Gazetteer>,
@@ -37,6 +37,8 @@ pub struct Database {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Description {
     pub schema_version: i64,
+    /// Whether opening it created the database (its schema).
+    pub created: bool,
     pub incidents: u64,
     pub gazetteer_places: usize,
     pub regions: usize,
@@ -59,10 +61,10 @@ fn full_regions<'a>(cell: &'a OnceCell<Regions>, store: &dyn Store) -> Result<&'
 }
 
 impl Database {
-    fn with_store(store: Box<dyn Store>, path: &Path) -> Database {
+    fn with_store(store: Box<dyn Store>, location: &Location) -> Database {
         Database {
             store,
-            path: path.to_path_buf(),
+            location: location.clone(),
             regions: OnceCell::new(),
             names: OnceCell::new(),
             gazetteer: OnceCell::new(),
@@ -70,26 +72,32 @@ impl Database {
     }
 
     /// Opens the database for reading and writing, creating it (with the
-    /// schema) on first use and migrating an older one.
-    pub fn open(path: &Path) -> Result<Database> {
-        Ok(Database::with_store(store::open(path)?, path))
+    /// schema) on first use and migrating an older one. Changes are
+    /// recorded as made by `author`.
+    pub fn open(location: &Location, author: &Author) -> Result<Database> {
+        Ok(Database::with_store(
+            store::open(location, author)?,
+            location,
+        ))
     }
 
     /// Opens the database for reading; a read-only file or directory works.
-    pub fn open_for_reading(path: &Path) -> Result<Database> {
-        let store = match store::open(path) {
-            Ok(s) => s,
-            Err(Error::Database { .. } | Error::ReadOnly { .. }) if path.exists() => {
-                store::open_read_only(path)?
+    pub fn open_for_reading(location: &Location) -> Result<Database> {
+        let store = match (store::open(location, &Author::default()), location) {
+            (Ok(s), _) => s,
+            (Err(Error::Database { .. } | Error::ReadOnly { .. }), Location::File(path))
+                if path.exists() =>
+            {
+                store::open_read_only(location)?
             }
-            Err(e) => return Err(e),
+            (Err(e), _) => return Err(e),
         };
-        Ok(Database::with_store(store, path))
+        Ok(Database::with_store(store, location))
     }
 
-    /// Where the database is, as the user named it.
+    /// Where the database is, as the user named it (a server without its password).
     pub fn location(&self) -> String {
-        self.path.display().to_string()
+        self.location.to_string()
     }
 
     /// The bundled regions with polygons, plus the database's custom regions.
@@ -189,7 +197,8 @@ impl Database {
     /// Schema version and what the database and the bundled data hold.
     pub fn describe(&self) -> Result<Description> {
         Ok(Description {
-            schema_version: crate::store::schema_version(),
+            schema_version: self.store.schema_version()?,
+            created: self.store.created(),
             incidents: self.store.count_incidents()?,
             gazetteer_places: self.gazetteer()?.len(),
             regions: self.region_names()?.list(None).len(),

@@ -63,6 +63,18 @@ pub enum Error {
         "database {path} is read-only (file or directory permissions): list, show, report and export work; adding, editing and importing need write access"
     )]
     ReadOnly { path: PathBuf },
+    /// A write by a login that may only read a shared database.
+    #[error(
+        "{user} may read but not change this database ({database}): list, show, report and export work; an administrator can allow changes with GRANT incidents_editor TO {user};"
+    )]
+    NotPermitted { user: String, database: String },
+    /// The database server cannot be reached or refuses the login.
+    #[error("cannot open PostgreSQL database {database} on {server}: {reason}")]
+    Connect {
+        server: String,
+        database: String,
+        reason: String,
+    },
     /// An error from the storage backend, in its own words.
     #[error("database: {message}")]
     Database {
@@ -88,6 +100,8 @@ pub enum DatabaseErrorKind {
     ReadOnly,
     /// The file is not a database of this backend.
     NotADatabase,
+    /// The login lacks a privilege the operation needs.
+    PermissionDenied,
     Other,
 }
 

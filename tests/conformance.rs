@@ -624,7 +624,9 @@ fn every_command_selects_what_matches_selects() {
 
     let all = read_back(&session);
     assert_eq!(all.len(), INCIDENTS);
-    let store = incidents::store::open_read_only(&session.db).expect("open");
+    let store =
+        incidents::store::open_read_only(&incidents::store::Location::File(session.db.clone()))
+            .expect("open");
     let world = World {
         regions: incidents::locate::region_names_with_custom(store.as_ref()).expect("regions"),
         countries: store.countries().expect("countries"),

@@ -260,7 +260,8 @@ fn writes_to_a_read_only_database_fail_with_a_clear_error() {
 fn store_opened_read_only_refuses_writes() {
     let s = Session::seeded();
     let before = s.snapshot();
-    let mut store = store::open_read_only(&s.db).expect("open read-only");
+    let mut store =
+        store::open_read_only(&store::Location::File(s.db.clone())).expect("open read-only");
     assert_eq!(store.count_incidents().expect("count"), 7);
     let span = DateSpan::from_flags("2025-07-15", None).expect("date");
     let mut inc = Incident::new("Battles", span);
@@ -276,6 +277,6 @@ fn store_opened_read_only_refuses_writes() {
     drop(store);
     assert_eq!(s.snapshot(), before);
     let missing: PathBuf = s.dir.path().join("missing.db");
-    assert!(store::open_read_only(&missing).is_err());
+    assert!(store::open_read_only(&store::Location::File(missing.clone())).is_err());
     assert!(!missing.exists(), "a read-only open created the database");
 }

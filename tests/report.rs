@@ -1005,7 +1005,11 @@ fn generated_session(n: usize) -> (Session, Vec<Generated>) {
         );
         assert_eq!(g.inc.country.as_deref(), Some(g.country));
     }
-    let mut store = incidents::store::open(&s.db).unwrap();
+    let mut store = incidents::store::open(
+        &incidents::store::Location::File(s.db.clone()),
+        &incidents::store::Author::default(),
+    )
+    .unwrap();
     incidents::store::write(store.as_mut(), |w| {
         for g in &all {
             w.insert_incident(&g.inc)?;

@@ -14,9 +14,5 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     ctx.read()?.backup(&a.file)?;
-    say(format!(
-        "backed up {} to {}",
-        ctx.db.display(),
-        a.file.display()
-    ))
+    say(format!("backed up {} to {}", ctx.db, a.file.display()))
 }

@@ -25,7 +25,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
         say(format!(
             "checked {}: integrity ok{}, {} incidents, {} problems",
-            ctx.db.display(),
+            ctx.db,
             if report.problems.iter().any(|p| p.uid.is_none()) {
                 " NOT"
             } else {
@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         Ok(())
     } else {
         Err(Error::Data {
-            what: ctx.db.display().to_string(),
+            what: ctx.db.to_string(),
             reason: format!("{} problems found (listed above)", report.problems.len()),
         })
     }

@@ -5,36 +5,47 @@ use std::path::PathBuf;
 
 use incidents::Result;
 use incidents::formats::OutputFormat;
+use incidents::store::Location;
 
 use super::{Ctx, FilterArgs, OutputArgs, say};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Where to create the database (default: a new file in the temp directory).
+    /// Where to create the database (default: the --db server when it is
+    /// one, else a new file in the temp directory).
     pub path: Option<PathBuf>,
 }
 
-pub fn run(a: Args) -> Result<()> {
-    let path = match a.path {
-        Some(p) => p,
-        None => std::env::temp_dir().join(format!(
+pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    let fresh = |what: String| {
+        incidents::Error::invalid(
+            "demo database",
+            what,
+            "a database that does not exist yet or holds no incidents (the demo starts from a fresh one)",
+        )
+    };
+    let db = match (a.path, &ctx.db) {
+        (Some(p), _) => Location::File(p),
+        (None, Location::Server(_)) => ctx.db.clone(),
+        (None, Location::File(_)) => Location::File(std::env::temp_dir().join(format!(
             "incidents-demo-{}-{}.db",
             std::process::id(),
             chrono::Utc::now().format("%Y%m%d%H%M%S")
-        )),
+        ))),
     };
-    if path.exists() {
-        return Err(incidents::Error::invalid(
-            "demo database",
-            path.display(),
-            "a path that does not exist yet (the demo starts from a fresh database)",
-        ));
+    match &db {
+        Location::File(p) if p.exists() => return Err(fresh(p.display().to_string())),
+        Location::Server(_) if ctx.read()?.describe()?.incidents > 0 => {
+            return Err(fresh(db.to_string()));
+        }
+        _ => {}
     }
-    let ctx = Ctx { db: path.clone() };
-    say(format!(
-        "== incidents demo: a fresh database at {}",
-        path.display()
-    ))?;
+    let path = db.to_string();
+    let ctx = Ctx {
+        db,
+        author: ctx.author.clone(),
+    };
+    say(format!("== incidents demo: a fresh database at {path}"))?;
     super::seed::run(&ctx, super::seed::Args {})?;
     let table = OutputArgs {
         format: Some(OutputFormat::Table),
@@ -78,7 +89,6 @@ pub fn run(a: Args) -> Result<()> {
         },
     )?;
     say(format!(
-        "\nTry: incidents --db {} report --region Daraa --month 2025-07",
-        path.display()
+        "\nTry: incidents --db {path} report --region Daraa --month 2025-07"
     ))
 }

@@ -16,7 +16,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let entries = ctx.read()?.history(&a.uid)?;
     let mut out = a.output.writer(&[
-        "at", "entity", "uid", "action", "import", "changes", "old", "new",
+        "at", "entity", "uid", "action", "by", "import", "changes", "old", "new",
     ]);
     for e in entries {
         let mut row = Map::new();
@@ -29,6 +29,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             .import
             .map(|b| format!("import {} of {} ({})", b.id, b.input, b.format));
         row.insert("import".into(), import.into());
+        // The login (or system user) that made the change, and the name it gave with --as.
+        let by = match (e.by, e.label) {
+            (Some(by), Some(label)) => Some(format!("{by} (as {label})")),
+            (by, label) => by.or(label),
+        };
+        row.insert("by".into(), by.into());
         row.insert("old".into(), e.old.unwrap_or(Value::Null));
         row.insert("new".into(), e.new.unwrap_or(Value::Null));
         out.write(&row)?;

@@ -8,12 +8,11 @@ use super::{Ctx, say};
 pub struct Args {}
 
 pub fn run(ctx: &Ctx, _a: Args) -> Result<()> {
-    let existed = ctx.db.exists();
     let db = ctx.open()?;
     let d = db.describe()?;
     say(format!(
         "{} {} (schema version {}): {} incidents; bundled gazetteer of {} places; {} regions",
-        if existed { "opened" } else { "created" },
+        if d.created { "created" } else { "opened" },
         db.location(),
         d.schema_version,
         d.incidents,

@@ -23,25 +23,30 @@ mod tally;
 mod types;
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use incidents::filter::Filter;
 use incidents::formats::{OutputFormat, RowWriter};
+use incidents::store::{Author, Location};
 use incidents::{Database, Error, Result};
 
 /// A database of dated, geolocated conflict incidents.
 #[derive(Debug, Parser)]
 #[command(name = "incidents", version, about, long_about = None)]
 pub struct Cli {
-    /// Database file (created with the schema on first use).
+    /// Database: a SQLite file (created with the schema on first use), or a
+    /// PostgreSQL server as postgresql://USER@HOST:PORT/DBNAME (PGPASSWORD,
+    /// PGHOST and the other libpq variables are honoured).
     #[arg(
         long,
         global = true,
         env = "INCIDENTS_DB",
         default_value = "incidents.db"
     )]
-    pub db: PathBuf,
+    pub db: String,
+    /// Record your changes under this name as well as your login.
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub author: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -90,7 +95,10 @@ pub enum Command {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    let ctx = Ctx { db: cli.db };
+    let ctx = Ctx {
+        db: Location::parse(&cli.db),
+        author: Author { label: cli.author },
+    };
     match cli.command {
         Command::Init(a) => init::run(&ctx, a),
         Command::Add(a) => add::run(&ctx, a),
@@ -102,7 +110,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Types(a) => types::run(a),
         Command::Tally(a) => tally::run(&ctx, a),
         Command::Seed(a) => seed::run(&ctx, a),
-        Command::Demo(a) => demo::run(a),
+        Command::Demo(a) => demo::run(&ctx, a),
         Command::Geocode(a) => geocode::run(&ctx, a),
         Command::Places(a) => places::run(&ctx, a),
         Command::Regions(a) => regions::run(&ctx, a),
@@ -114,15 +122,16 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// What every command shares: where the database is.
+/// What every command shares: where the database is, and who writes.
 pub struct Ctx {
-    pub db: PathBuf,
+    pub db: Location,
+    pub author: Author,
 }
 
 impl Ctx {
     /// Opens the database for writing, creating it on first use.
     pub fn open(&self) -> Result<Database> {
-        Database::open(&self.db)
+        Database::open(&self.db, &self.author)
     }
 
     /// Opens the database for reading; a read-only file works.

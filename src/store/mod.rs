@@ -1,12 +1,17 @@
 //! Storage: the interface every backend implements, in domain types only
 //! (incidents, filters, grouping dimensions, tallies, places, regions),
-//! and the SQLite backend (`sqlite/`), the only code that writes SQL. A
-//! second backend implements the same two traits in its own folder.
+//! and the two backends, each in its own folder with its own SQL: SQLite
+//! (`sqlite/`, an embedded file, the default) and PostgreSQL with PostGIS
+//! (`postgres/`, a shared team database). Nothing outside this module
+//! knows which one it runs on.
 
+mod custom;
+mod postgres;
 mod sqlite;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -17,7 +22,41 @@ use crate::geo::Region;
 use crate::group::Dim;
 use crate::model::{Incident, Tally};
 
-pub use sqlite::schema_version;
+/// Where a database is: a SQLite file, or a PostgreSQL server named by a
+/// `postgresql://` (or `postgres://`) URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    Server(String),
+}
+
+impl Location {
+    /// A URL with the PostgreSQL scheme names a server; anything else is a file path.
+    pub fn parse(s: &str) -> Location {
+        if s.starts_with("postgresql://") || s.starts_with("postgres://") {
+            Location::Server(s.to_string())
+        } else {
+            Location::File(PathBuf::from(s))
+        }
+    }
+}
+
+/// As shown to users: a server's URL without its password.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Location::File(p) => write!(f, "{}", p.display()),
+            Location::Server(url) => f.write_str(&postgres::redacted(url)),
+        }
+    }
+}
+
+/// Who writes: the login (PostgreSQL) or operating-system user (SQLite)
+/// is recorded with every change; `label` (`--as NAME`) is recorded beside it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Author {
+    pub label: Option<String>,
+}
 
 /// An open incidents database: reads, and writes in transactions.
 pub trait Store {
@@ -48,6 +87,10 @@ pub trait Store {
     fn incident_custom_regions(&self) -> Result<HashMap<String, Vec<String>>>;
     /// What the backend's own integrity checks find wrong.
     fn integrity_problems(&self) -> Result<Vec<String>>;
+    /// True when opening it created the database's schema.
+    fn created(&self) -> bool;
+    /// The version of the database's schema.
+    fn schema_version(&self) -> Result<i64>;
     /// A consistent copy at `dest`, safe while others write; never overwrites.
     fn backup(&self, dest: &Path) -> Result<()>;
     /// Runs `f` in one transaction, committed only if `f` succeeds (and
@@ -58,6 +101,85 @@ pub trait Store {
         mode: Mode,
         f: &mut dyn FnMut(&mut dyn Writer) -> Result<()>,
     ) -> Result<()>;
+}
+
+/// The records that get generated uids (`INC-000123`, `TAL-000001`).
+#[derive(Debug, Clone, Copy)]
+enum Entity {
+    Incident,
+    Tally,
+}
+
+impl Entity {
+    /// The name the uid count is kept under.
+    fn name(self) -> &'static str {
+        match self {
+            Entity::Incident => "incident",
+            Entity::Tally => "tally",
+        }
+    }
+
+    /// The `n`th generated uid.
+    fn uid(self, n: i64) -> String {
+        let prefix = match self {
+            Entity::Incident => "INC",
+            Entity::Tally => "TAL",
+        };
+        format!("{prefix}-{n:06}")
+    }
+}
+
+/// Writes everything `src` holds (incidents, tallies, places, custom
+/// regions) to a new SQLite database at `dest`, which must not exist, as one
+/// import named after `from`: a copy that opens anywhere, e.g. offline.
+/// Written under a temporary name and renamed when complete.
+fn copy_to_file(src: &dyn Store, from: &str, dest: &Path) -> Result<()> {
+    if dest.exists() {
+        return Err(Error::invalid(
+            "backup file",
+            dest.display(),
+            "a path that does not exist yet (a backup never overwrites)",
+        ));
+    }
+    let mut tmp = dest.as_os_str().to_owned();
+    tmp.push(".partial");
+    let tmp = PathBuf::from(tmp);
+    let _ = std::fs::remove_file(&tmp);
+    let result = (|| -> Result<()> {
+        let mut out = sqlite::SqliteStore::open(&tmp, &Author::default())?;
+        let regions = src.custom_regions()?;
+        let places = src.places()?;
+        let tallies = src.tallies(None, None, None)?;
+        import(&mut out, false, |w| {
+            w.begin_import(from, "snapshot")?;
+            for r in &regions {
+                w.upsert_custom_region(r, from)?;
+            }
+            for p in &places {
+                w.upsert_place(p)?;
+            }
+            let mut n = 0;
+            src.for_each_incident(&Filter::default(), &mut |inc| {
+                w.insert_incident(&inc)?;
+                n += 1;
+                Ok(())
+            })?;
+            for t in &tallies {
+                w.upsert_tally(t)?;
+            }
+            w.end_import(&ImportCounts {
+                rows: n,
+                inserted: n,
+                ..ImportCounts::default()
+            })
+        })?;
+        drop(out);
+        std::fs::rename(&tmp, dest).map_err(|e| Error::io(dest.display(), e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// How a transaction ends and what it is for.
@@ -158,13 +280,22 @@ pub fn import<T>(
 
 /// Opens (creating if needed) the database at `location` and brings its
 /// schema up to date; a database from a newer program is refused unchanged.
-pub fn open(location: &Path) -> Result<Box<dyn Store>> {
-    Ok(Box::new(sqlite::SqliteStore::open(location)?))
+/// Changes are recorded as made by `author`.
+pub fn open(location: &Location, author: &Author) -> Result<Box<dyn Store>> {
+    Ok(match location {
+        Location::File(path) => Box::new(sqlite::SqliteStore::open(path, author)?),
+        Location::Server(url) => Box::new(postgres::PgStore::open(url, author)?),
+    })
 }
 
-/// Opens an existing database for reading only.
-pub fn open_read_only(location: &Path) -> Result<Box<dyn Store>> {
-    Ok(Box::new(sqlite::SqliteStore::open_read_only(location)?))
+/// Opens an existing SQLite file for reading only (a read-only file or
+/// directory works). A server is opened as by [`open`]: its permissions
+/// decide what a login may do.
+pub fn open_read_only(location: &Location) -> Result<Box<dyn Store>> {
+    Ok(match location {
+        Location::File(path) => Box::new(sqlite::SqliteStore::open_read_only(path)?),
+        Location::Server(url) => Box::new(postgres::PgStore::open(url, &Author::default())?),
+    })
 }
 
 /// A new empty database in memory, for tests and previews.
@@ -231,6 +362,11 @@ pub struct HistoryEntry {
     pub new: Option<serde_json::Value>,
     /// The import that made this change, when one did.
     pub import: Option<ImportBatch>,
+    /// Who made it: the database login or operating-system user (unknown
+    /// for changes made before this was recorded, or by other programs).
+    pub by: Option<String>,
+    /// The name given with `--as`, if any.
+    pub label: Option<String>,
 }
 
 /// A stored user place.
@@ -245,6 +381,36 @@ pub struct PlaceRow {
     pub feature_code: String,
     pub population: u64,
     pub geonameid: Option<i64>,
+}
+
+/// Puts an incident's history in order: `created` (its import's insert,
+/// when an import created it) goes where its time puts it among the
+/// `stored` rows, and an insert stored without a copy of the row (see
+/// schema.sql, migration 6) gets its values: the next change's old ones,
+/// or `current()`, the incident as it is, when nothing changed since.
+fn complete_history(
+    mut out: Vec<HistoryEntry>,
+    created: Option<HistoryEntry>,
+    current: impl FnOnce() -> Result<Option<serde_json::Value>>,
+) -> Result<Vec<HistoryEntry>> {
+    out.extend(created);
+    // Times are written the same way everywhere, so they sort as text.
+    out.sort_by(|a, b| a.at.cmp(&b.at));
+    let mut current = Some(current);
+    for i in 0..out.len() {
+        if out[i].action == "insert" && out[i].new.is_none() && out[i].entity == "incident" {
+            let after = out[i + 1..]
+                .iter()
+                .find(|e| e.uid == out[i].uid)
+                .map(|e| e.old.clone());
+            out[i].new = match (after, current.take()) {
+                (Some(old), _) => old,
+                (None, Some(current)) => current()?,
+                (None, None) => None,
+            };
+        }
+    }
+    Ok(out)
 }
 
 impl HistoryEntry {

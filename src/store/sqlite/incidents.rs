@@ -4,11 +4,12 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::filter_sql::where_clause;
-use super::{Entity, SqliteStore, SqliteWriter, now};
+use super::{SqliteStore, SqliteWriter, now};
 use crate::error::{Error, Result};
 use crate::filter::{Filter, Order};
 use crate::model::{DatePrecision, DateSpan, Fatalities, GeoPrecision, Incident, Source};
-use crate::store::{HistoryEntry, ImportBatch};
+use crate::store::Entity;
+use crate::store::{HistoryEntry, ImportBatch, complete_history};
 
 /// The columns read for an incident, in the order `from_row` expects, then
 /// those of one of its sources (NULL when it has none): one row per source.
@@ -431,25 +432,23 @@ impl SqliteStore {
             Ok(s.map(|s| serde_json::from_str(&s)).transpose()?)
         };
         let mut stmt = self.conn.prepare(
-            "SELECT h.at, h.entity, h.uid, h.action, h.old, h.new, b.id, b.input, b.format \
+            "SELECT h.at, h.entity, h.uid, h.action, h.old, h.new, b.id, b.input, b.format, \
+             h.by_user, h.label \
              FROM history h LEFT JOIN imports b ON b.id = h.import_id WHERE h.uid = ?1 ORDER BY h.id",
         )?;
         let rows = stmt.query_map(params![uid], |r| {
             let old: Option<String> = r.get(4)?;
             let new: Option<String> = r.get(5)?;
             Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                old,
-                new,
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?),
+                (old, new),
                 batch(r, 6)?,
+                (r.get(9)?, r.get(10)?),
             ))
         })?;
         let mut out: Vec<HistoryEntry> = Vec::new();
         for row in rows {
-            let (at, entity, uid, action, old, new, import) = row?;
+            let ((at, entity, uid, action), (old, new), import, (by, label)) = row?;
             out.push(HistoryEntry {
                 at,
                 entity,
@@ -458,49 +457,34 @@ impl SqliteStore {
                 old: parse(old)?,
                 new: parse(new)?,
                 import,
+                by,
+                label,
             });
         }
         // An imported incident's insert is its import's (see schema.sql,
         // migration 6), written out only when the incident is deleted.
-        let created: Option<(String, Option<ImportBatch>)> = self
+        type Created = (String, Option<ImportBatch>, Option<String>, Option<String>);
+        let created: Option<Created> = self
             .conn
             .query_row(
-                "SELECT b.at, b.id, b.input, b.format FROM incidents i \
+                "SELECT b.at, b.id, b.input, b.format, b.by_user, b.label FROM incidents i \
                  JOIN imports b ON b.id = i.import_id WHERE i.uid = ?1",
                 params![uid],
-                |r| Ok((r.get(0)?, batch(r, 1)?)),
+                |r| Ok((r.get(0)?, batch(r, 1)?, r.get(4)?, r.get(5)?)),
             )
             .optional()?;
-        if let Some((at, import)) = created {
-            out.push(HistoryEntry {
-                at,
-                entity: "incident".into(),
-                uid: uid.to_string(),
-                action: "insert".into(),
-                old: None,
-                new: None,
-                import,
-            });
-        }
-        // An import's insert goes where its time puts it (times are written
-        // the same way everywhere, so they sort as text).
-        out.sort_by(|a, b| a.at.cmp(&b.at));
-        // An incident's insert is stored without a copy of the row (see
-        // schema.sql): its values are the next change's old values, or the
-        // current row when nothing changed since.
-        for i in 0..out.len() {
-            if out[i].action == "insert" && out[i].new.is_none() && out[i].entity == "incident" {
-                let after = out[i + 1..]
-                    .iter()
-                    .find(|e| e.uid == out[i].uid)
-                    .map(|e| e.old.clone());
-                out[i].new = match after {
-                    Some(old) => old,
-                    None => self.incident_doc(uid)?,
-                };
-            }
-        }
-        Ok(out)
+        let created = created.map(|(at, import, by, label)| HistoryEntry {
+            at,
+            entity: "incident".into(),
+            uid: uid.to_string(),
+            action: "insert".into(),
+            old: None,
+            new: None,
+            import,
+            by,
+            label,
+        });
+        complete_history(out, created, || self.incident_doc(uid))
     }
 }
 

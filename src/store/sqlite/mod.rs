@@ -22,7 +22,9 @@ use crate::filter::Filter;
 use crate::geo::Region;
 use crate::group::Dim;
 use crate::model::{Incident, Tally};
-use crate::store::{Aggregate, HistoryEntry, Mode, PlaceRow, Store, Upsert, Writer};
+use crate::store::{
+    Aggregate, Author, Entity, HistoryEntry, Mode, PlaceRow, Store, Upsert, Writer,
+};
 
 /// The schema, as append-only migrations (see schema.sql).
 const SCHEMA: &str = include_str!("../../../schema.sql");
@@ -50,6 +52,26 @@ pub fn schema_version() -> i64 {
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    /// Who writes: the operating-system user and the `--as` label.
+    by: Who,
+    /// Whether opening it created the schema.
+    created: bool,
+}
+
+/// Who a connection writes as.
+#[derive(Debug, Clone)]
+struct Who {
+    user: String,
+    label: Option<String>,
+}
+
+impl Who {
+    fn new(author: &Author) -> Who {
+        Who {
+            user: whoami::username().unwrap_or_else(|_| "unknown".into()),
+            label: author.label.clone(),
+        }
+    }
 }
 
 /// A write transaction: everything done through it lands together or not at all.
@@ -58,27 +80,37 @@ pub struct SqliteWriter<'a> {
     /// Source ids seen in this transaction, by (publisher, title, url).
     source_ids: std::collections::HashMap<(String, String, String), i64>,
     /// The custom regions, read when a write first needs them.
-    custom: Option<places::CustomRegions>,
+    custom: Option<crate::store::custom::CustomRegions>,
     /// The open import batch, which new incidents record.
     import_id: Option<i64>,
+    by: Who,
+    /// The last history row before this transaction: the ones after it are its own.
+    history_before: i64,
 }
 
 impl<'a> SqliteWriter<'a> {
-    fn new(tx: Transaction<'a>) -> SqliteWriter<'a> {
-        SqliteWriter {
+    fn new(tx: Transaction<'a>, by: Who) -> Result<SqliteWriter<'a>> {
+        let history_before =
+            tx.query_row("SELECT COALESCE(max(id), 0) FROM history", [], |r| r.get(0))?;
+        Ok(SqliteWriter {
             tx,
             source_ids: Default::default(),
             custom: None,
             import_id: None,
-        }
+            by,
+            history_before,
+        })
     }
-}
 
-/// The records that get generated uids.
-#[derive(Debug, Clone, Copy)]
-enum Entity {
-    Incident,
-    Tally,
+    /// Names this transaction's author on the history rows it wrote, then commits.
+    fn commit(self) -> Result<()> {
+        self.tx.execute(
+            "UPDATE history SET by_user = ?1, label = ?2 WHERE id > ?3 AND by_user IS NULL",
+            rusqlite::params![self.by.user, self.by.label, self.history_before],
+        )?;
+        self.tx.commit()?;
+        Ok(())
+    }
 }
 
 impl SqliteWriter<'_> {
@@ -87,15 +119,11 @@ impl SqliteWriter<'_> {
     /// keeps the count), so a uid is never handed out twice, also after a
     /// delete or an import.
     fn next_uid(&self, entity: Entity) -> Result<String> {
-        let (name, prefix) = match entity {
-            Entity::Incident => ("incident", "INC"),
-            Entity::Tally => ("tally", "TAL"),
-        };
         let n: i64 = self
             .tx
             .prepare_cached("SELECT last + 1 FROM uid_sequence WHERE entity = ?1")?
-            .query_row([name], |r| r.get(0))?;
-        Ok(format!("{prefix}-{n:06}"))
+            .query_row([entity.name()], |r| r.get(0))?;
+        Ok(entity.uid(n))
     }
 }
 
@@ -157,7 +185,7 @@ impl SqliteWriter<'_> {
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and brings its schema
     /// up to date. A database from a newer program is refused unchanged.
-    pub fn open(path: &Path) -> Result<SqliteStore> {
+    pub fn open(path: &Path, author: &Author) -> Result<SqliteStore> {
         if path.is_dir() {
             return Err(Error::invalid(
                 "database",
@@ -166,7 +194,7 @@ impl SqliteStore {
             ));
         }
         let conn = Connection::open(path).map_err(|e| read_only(e.into(), path))?;
-        SqliteStore::setup(conn, path).map_err(|e| read_only(e, path))
+        SqliteStore::setup(conn, path, author).map_err(|e| read_only(e, path))
     }
 
     /// Opens an existing database for reading only.
@@ -208,12 +236,18 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn,
             path: path.to_path_buf(),
+            by: Who::new(&Author::default()),
+            created: false,
         })
     }
 
     /// An in-memory database, for tests and previews.
     pub fn open_in_memory() -> Result<SqliteStore> {
-        SqliteStore::setup(Connection::open_in_memory()?, Path::new(":memory:"))
+        SqliteStore::setup(
+            Connection::open_in_memory()?,
+            Path::new(":memory:"),
+            &Author::default(),
+        )
     }
 
     /// Gives this connection a large page cache (256 MB) for a big import,
@@ -240,7 +274,7 @@ impl SqliteStore {
         copy_database(&self.conn, dest)
     }
 
-    fn setup(mut conn: Connection, path: &Path) -> Result<SqliteStore> {
+    fn setup(mut conn: Connection, path: &Path, author: &Author) -> Result<SqliteStore> {
         conn.busy_timeout(Duration::from_secs(30))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -300,6 +334,8 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn,
             path: path.to_path_buf(),
+            by: Who::new(author),
+            created: found == 0,
         })
     }
 
@@ -330,12 +366,14 @@ impl SqliteStore {
     /// One committed transaction with the concrete writer, for unit tests.
     #[cfg(test)]
     pub fn write<T>(&mut self, f: impl FnOnce(&mut SqliteWriter) -> Result<T>) -> Result<T> {
+        let by = self.by.clone();
         let mut w = SqliteWriter::new(
             self.conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?,
-        );
+            by,
+        )?;
         let out = f(&mut w)?;
-        w.tx.commit()?;
+        w.commit()?;
         Ok(out)
     }
 
@@ -348,6 +386,7 @@ impl SqliteStore {
         f: &mut dyn FnMut(&mut dyn Writer) -> Result<()>,
     ) -> Result<()> {
         let path = self.path.clone();
+        let by = self.by.clone();
         if mode.bulk {
             self.use_large_cache()?;
         }
@@ -355,7 +394,7 @@ impl SqliteStore {
             let tx = self
                 .conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let mut w = SqliteWriter::new(tx);
+            let mut w = SqliteWriter::new(tx, by.clone())?;
             let bulk = if mode.bulk {
                 w.begin_bulk_load()?
             } else {
@@ -368,7 +407,7 @@ impl SqliteStore {
             if mode.dry_run {
                 w.tx.rollback()?;
             } else {
-                w.tx.commit()?;
+                w.commit()?;
             }
             Ok(())
         };
@@ -419,6 +458,14 @@ impl Store for SqliteStore {
     fn integrity_problems(&self) -> Result<Vec<String>> {
         SqliteStore::integrity_problems(self)
     }
+    fn created(&self) -> bool {
+        self.created
+    }
+    fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
     fn backup(&self, dest: &Path) -> Result<()> {
         SqliteStore::backup(self, dest)
     }
@@ -434,8 +481,8 @@ impl Store for SqliteStore {
 impl Writer for SqliteWriter<'_> {
     fn begin_import(&mut self, input: &str, format: &str) -> Result<()> {
         self.tx.execute(
-            "INSERT INTO imports (input, format) VALUES (?1, ?2)",
-            rusqlite::params![input, format],
+            "INSERT INTO imports (input, format, by_user, label) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![input, format, self.by.user, self.by.label],
         )?;
         self.import_id = Some(self.tx.last_insert_rowid());
         Ok(())
@@ -607,7 +654,7 @@ mod tests {
         )
         .unwrap();
         drop(c);
-        let store = SqliteStore::open(&path).unwrap();
+        let store = SqliteStore::open(&path, &Author::default()).unwrap();
         assert_eq!(store.count_incidents().unwrap(), 1);
         let v: i64 = store
             .conn
@@ -649,10 +696,10 @@ mod tests {
     #[test]
     fn backup_copies_and_never_overwrites() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("a.db")).unwrap();
+        let store = SqliteStore::open(&dir.path().join("a.db"), &Author::default()).unwrap();
         let dest = dir.path().join("copy.db");
         store.backup(&dest).unwrap();
-        assert!(SqliteStore::open(&dest).is_ok());
+        assert!(SqliteStore::open(&dest, &Author::default()).is_ok());
         assert!(
             store
                 .backup(&dest)
@@ -666,11 +713,14 @@ mod tests {
     fn newer_schema_is_refused_unchanged() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.db");
-        drop(SqliteStore::open(&path).unwrap());
+        drop(SqliteStore::open(&path, &Author::default()).unwrap());
         let c = Connection::open(&path).unwrap();
         c.pragma_update(None, "user_version", 99).unwrap();
         drop(c);
-        let e = SqliteStore::open(&path).err().unwrap().to_string();
+        let e = SqliteStore::open(&path, &Author::default())
+            .err()
+            .unwrap()
+            .to_string();
         assert!(e.contains("newer"), "{e}");
         let c = Connection::open(&path).unwrap();
         let v: i64 = c

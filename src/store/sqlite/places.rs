@@ -4,14 +4,14 @@
 
 use std::collections::HashMap;
 
-use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Rect};
 use rusqlite::{OptionalExtension, params};
 
 use super::filter_sql::in_box;
 use super::{SqliteStore, SqliteWriter};
-use crate::error::{Error, Result};
-use crate::geo::{Level, Region, Regions};
+use crate::error::Result;
+use crate::geo::Region;
 use crate::store::PlaceRow;
+use crate::store::custom::{CustomRegions, changed_box, custom_region, geometry_json};
 
 impl SqliteWriter<'_> {
     /// Adds a place (or updates it, when it has a GeoNames id already stored).
@@ -50,44 +50,24 @@ impl SqliteWriter<'_> {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let mut bbox = region.geometry.bounding_rect();
-        if let Some((name, geometry)) = replaced {
-            let old = custom_region(&region.code, &name, &geometry)?;
-            bbox = match (bbox, old.geometry.bounding_rect()) {
-                (Some(a), Some(b)) => Some(Rect::new(
-                    Coord {
-                        x: a.min().x.min(b.min().x),
-                        y: a.min().y.min(b.min().y),
-                    },
-                    Coord {
-                        x: a.max().x.max(b.max().x),
-                        y: a.max().y.max(b.max().y),
-                    },
-                )),
-                (a, b) => a.or(b),
-            };
-        }
-        let geometry = serde_json::to_string(&geojson::Geometry::from(&region.geometry))?;
+        let old = replaced
+            .map(|(name, geometry)| custom_region(&region.code, &name, &geometry))
+            .transpose()?;
         self.tx.execute(
             "INSERT INTO custom_regions (code, name, geometry, source) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, geometry = excluded.geometry, \
              source = excluded.source",
-            params![region.code, region.name, geometry, source],
+            params![region.code, region.name, geometry_json(region)?, source],
         )?;
-        match &mut self.custom {
-            Some(CustomRegions {
-                regions: Some(regions),
-            }) => regions.add_custom(region.clone()),
-            // Read again (with this one) when next needed.
-            _ => self.custom = None,
+        if let Some(custom) = &mut self.custom {
+            custom.add(region.clone());
         }
-        let Some(bbox) = bbox else {
+        let Some(b) = changed_box(region, old.as_ref()) else {
             return Ok(());
         };
         // Only points inside the new or the old polygon's box can change.
         let points: Vec<(i64, f64, f64)> = {
             let mut args = Vec::new();
-            let b = [bbox.min().x, bbox.min().y, bbox.max().x, bbox.max().y];
             let sql = format!(
                 "SELECT i.id, i.latitude, i.longitude FROM incidents i WHERE {}",
                 in_box(&mut args, &b)
@@ -113,14 +93,14 @@ impl SqliteWriter<'_> {
         replace: bool,
     ) -> Result<()> {
         if self.custom.is_none() {
-            self.custom = Some(CustomRegions::read(&self.tx)?);
+            self.custom = Some(CustomRegions::new(read_custom_regions(&self.tx)?));
         }
-        let Some(CustomRegions {
-            regions: Some(regions),
-        }) = &self.custom
-        else {
+        let Some(custom) = &self.custom else {
             return Ok(());
         };
+        if custom.is_empty() {
+            return Ok(());
+        }
         if replace {
             self.tx
                 .prepare_cached("DELETE FROM incident_regions WHERE incident_id = ?1")?
@@ -129,7 +109,7 @@ impl SqliteWriter<'_> {
         let Some((lat, lon)) = point else {
             return Ok(());
         };
-        for code in regions.custom_containing(lat, lon) {
+        for code in custom.containing(lat, lon) {
             self.tx
                 .prepare_cached(
                     "INSERT INTO incident_regions (region_code, incident_id) VALUES (?1, ?2)",
@@ -137,21 +117,6 @@ impl SqliteWriter<'_> {
                 .execute(params![code, id])?;
         }
         Ok(())
-    }
-}
-
-/// The custom regions as a write transaction sees them, indexed for point
-/// lookups; `None` when there are none (nothing to link).
-pub(super) struct CustomRegions {
-    regions: Option<Regions>,
-}
-
-impl CustomRegions {
-    fn read(conn: &rusqlite::Connection) -> Result<CustomRegions> {
-        let regions = read_custom_regions(conn)?;
-        Ok(CustomRegions {
-            regions: (!regions.is_empty()).then(|| Regions::new(regions)),
-        })
     }
 }
 
@@ -170,41 +135,6 @@ fn read_custom_regions(conn: &rusqlite::Connection) -> Result<Vec<Region>> {
         out.push(custom_region(&code, &name, &geometry)?);
     }
     Ok(out)
-}
-
-/// A custom region from its stored GeoJSON geometry.
-fn custom_region(code: &str, name: &str, geometry: &str) -> Result<Region> {
-    let bad = |reason: String| Error::Data {
-        what: format!("custom region {code:?} in the database"),
-        reason,
-    };
-    let g: geojson::Geometry = geometry
-        .parse()
-        .map_err(|e: geojson::Error| bad(e.to_string()))?;
-    let geometry: geo::Geometry<f64> = g
-        .try_into()
-        .map_err(|e: geojson::Error| bad(e.to_string()))?;
-    let multi = match geometry {
-        geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
-        geo::Geometry::MultiPolygon(m) => m,
-        _ => return Err(bad("expected a Polygon or MultiPolygon".into())),
-    };
-    let label = multi
-        .interior_point()
-        .map(|p| (p.y(), p.x()))
-        .unwrap_or((0.0, 0.0));
-    Ok(Region {
-        code: code.to_string(),
-        pcode: None,
-        name: name.to_string(),
-        name_ar: None,
-        alt_names: Vec::new(),
-        level: Level::Custom,
-        country: String::new(),
-        parent: None,
-        label,
-        geometry: multi,
-    })
 }
 
 impl SqliteStore {

@@ -3,9 +3,10 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Entity, SqliteStore, SqliteWriter, now};
+use super::{SqliteStore, SqliteWriter, now};
 use crate::error::{Error, Result};
 use crate::model::{Source, Tally};
+use crate::store::Entity;
 use crate::store::Upsert;
 
 const COLUMNS: &str = "t.uid, t.region, t.region_code, t.place, t.period_start, t.period_end, \
