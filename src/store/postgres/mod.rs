@@ -83,7 +83,7 @@ fn config(url: &str) -> Result<(Config, Target)> {
         Error::invalid(
             "database URL",
             redacted(url),
-            &format!("postgresql://USER@HOST:PORT/DBNAME ({e})"),
+            format!("postgresql://USER@HOST:PORT/DBNAME ({e})"),
         )
     })?;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
@@ -329,13 +329,11 @@ fn prepare_database(tx: &mut Transaction, target: &Target) -> Result<()> {
         tx.batch_execute(&format!("CREATE ROLE {role} NOLOGIN"))
             .map_err(|e| refused("create the group roles", &e))?;
     }
-    let setup = format!(
+    tx.batch_execute(
         "GRANT incidents_reader TO incidents_editor; GRANT incidents_editor TO incidents_admin; \
-         GRANT USAGE, CREATE ON SCHEMA public TO incidents_admin;{}",
-        if missing.is_empty() { "" } else { "" }
-    );
-    tx.batch_execute(&setup)
-        .map_err(|e| refused("set up the group roles", &e))?;
+         GRANT USAGE, CREATE ON SCHEMA public TO incidents_admin;",
+    )
+    .map_err(|e| refused("set up the group roles", &e))?;
     let member: bool = tx
         .query_one(
             "SELECT pg_has_role('incidents_admin', 'MEMBER') OR \
