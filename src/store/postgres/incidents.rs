@@ -40,7 +40,7 @@ fn count(row: &Row, idx: usize, column: &str) -> Result<Option<u32>> {
         .transpose()
 }
 
-fn from_row(row: &Row) -> Result<Incident> {
+pub(super) fn from_row(row: &Row) -> Result<Incident> {
     let precision: String = row.get(6);
     let geo: Option<i16> = row.get(10);
     let tags: serde_json::Value = row.get(24);
@@ -90,13 +90,14 @@ fn from_row(row: &Row) -> Result<Incident> {
     })
 }
 
+/// The incident with a uid.
+pub(super) const BY_UID: &str =
+    const_format::concatcp!("SELECT ", COLUMNS, " FROM incidents i WHERE i.uid = $1");
+
 pub(super) fn get_incident(c: &mut impl GenericClient, uid: &str) -> Result<Option<Incident>> {
-    c.query_opt(
-        &format!("SELECT {COLUMNS} FROM incidents i WHERE i.uid = $1"),
-        &[&uid],
-    )?
-    .map(|r| from_row(&r))
-    .transpose()
+    c.query_opt(BY_UID, &[&uid])?
+        .map(|r| from_row(&r))
+        .transpose()
 }
 
 /// Calls `f` with every incident matching `filter`, in its order,
@@ -209,8 +210,10 @@ impl Pending {
 }
 
 /// The staging table COPY fills, one per transaction.
+/// Each staged row takes its incident's id as COPY writes it, in order, so
+/// that the source and region links need no join on uid.
 const STAGING: &str = "CREATE TEMP TABLE IF NOT EXISTS incident_staging (
-    ord int4, uid text, title text, event_type text, sub_event_type text, date_start date,
+    id int8 DEFAULT nextval(pg_get_serial_sequence('incidents', 'id')), ord int4, uid text, title text, event_type text, sub_event_type text, date_start date,
     date_end date, date_precision text, place text, latitude float8, longitude float8,
     geo_precision int2, country text, admin1 text, admin1_code text, admin2 text,
     admin2_code text, reported_admin1 text, reported_admin2 text, fatalities int8,
@@ -270,7 +273,10 @@ pub(super) fn send(tx: &mut Transaction, pending: &mut Pending) -> Result<()> {
         T::TEXT_ARRAY,
     ];
     {
-        let sink = tx.copy_in("COPY incident_staging FROM STDIN (FORMAT binary)")?;
+        let sink = tx.copy_in(&format!(
+            "COPY incident_staging (ord, {STAGED}, source_ids, excerpts, regions) \
+             FROM STDIN (FORMAT binary)"
+        ))?;
         let mut w = BinaryCopyInWriter::new(sink, &types);
         for (ord, p) in pending.rows.iter().enumerate() {
             let i = &p.inc;
@@ -321,7 +327,7 @@ pub(super) fn send(tx: &mut Transaction, pending: &mut Pending) -> Result<()> {
     }
     tx.execute(
         &format!(
-            "INSERT INTO incidents ({STAGED}) SELECT {STAGED} FROM incident_staging ORDER BY ord"
+            "INSERT INTO incidents (id, {STAGED}) SELECT id, {STAGED} FROM incident_staging ORDER BY ord"
         ),
         &[],
     )
@@ -339,11 +345,10 @@ pub(super) fn send(tx: &mut Transaction, pending: &mut Pending) -> Result<()> {
     })?;
     tx.batch_execute(
         "INSERT INTO incident_sources (incident_id, source_id, excerpt) \
-         SELECT i.id, s.source_id, s.excerpt FROM incident_staging st \
-         JOIN incidents i ON i.uid = st.uid \
+         SELECT st.id, s.source_id, s.excerpt FROM incident_staging st \
          CROSS JOIN LATERAL unnest(st.source_ids, st.excerpts) AS s(source_id, excerpt); \
          INSERT INTO incident_regions (region_code, incident_id) \
-         SELECT r.code, i.id FROM incident_staging st JOIN incidents i ON i.uid = st.uid \
+         SELECT r.code, st.id FROM incident_staging st \
          CROSS JOIN LATERAL unnest(st.regions) AS r(code); \
          TRUNCATE incident_staging",
     )?;
@@ -526,24 +531,25 @@ impl PgWriter<'_> {
             s.title.clone().unwrap_or_default(),
             s.url.clone().unwrap_or_default(),
         );
-        if s.published.is_none()
-            && let Some(&id) = self.source_ids.get(&key)
+        // Known, and nothing to add: its publication date is the stored one.
+        if let Some((id, published)) = self.source_ids.get(&key)
+            && (s.published.is_none() || s.published == *published)
         {
-            return Ok(id);
+            return Ok(*id);
         }
         let (publisher, title, url) = &key;
         // Sources are not incidents: pending inserts need not go first.
-        let id: i64 = self
-            .tx
-            .borrow_mut()
-            .query_one(
-                "INSERT INTO sources (publisher, title, url, published) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (publisher, title, url) DO UPDATE SET \
-                 published = COALESCE(EXCLUDED.published, sources.published) RETURNING id",
-                &[publisher, title, url, &s.published],
-            )?
-            .get(0);
-        self.source_ids.insert(key, id);
+        let mut tx = self.tx.borrow_mut();
+        let stmt = self.statement(
+            &mut tx,
+            "INSERT INTO sources (publisher, title, url, published) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (publisher, title, url) DO UPDATE SET \
+             published = COALESCE(EXCLUDED.published, sources.published) RETURNING id, published",
+        )?;
+        let row = tx.query_one(&stmt, &[publisher, title, url, &s.published])?;
+        drop(tx);
+        let id: i64 = row.get(0);
+        self.source_ids.insert(key, (id, row.get(1)));
         Ok(id)
     }
 }

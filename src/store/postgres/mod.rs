@@ -469,8 +469,11 @@ fn integrity_problems(client: &mut Client) -> Result<Vec<String>> {
 pub struct PgWriter<'a> {
     tx: RefCell<Transaction<'a>>,
     pending: RefCell<incidents::Pending>,
-    /// Source ids seen in this transaction, by (publisher, title, url).
-    source_ids: HashMap<(String, String, String), i64>,
+    /// Source ids seen in this transaction, by (publisher, title, url),
+    /// with the publication date stored.
+    source_ids: HashMap<(String, String, String), (i64, Option<String>)>,
+    /// Statements prepared in this transaction, by their SQL.
+    statements: RefCell<HashMap<&'static str, postgres::Statement>>,
     /// The custom regions, read when a write first needs them.
     custom: Option<CustomRegions>,
     import_id: Option<i64>,
@@ -484,10 +487,22 @@ impl<'a> PgWriter<'a> {
             tx: RefCell::new(tx),
             pending: RefCell::new(incidents::Pending::default()),
             source_ids: HashMap::new(),
+            statements: RefCell::new(HashMap::new()),
             custom: None,
             import_id: None,
             pending_uids: HashSet::new(),
         }
+    }
+
+    /// `sql` prepared once per transaction: a statement run for every row
+    /// of an import then costs one round trip, not two.
+    fn statement(&self, tx: &mut Transaction, sql: &'static str) -> Result<postgres::Statement> {
+        if let Some(s) = self.statements.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let s = tx.prepare(sql)?;
+        self.statements.borrow_mut().insert(sql, s.clone());
+        Ok(s)
     }
 
     /// The transaction, with every pending insert sent.
@@ -581,7 +596,11 @@ impl Writer for PgWriter<'_> {
         if self.pending_uids.contains(uid) {
             self.flush()?;
         }
-        incidents::get_incident(&mut *self.tx.borrow_mut(), uid)
+        let mut tx = self.tx.borrow_mut();
+        let stmt = self.statement(&mut tx, incidents::BY_UID)?;
+        tx.query_opt(&stmt, &[&uid])?
+            .map(|r| incidents::from_row(&r))
+            .transpose()
     }
     fn insert_incident(&mut self, inc: &Incident) -> Result<String> {
         PgWriter::insert_incident(self, inc)
