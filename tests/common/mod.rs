@@ -27,6 +27,11 @@ thread_local! {
     static BACKEND: Cell<Backend> = const { Cell::new(Backend::Sqlite) };
 }
 
+/// The backend of the sessions the running test makes.
+pub fn backend() -> Backend {
+    BACKEND.get()
+}
+
 /// Runs `test` on `backend`. On PostgreSQL, when the server or PostGIS is
 /// not installed, says so on stderr (past the test harness's capture) and
 /// returns; with `INCIDENTS_REQUIRE_PG=1` it fails instead.
@@ -52,6 +57,7 @@ pub fn run_on(backend: Backend, name: &str, test: fn()) {
 
 /// `both!(name);` above `fn name()` makes the tests `name::sqlite` and
 /// `name::postgres`, which run it on each backend.
+#[allow(unused_macros)]
 macro_rules! both {
     ($name:ident) => {
         mod $name {
@@ -214,6 +220,43 @@ impl Session {
             Db::Postgres { database, .. } => database,
             Db::Sqlite(_) => panic!("this session is on SQLite, not PostgreSQL"),
         }
+    }
+
+    /// Runs SQL (one or more statements) on the session's database, whatever
+    /// its backend: for tests that put in rows no command would write.
+    pub fn exec_sql(&self, sql: &str) {
+        match &self.db {
+            Db::Sqlite(db) => rusqlite::Connection::open(db)
+                .and_then(|c| c.execute_batch(sql))
+                .unwrap_or_else(|e| panic!("{sql}: {e}")),
+            Db::Postgres { .. } => self.pg_exec(sql),
+        }
+    }
+
+    /// The rows of a query on the session's database, whatever its backend,
+    /// every value as text and NULL as `NULL`.
+    pub fn query_sql(&self, sql: &str) -> Vec<Vec<String>> {
+        let Db::Sqlite(db) = &self.db else {
+            return self.pg_query(sql);
+        };
+        let c = rusqlite::Connection::open(db).expect("open db");
+        let mut stmt = c.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            (0..n)
+                .map(|i| {
+                    Ok(match r.get::<_, rusqlite::types::Value>(i)? {
+                        rusqlite::types::Value::Null => "NULL".to_string(),
+                        rusqlite::types::Value::Integer(v) => v.to_string(),
+                        rusqlite::types::Value::Real(v) => v.to_string(),
+                        rusqlite::types::Value::Text(v) => v,
+                        rusqlite::types::Value::Blob(v) => format!("{v:?}"),
+                    })
+                })
+                .collect()
+        })
+        .and_then(|rows| rows.collect())
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
     /// Runs SQL (one or more statements) on the session's PostgreSQL
