@@ -1,8 +1,8 @@
 //! `incidents add`: every field, each date precision, and bad input.
 mod common;
-use common::Session;
+use common::{Session, both};
 
-#[test]
+both!(add_prints_uid_and_stores_every_field);
 fn add_prints_uid_and_stores_every_field() {
     let s = Session::new();
     let uid = s.ok(&[
@@ -73,7 +73,7 @@ fn add_prints_uid_and_stores_every_field() {
     assert_eq!(second.trim(), "INC-000002");
 }
 
-#[test]
+both!(dates_keep_their_precision);
 fn dates_keep_their_precision() {
     let s = Session::new();
     for (args, start, end, precision) in [
@@ -112,7 +112,7 @@ fn dates_keep_their_precision() {
     }
 }
 
-#[test]
+both!(unknown_fatalities_stay_null);
 fn unknown_fatalities_stay_null() {
     let s = Session::new();
     let uid = s.ok(&["add", "--date", "2025-06-17", "--type", "battles"]);
@@ -121,7 +121,7 @@ fn unknown_fatalities_stay_null() {
     assert!(j["civilian_fatalities"].is_null());
 }
 
-#[test]
+both!(bad_input_names_the_field_and_changes_nothing);
 fn bad_input_names_the_field_and_changes_nothing() {
     let s = Session::new();
     s.ok(&["add", "--date", "2025-06-17", "--type", "battles"]);
@@ -248,7 +248,7 @@ fn bad_input_names_the_field_and_changes_nothing() {
     assert_eq!(s.snapshot(), before);
 }
 
-#[test]
+both!(usage_errors_exit_2);
 fn usage_errors_exit_2() {
     let s = Session::new();
     assert_eq!(s.run(&["add", "--type", "battles"]).code, 2);

@@ -1,26 +1,31 @@
 //! `incidents backup`, `check` and schema versions, end to end.
 mod common;
-use common::Session;
+use common::{Session, both};
 
+/// The incidents in a SQLite file (a backup is one, whatever the backend).
 fn count(db: &std::path::Path) -> i64 {
     let c = rusqlite::Connection::open(db).unwrap();
     c.query_row("SELECT count(*) FROM incidents", [], |r| r.get(0))
         .unwrap()
 }
 
-#[test]
+/// The incidents in the session's database.
+fn stored(s: &Session) -> i64 {
+    s.query_sql("SELECT count(*) FROM incidents")[0][0]
+        .parse()
+        .unwrap()
+}
+
+both!(backup_is_a_working_copy_and_never_overwrites);
 fn backup_is_a_working_copy_and_never_overwrites() {
     let s = Session::seeded();
     let dest = s.dir.path().join("copy.db");
     let out = s.ok(&["backup", dest.to_str().unwrap()]);
     assert!(out.contains("backed up"), "{out}");
-    assert_eq!(count(&dest), count(&s.db));
+    assert_eq!(count(&dest), stored(&s));
     let original = s.ok(&["list", "--format", "csv"]);
-    let copy = Session {
-        dir: tempfile::tempdir().unwrap(),
-        db: dest.clone(),
-    }
-    .ok(&["list", "--format", "csv"]);
+    let copy =
+        Session::at(tempfile::tempdir().unwrap(), dest.clone()).ok(&["list", "--format", "csv"]);
     assert_eq!(original, copy);
     assert!(
         s.fails(&["backup", dest.to_str().unwrap()])
@@ -28,7 +33,7 @@ fn backup_is_a_working_copy_and_never_overwrites() {
     );
 }
 
-#[test]
+both!(backup_while_an_import_writes_is_consistent);
 fn backup_while_an_import_writes_is_consistent() {
     let s = Session::seeded();
     let mut csv = String::from("uid,event_type,date_start,date_end,latitude,longitude\n");
@@ -36,14 +41,9 @@ fn backup_while_an_import_writes_is_consistent() {
         csv.push_str(&format!("B-{i},Battles,2020-01-01,2020-01-01,33.5,36.3\n"));
     }
     let file = s.file("many.csv", csv.as_bytes());
-    let before = count(&s.db);
+    let before = stored(&s);
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("incidents"))
-        .args([
-            "--db",
-            s.db.to_str().unwrap(),
-            "import",
-            file.to_str().unwrap(),
-        ])
+        .args(["--db", &s.db_arg(), "import", file.to_str().unwrap()])
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -60,22 +60,14 @@ fn backup_while_an_import_writes_is_consistent() {
     assert_eq!(ok, "ok");
 }
 
-#[test]
+both!(check_passes_then_finds_a_hand_edited_region);
 fn check_passes_then_finds_a_hand_edited_region() {
     let s = Session::seeded();
     assert!(s.ok(&["check"]).contains("0 problems"));
-    let c = rusqlite::Connection::open(&s.db).unwrap();
-    c.execute(
-        "UPDATE incidents SET admin1_code = 'IQ-BG' WHERE uid = 'SEED-SY-2025-MASMIYAH-CLASH'",
-        [],
-    )
-    .unwrap();
-    c.execute(
-        "UPDATE incidents SET date_precision = 'day' WHERE uid = 'SEED-SY-2025-DARAA-ISF-DISMISSALS'",
-        [],
-    )
-    .unwrap();
-    drop(c);
+    s.exec_sql(
+        "UPDATE incidents SET admin1_code = 'IQ-BG' WHERE uid = 'SEED-SY-2025-MASMIYAH-CLASH';
+         UPDATE incidents SET date_precision = 'day' WHERE uid = 'SEED-SY-2025-DARAA-ISF-DISMISSALS'",
+    );
     let o = s.run(&["check"]);
     assert_eq!(o.code, 1);
     assert!(
@@ -91,7 +83,7 @@ fn check_passes_then_finds_a_hand_edited_region() {
 #[test]
 fn a_newer_database_is_refused_unchanged() {
     let s = Session::seeded();
-    let c = rusqlite::Connection::open(&s.db).unwrap();
+    let c = rusqlite::Connection::open(s.db_path()).unwrap();
     c.pragma_update(None, "user_version", 999).unwrap();
     drop(c);
     let before = s.snapshot();
@@ -113,7 +105,7 @@ fn an_old_database_is_backed_up_then_migrated() {
     let schema =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.sql")).unwrap();
     let v1 = schema.split("-- migration 2").next().unwrap();
-    let c = rusqlite::Connection::open(&s.db).unwrap();
+    let c = rusqlite::Connection::open(s.db_path()).unwrap();
     c.execute_batch(v1).unwrap();
     c.pragma_update(None, "user_version", 1).unwrap();
     c.execute(

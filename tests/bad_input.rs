@@ -8,11 +8,11 @@ mod common;
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use common::Session;
+use common::{Backend, Session, both};
 use serde_json::Value;
 
 /// SQL metacharacters that must reach the database as plain text.
@@ -82,10 +82,15 @@ const LITERAL_INCIDENTS: &[&[&str]] = &[
 ];
 
 /// The seeded template database (plus [`LITERAL_INCIDENTS`]), built once per
-/// test process and copied into each case's session.
-fn template() -> &'static Path {
-    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
-    TEMPLATE.get_or_init(|| {
+/// test process and backend and copied into each case's session.
+fn template() -> &'static Session {
+    static SQLITE: OnceLock<Session> = OnceLock::new();
+    static POSTGRES: OnceLock<Session> = OnceLock::new();
+    let once = match common::backend() {
+        Backend::Sqlite => &SQLITE,
+        Backend::Postgres => &POSTGRES,
+    };
+    once.get_or_init(|| {
         let s = Session::seeded();
         for extra in LITERAL_INCIDENTS {
             let mut args = vec![
@@ -102,19 +107,13 @@ fn template() -> &'static Path {
             args.extend_from_slice(extra);
             s.ok(&args);
         }
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
-        std::fs::create_dir_all(dir).expect("target tmp dir");
-        let path = dir.join(format!("bad_input_template_{}.db", std::process::id()));
-        std::fs::copy(&s.db, &path).expect("copy template");
-        path
+        s
     })
 }
 
 /// A session whose database is a copy of the template.
 fn session() -> Session {
-    let s = Session::new();
-    std::fs::copy(template(), &s.db).expect("copy template database");
-    s
+    template().copy()
 }
 
 /// What a malformed input must produce.
@@ -250,7 +249,7 @@ fn add_data(name: &str, extra: &[&str], mentions: &[&str]) -> Case {
     data(name, &args, mentions)
 }
 
-#[test]
+both!(bad_dates_are_refused_naming_the_flag);
 fn bad_dates_are_refused_naming_the_flag() {
     let mut cases = Vec::new();
     for (flag, cmd) in [
@@ -366,7 +365,7 @@ fn bad_dates_are_refused_naming_the_flag() {
     run_cases(cases);
 }
 
-#[test]
+both!(bad_report_periods_are_refused_naming_the_flag);
 fn bad_report_periods_are_refused_naming_the_flag() {
     let mut cases = Vec::new();
     for bad in [
@@ -460,7 +459,7 @@ fn bad_report_periods_are_refused_naming_the_flag() {
     run_cases(cases);
 }
 
-#[test]
+both!(bad_coordinates_are_refused);
 fn bad_coordinates_are_refused() {
     let mut cases = Vec::new();
     for (lat, lon, field) in [
@@ -618,7 +617,7 @@ fn bad_coordinates_are_refused() {
     run_cases(cases);
 }
 
-#[test]
+both!(bad_limits_types_and_flags_are_refused);
 fn bad_limits_types_and_flags_are_refused() {
     let mut cases = Vec::new();
     for bad in ["-1", "abc", "99999999999999999999999", "1.5", ""] {
@@ -832,7 +831,7 @@ fn add_data_type(t: &str) -> Case {
     )
 }
 
-#[test]
+both!(bad_text_is_refused_naming_the_field);
 fn bad_text_is_refused_naming_the_field() {
     // Linux limits one argument to 128 KiB, so a 1 MB value can only come
     // from a file (see the import cases); 120 KB is over MAX_TEXT (100,000).
@@ -1022,7 +1021,7 @@ fn import(name: &str, file: &str, content: Vec<u8>, mentions: &[&str]) -> Case {
     data(name, &["import", file], mentions).file(file, content)
 }
 
-#[test]
+both!(bad_import_files_are_refused_naming_line_and_field);
 fn bad_import_files_are_refused_naming_line_and_field() {
     let mega = "y".repeat(1_000_000);
     let with_nul = native("X-2,Battles,,2025-06-17,2025-06-17,,,a\0b,");
@@ -1453,7 +1452,7 @@ fn bad_import_files_are_refused_naming_line_and_field() {
     run_cases(cases);
 }
 
-#[test]
+both!(bad_region_files_are_refused_naming_the_feature);
 fn bad_region_files_are_refused_naming_the_feature() {
     let square =
         r#"{"type":"Polygon","coordinates":[[[36,32],[36.5,32],[36.5,32.5],[36,32.5],[36,32]]]}"#;
@@ -1569,10 +1568,10 @@ fn circle(name: &str, lat: f64, lon: f64, radius_deg: f64, n: usize) -> String {
     )
 }
 
+both!(a_million_vertex_region_imports_or_is_refused_cleanly);
 /// Not documented in README.md: a custom region of a million vertices must
 /// either be imported in reasonable time and then work like any region, or
 /// be refused with a message naming the file (exit 1, database unchanged).
-#[test]
 fn a_million_vertex_region_imports_or_is_refused_cleanly() {
     let s = session();
     s.file(
@@ -1713,7 +1712,7 @@ fn unusable_database_paths_are_refused_naming_the_path() {
     let text = s.file("notes.db", b"These are my notes, not a database.\n");
     check_unusable_database(&text, "a text file", &mut failures);
 
-    let real = std::fs::read(template()).expect("template");
+    let real = std::fs::read(template().db_path()).expect("template");
     let truncated = s.file("truncated.db", &real[..real.len().min(8192)]);
     for args in [&["list"][..], &["report", "--month", "2025-06"]] {
         let out = assert_cmd::Command::cargo_bin("incidents")
@@ -1742,10 +1741,10 @@ fn unusable_database_paths_are_refused_naming_the_path() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+both!(failed_export_leaves_no_partial_file);
 /// An export that cannot be written says where and leaves no half-written
 /// file behind (README: "an interrupted export never leaves a file that
 /// looks whole").
-#[test]
 fn failed_export_leaves_no_partial_file() {
     let s = session();
     std::fs::create_dir(s.dir.path().join("out.csv")).expect("dir");
@@ -1796,7 +1795,7 @@ fn literal_matches(all: &[Value], fields: &[&str], needle: &str) -> Vec<String> 
     uids
 }
 
-#[test]
+both!(sql_metacharacters_in_text_filters_match_literally);
 fn sql_metacharacters_in_text_filters_match_literally() {
     let s = session();
     let before = s.snapshot();
@@ -1883,8 +1882,8 @@ fn sql_metacharacters_in_text_filters_match_literally() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+both!(sql_metacharacters_in_every_add_field_are_stored_literally);
 /// Every text field of `add` stores SQL metacharacters as they were typed.
-#[test]
 fn sql_metacharacters_in_every_add_field_are_stored_literally() {
     let s = session();
     let before = listed(&s, &[]).len();
@@ -2013,9 +2012,9 @@ fn sql_metacharacters_in_every_add_field_are_stored_literally() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+both!(custom_region_names_with_metacharacters_match_literally);
 /// A custom region whose name holds metacharacters is found by exactly that
 /// name, and a pattern does not find it.
-#[test]
 fn custom_region_names_with_metacharacters_match_literally() {
     let s = session();
     let name = "AOI 50%_\"x'; --";
@@ -2037,10 +2036,10 @@ fn custom_region_names_with_metacharacters_match_literally() {
     }
 }
 
+both!(empty_text_flags_are_unknown_not_empty_strings);
 /// Empty text is unknown (README: "Empty cells are unknown"): `add` either
 /// refuses an empty value or stores nothing, never an empty string that an
 /// export then turns into null.
-#[test]
 fn empty_text_flags_are_unknown_not_empty_strings() {
     let s = session();
     let mut failures = Vec::new();
@@ -2089,8 +2088,8 @@ fn empty_text_flags_are_unknown_not_empty_strings() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+both!(import_reads_a_file_whose_name_is_not_utf8);
 /// A file whose name is not UTF-8 is still read (Linux allows any bytes).
-#[test]
 fn import_reads_a_file_whose_name_is_not_utf8() {
     let s = session();
     let name = OsStr::from_bytes(b"caf\xe9-\xff.csv");
@@ -2110,8 +2109,8 @@ fn import_reads_a_file_whose_name_is_not_utf8() {
     assert_eq!(s.json(&["show", "NAME-1"])["uid"], "NAME-1");
 }
 
+both!(header_only_files_import_nothing);
 /// Files with only a header (or no features) import nothing and say so.
-#[test]
 fn header_only_files_import_nothing() {
     let mut failures = Vec::new();
     for (file, content) in [
@@ -2142,8 +2141,8 @@ fn header_only_files_import_nothing() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+both!(odd_but_valid_filter_values_have_documented_results);
 /// Documented non-error results of odd filter values.
-#[test]
 fn odd_but_valid_filter_values_have_documented_results() {
     let s = session();
     let all = listed(&s, &[]);

@@ -6,11 +6,10 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::thread;
 
-use common::Session;
+use common::{Backend, Session, both};
 
 /// Rows per generated import file.
 const ROWS: usize = 3_000;
@@ -18,7 +17,7 @@ const ROWS: usize = 3_000;
 const ADDS: usize = 30;
 
 /// The built binary with `--db` set, stdout and stderr captured.
-fn incidents(db: &Path, args: &[&str]) -> Command {
+fn incidents(db: &str, args: &[&str]) -> Command {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("incidents"));
     c.arg("--db")
         .arg(db)
@@ -30,7 +29,7 @@ fn incidents(db: &Path, args: &[&str]) -> Command {
     c
 }
 
-fn start(db: &Path, args: &[&str]) -> Child {
+fn start(db: &str, args: &[&str]) -> Child {
     incidents(db, args).spawn().expect("start incidents")
 }
 
@@ -96,24 +95,27 @@ fn acled_csv(prefix: &str, n: usize) -> String {
 }
 
 /// Every uid in the database.
-fn stored_uids(db: &Path) -> Vec<String> {
-    let c = rusqlite::Connection::open(db).expect("open db");
-    let mut stmt = c.prepare("SELECT uid FROM incidents").expect("select");
-    stmt.query_map([], |r| r.get(0))
-        .expect("uids")
-        .collect::<Result<_, _>>()
-        .expect("uids")
+fn stored_uids(s: &Session) -> Vec<String> {
+    s.query_sql("SELECT uid FROM incidents")
+        .into_iter()
+        .map(|mut r| r.remove(0))
+        .collect()
 }
 
-fn integrity(db: &Path) -> String {
-    let c = rusqlite::Connection::open(db).expect("open db");
-    c.query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .expect("integrity_check")
+/// SQLite's own check of the file; PostgreSQL has no such check to run.
+fn assert_intact(s: &Session) {
+    if s.backend() == Backend::Sqlite {
+        let c = rusqlite::Connection::open(s.db_path()).expect("open db");
+        let integrity: String = c
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("integrity_check");
+        assert_eq!(integrity, "ok");
+    }
 }
 
 /// Runs `incidents add` `ADDS` times in a row on another thread, with
 /// coordinates so that no gazetteer lookup is needed; returns the printed uids.
-fn add_loop(db: PathBuf) -> thread::JoinHandle<Vec<String>> {
+fn add_loop(db: String) -> thread::JoinHandle<Vec<String>> {
     thread::spawn(move || {
         (0..ADDS)
             .map(|i| {
@@ -142,18 +144,19 @@ fn add_loop(db: PathBuf) -> thread::JoinHandle<Vec<String>> {
     })
 }
 
-#[test]
+both!(two_imports_and_a_stream_of_adds_lose_nothing);
 fn two_imports_and_a_stream_of_adds_lose_nothing() {
     let s = Session::new();
     s.ok(&["init"]);
+    let db = s.db_arg();
     let native = s.file("native.csv", native_csv("NAT", ROWS).as_bytes());
     let acled = s.file("acled.csv", acled_csv("SYRX", ROWS).as_bytes());
     let native_arg = native.to_str().expect("UTF-8 path");
     let acled_arg = acled.to_str().expect("UTF-8 path");
 
-    let first = start(&s.db, &["import", native_arg]);
-    let second = start(&s.db, &["import", acled_arg]);
-    let adds = add_loop(s.db.clone());
+    let first = start(&db, &["import", native_arg]);
+    let second = start(&db, &["import", acled_arg]);
+    let adds = add_loop(db.clone());
 
     let said = finish("import native.csv", first);
     assert!(said.contains(&format!("{ROWS} rows, {ROWS} new")), "{said}");
@@ -163,7 +166,7 @@ fn two_imports_and_a_stream_of_adds_lose_nothing() {
 
     let added_set: BTreeSet<&String> = added.iter().collect();
     assert_eq!(added_set.len(), ADDS, "add printed a uid twice: {added:?}");
-    let stored = stored_uids(&s.db);
+    let stored = stored_uids(&s);
     assert_eq!(stored.len(), 2 * ROWS + ADDS);
     let stored: BTreeSet<String> = stored.into_iter().collect();
     assert_eq!(stored.len(), 2 * ROWS + ADDS, "a uid is stored twice");
@@ -176,18 +179,19 @@ fn two_imports_and_a_stream_of_adds_lose_nothing() {
     for uid in &added {
         assert!(stored.contains(uid), "added {uid} is missing");
     }
-    assert_eq!(integrity(&s.db), "ok");
+    assert_intact(&s);
 }
 
-#[test]
+both!(the_same_file_imported_twice_at_once_gives_each_row_once);
 fn the_same_file_imported_twice_at_once_gives_each_row_once() {
     let s = Session::new();
     s.ok(&["init"]);
+    let db = s.db_arg();
     let file = s.file("same.csv", native_csv("SAME", ROWS).as_bytes());
     let arg = file.to_str().expect("UTF-8 path");
 
-    let a = start(&s.db, &["import", arg]);
-    let b = start(&s.db, &["import", arg]);
+    let a = start(&db, &["import", arg]);
+    let b = start(&db, &["import", arg]);
     let said = [finish("first import", a), finish("second import", b)];
 
     // One of them inserted every row, the other found them all unchanged.
@@ -198,24 +202,25 @@ fn the_same_file_imported_twice_at_once_gives_each_row_once() {
             || (said[1].contains(&all_new) && said[0].contains(&none_new)),
         "{said:?}"
     );
-    let stored = stored_uids(&s.db);
+    let stored = stored_uids(&s);
     assert_eq!(stored.len(), ROWS);
     let distinct: BTreeSet<&String> = stored.iter().collect();
     assert_eq!(distinct.len(), ROWS, "a row was imported twice");
-    assert_eq!(integrity(&s.db), "ok");
+    assert_intact(&s);
 }
 
-#[test]
+both!(first_use_by_several_processes_at_once);
 fn first_use_by_several_processes_at_once() {
     // No `init`: every process finds no database and creates the schema.
     let s = Session::new();
+    let db = s.db_arg();
     let one = s.file("one.csv", native_csv("ONE", 500).as_bytes());
     let two = s.file("two.csv", acled_csv("TWO", 500).as_bytes());
     let children = [
-        start(&s.db, &["import", one.to_str().expect("UTF-8 path")]),
-        start(&s.db, &["import", two.to_str().expect("UTF-8 path")]),
+        start(&db, &["import", one.to_str().expect("UTF-8 path")]),
+        start(&db, &["import", two.to_str().expect("UTF-8 path")]),
         start(
-            &s.db,
+            &db,
             &[
                 "add",
                 "--date",
@@ -232,15 +237,15 @@ fn first_use_by_several_processes_at_once() {
                 "FIRST-USE-ADD",
             ],
         ),
-        start(&s.db, &["list", "--limit", "1", "--format", "csv"]),
+        start(&db, &["list", "--limit", "1", "--format", "csv"]),
     ];
     for (i, child) in children.into_iter().enumerate() {
         finish(&format!("process #{i}"), child);
     }
-    let stored: BTreeSet<String> = stored_uids(&s.db).into_iter().collect();
+    let stored: BTreeSet<String> = stored_uids(&s).into_iter().collect();
     assert_eq!(stored.len(), 1001);
     assert!(stored.contains("ONE-0000499"));
     assert!(stored.contains("TWO499"));
     assert!(stored.contains("FIRST-USE-ADD"));
-    assert_eq!(integrity(&s.db), "ok");
+    assert_intact(&s);
 }

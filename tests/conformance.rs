@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
-use common::Session;
+use common::{Session, both};
 use incidents::filter::Filter;
 use incidents::geo::Regions;
 use incidents::locate::FilterSpec;
@@ -602,7 +602,7 @@ fn check(w: &World, spec: &FilterSpec, period: &str, dim: &str) -> (Vec<String>,
     (problems, want.len())
 }
 
-#[test]
+both!(every_command_selects_what_matches_selects);
 fn every_command_selects_what_matches_selects() {
     let mut rng = StdRng::seed_from_u64(20250617);
     let session = Session::new();
@@ -625,7 +625,7 @@ fn every_command_selects_what_matches_selects() {
     let all = read_back(&session);
     assert_eq!(all.len(), INCIDENTS);
     let store =
-        incidents::store::open_read_only(&incidents::store::Location::File(session.db.clone()))
+        incidents::store::open_read_only(&incidents::store::Location::parse(&session.db_arg()))
             .expect("open");
     let world = World {
         regions: incidents::locate::region_names_with_custom(store.as_ref()).expect("regions"),

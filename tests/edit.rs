@@ -1,8 +1,8 @@
 //! `incidents edit`, `delete` and `history`: changes never lose data.
 mod common;
-use common::Session;
+use common::{Session, both};
 
-#[test]
+both!(edit_changes_fields_and_keeps_old_values_in_history);
 fn edit_changes_fields_and_keeps_old_values_in_history() {
     let s = Session::new();
     s.ok(&[
@@ -69,7 +69,7 @@ fn edit_changes_fields_and_keeps_old_values_in_history() {
     );
 }
 
-#[test]
+both!(edit_bad_values_change_nothing);
 fn edit_bad_values_change_nothing() {
     let s = Session::new();
     s.ok(&["add", "--date", "2025-06-17", "--type", "battles"]);
@@ -94,7 +94,7 @@ fn edit_bad_values_change_nothing() {
     assert!(s.ok(&["edit", "INC-000001"]).contains("nothing changed"));
 }
 
-#[test]
+both!(delete_is_recorded_in_history);
 fn delete_is_recorded_in_history() {
     let s = Session::new();
     s.ok(&[
@@ -119,7 +119,7 @@ fn delete_is_recorded_in_history() {
     assert!(s.fails(&["history", "NOPE"]).contains("not found"));
 }
 
-#[test]
+both!(show_prints_text_and_json);
 fn show_prints_text_and_json() {
     let s = Session::new();
     s.ok(&[
@@ -140,7 +140,7 @@ fn show_prints_text_and_json() {
     assert_eq!(s.json(&["show", "INC-000001"])["title"], "T");
 }
 
-#[test]
+both!(clearing_the_coordinates_keeps_the_country_given);
 fn clearing_the_coordinates_keeps_the_country_given() {
     let s = Session::new();
     s.ok(&[

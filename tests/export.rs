@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Session, fixture, uids};
+use common::{Session, both, fixture, uids};
 use serde_json::Value;
 
 fn arg(p: &Path) -> &str {
@@ -278,7 +278,7 @@ fn ogr_point(block: &str) -> (f64, f64) {
     (xy.next().unwrap(), xy.next().unwrap())
 }
 
-#[test]
+both!(geojson_export_reads_back_in_gdal);
 fn geojson_export_reads_back_in_gdal() {
     let s = loaded();
     let out = s.dir.path().join("incidents.geojson");
@@ -372,7 +372,7 @@ fn geojson_export_reads_back_in_gdal() {
     assert_eq!(stdout, text);
 }
 
-#[test]
+both!(geojsonseq_export_reads_back_in_gdal);
 fn geojsonseq_export_reads_back_in_gdal() {
     let s = loaded();
     let out = s.dir.path().join("incidents.geojsonseq");
@@ -397,7 +397,7 @@ fn geojsonseq_export_reads_back_in_gdal() {
     assert!(has_line(&summary, "Feature Count: 68"), "{summary}");
 }
 
-#[test]
+both!(gpkg_export_reads_back_in_gdal);
 fn gpkg_export_reads_back_in_gdal() {
     let s = loaded();
     let out = s.dir.path().join("incidents.gpkg");
@@ -472,7 +472,7 @@ const CSV_COLUMNS: [&str; 30] = [
     "updated_at",
 ];
 
-#[test]
+both!(csv_export_has_the_documented_columns_and_guards_formulas);
 fn csv_export_has_the_documented_columns_and_guards_formulas() {
     let s = loaded();
     s.ok(&[
@@ -539,7 +539,7 @@ fn csv_export_has_the_documented_columns_and_guards_formulas() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
 }
 
-#[test]
+both!(acled_export_has_the_acled_header);
 fn acled_export_has_the_acled_header() {
     let s = loaded();
     let header: Vec<String> = std::fs::read_to_string(fixture("acled_sample.csv"))
@@ -599,7 +599,7 @@ fn acled_export_has_the_acled_header() {
     );
 }
 
-#[test]
+both!(csv_round_trip_is_byte_identical);
 fn csv_round_trip_is_byte_identical() {
     let s = round_trip_session();
     let (first, second, fresh) = round_trip(&s, "csv", "csv");
@@ -615,7 +615,7 @@ fn csv_round_trip_is_byte_identical() {
     );
 }
 
-#[test]
+both!(geojson_round_trip_is_byte_identical);
 fn geojson_round_trip_is_byte_identical() {
     let s = round_trip_session();
     let (first, second, fresh) = round_trip(&s, "geojson", "geojson");
@@ -636,7 +636,7 @@ fn geojson_round_trip_is_byte_identical() {
     );
 }
 
-#[test]
+both!(acled_round_trip_is_byte_identical);
 fn acled_round_trip_is_byte_identical() {
     // ACLED cannot hold titles, ranges or low/high estimates, so the first
     // export is lossy; but exporting what it re-imports must give it back.
@@ -663,7 +663,7 @@ fn acled_round_trip_is_byte_identical() {
     );
 }
 
-#[test]
+both!(csv_export_then_import_keeps_formula_like_text);
 fn csv_export_then_import_keeps_formula_like_text() {
     // The formula guard protects spreadsheets; it must not leak into the
     // data when our own CSV is imported back.
@@ -691,7 +691,7 @@ fn csv_export_then_import_keeps_formula_like_text() {
     assert_eq!(v["notes"], "-3 reported by one source");
 }
 
-#[test]
+both!(geojson_made_by_ogr2ogr_from_our_csv_imports);
 fn geojson_made_by_ogr2ogr_from_our_csv_imports() {
     let s = round_trip_session();
     let csv_path = s.dir.path().join("incidents.csv");
@@ -723,7 +723,7 @@ fn geojson_made_by_ogr2ogr_from_our_csv_imports() {
     assert!(a == b, "differs at {}", first_difference(&a, &b));
 }
 
-#[test]
+both!(filters_select_what_is_exported);
 fn filters_select_what_is_exported() {
     let s = loaded();
     // What the fixtures hold (read from the files, not from a run): June
@@ -808,13 +808,16 @@ fn filters_select_what_is_exported() {
 #[test]
 fn sqlite3_reads_the_database() {
     let s = loaded();
-    let n = tool("sqlite3", &[arg(&s.db), "SELECT count(*) FROM incidents"]);
+    let n = tool(
+        "sqlite3",
+        &[arg(s.db_path()), "SELECT count(*) FROM incidents"],
+    );
     assert_eq!(n.trim(), "69");
     assert_eq!(s.json(&["list"]).as_array().unwrap().len(), 69);
     let uid = tool(
         "sqlite3",
         &[
-            arg(&s.db),
+            arg(s.db_path()),
             "SELECT uid FROM incidents WHERE uid = 'UCDP-301004'",
         ],
     );

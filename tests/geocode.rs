@@ -1,7 +1,7 @@
 //! `incidents geocode`, and `add --place` / `add --region` which geocode
 //! through the same gazetteer and regions.
 mod common;
-use common::Session;
+use common::{Session, both};
 use serde_json::Value;
 
 /// The first candidate's admin1 code for a name.
@@ -14,7 +14,7 @@ fn admin1_of(s: &Session, name: &str) -> String {
         .to_string()
 }
 
-#[test]
+both!(seed_places_resolve_in_latin_and_arabic_spellings);
 fn seed_places_resolve_in_latin_and_arabic_spellings() {
     let s = Session::new();
     let cases: &[(&[&str], &str)] = &[
@@ -35,7 +35,7 @@ fn seed_places_resolve_in_latin_and_arabic_spellings() {
     }
 }
 
-#[test]
+both!(spellings_of_one_place_give_the_same_coordinates);
 fn spellings_of_one_place_give_the_same_coordinates() {
     let s = Session::new();
     let point = |name: &str| {
@@ -54,7 +54,7 @@ fn spellings_of_one_place_give_the_same_coordinates() {
     assert!((lat - 33.129).abs() < 0.01 && (lon - 36.394).abs() < 0.01);
 }
 
-#[test]
+both!(country_narrows_and_limit_limits);
 fn country_narrows_and_limit_limits() {
     let s = Session::new();
     let all = s.json(&["geocode", "Tripoli", "--limit", "4"]);
@@ -84,7 +84,7 @@ fn country_narrows_and_limit_limits() {
     assert!(err.contains("Baghdad"), "{err}");
 }
 
-#[test]
+both!(unknown_name_fails_with_a_message);
 fn unknown_name_fails_with_a_message() {
     let s = Session::new();
     let err = s.fails(&["geocode", "Qwxzvbnmplk"]);
@@ -92,9 +92,9 @@ fn unknown_name_fails_with_a_message() {
     assert!(err.contains("places add"), "{err}");
 }
 
+both!(nonsense_name_gets_no_place_and_suggestions);
 /// A name no place has, but spelled like some: exit 1, "no place named",
 /// and the look-alikes printed as suggestions with their spelling distance.
-#[test]
 fn nonsense_name_gets_no_place_and_suggestions() {
     let s = Session::new();
     let o = s.run(&["geocode", "Baghdax", "--format", "json"]);
@@ -118,7 +118,7 @@ fn nonsense_name_gets_no_place_and_suggestions() {
     );
 }
 
-#[test]
+both!(json_candidates_carry_their_match_kind);
 fn json_candidates_carry_their_match_kind() {
     let s = Session::new();
     let exact = s.json(&["geocode", "Kafr Nasij", "--country", "SY"]);
@@ -149,7 +149,7 @@ fn near(v: &Value, lat: f64, lon: f64, what: &str) {
     );
 }
 
-#[test]
+both!(village_names_resolve_in_any_script_spelling_and_with_a_descriptor);
 fn village_names_resolve_in_any_script_spelling_and_with_a_descriptor() {
     let s = Session::new();
     // A village of Daraa that cities500 lacks (Who's On First has it).
@@ -167,7 +167,7 @@ fn village_names_resolve_in_any_script_spelling_and_with_a_descriptor() {
     assert_eq!(dayr[0]["latitude"], deir[0]["latitude"]);
 }
 
-#[test]
+both!(geocode_output_formats);
 fn geocode_output_formats() {
     let s = Session::new();
     let csv = s.ok(&["geocode", "Mosul", "--format", "csv", "--limit", "1"]);
@@ -186,7 +186,7 @@ fn show(s: &Session, uid: &str) -> Value {
     serde_json::from_str(&out).unwrap()
 }
 
-#[test]
+both!(add_place_fills_coordinates_precision_and_admin_units);
 fn add_place_fills_coordinates_precision_and_admin_units() {
     let s = Session::new();
     for (name, admin1, lat, lon) in [
@@ -239,10 +239,10 @@ fn add_place_fills_coordinates_precision_and_admin_units() {
     assert_eq!(i["latitude"], 33.34);
 }
 
+both!(add_place_prefers_a_city_over_an_unpopulated_namesake);
 /// Provincial capitals whose only rival in the gazetteer is a namesake
 /// village with no recorded population (Ramadi, Iraq, pop 223,500 vs Ar
 /// Ramādī, Yemen, pop 0) are not ambiguous to an analyst.
-#[test]
 fn add_place_prefers_a_city_over_an_unpopulated_namesake() {
     let s = Session::new();
     for (name, admin1) in [("Ramadi", "IQ-AN"), ("As-Suwayda", "SY-SU")] {
@@ -261,7 +261,7 @@ fn add_place_prefers_a_city_over_an_unpopulated_namesake() {
     }
 }
 
-#[test]
+both!(add_region_alone_uses_the_label_point_with_precision_3);
 fn add_region_alone_uses_the_label_point_with_precision_3() {
     let s = Session::new();
     let uid = s.ok(&[
@@ -294,7 +294,7 @@ fn add_region_alone_uses_the_label_point_with_precision_3() {
     }
 }
 
-#[test]
+both!(ambiguous_place_fails_off_a_terminal_listing_candidates);
 fn ambiguous_place_fails_off_a_terminal_listing_candidates() {
     let s = Session::seeded();
     let before = s.snapshot();
@@ -331,8 +331,8 @@ fn ambiguous_place_fails_off_a_terminal_listing_candidates() {
     assert_eq!(i["admin1_code"], "LB-AS");
 }
 
+both!(a_name_shared_by_villages_is_ambiguous);
 /// Several villages share the name: no guess, a list to choose from.
-#[test]
 fn a_name_shared_by_villages_is_ambiguous() {
     let s = Session::new();
     let o = s.run(&[
@@ -366,7 +366,7 @@ fn a_name_shared_by_villages_is_ambiguous() {
     assert!(err.contains("ambiguous"), "{err}");
 }
 
-#[test]
+both!(add_place_with_only_suggestions_fails_and_stores_nothing);
 fn add_place_with_only_suggestions_fails_and_stores_nothing() {
     let s = Session::new();
     let err = s.fails(&[
@@ -391,7 +391,7 @@ fn add_place_with_only_suggestions_fails_and_stores_nothing() {
     );
 }
 
-#[test]
+both!(unknown_place_in_add_fails_and_changes_nothing);
 fn unknown_place_in_add_fails_and_changes_nothing() {
     let s = Session::seeded();
     let before = s.snapshot();

@@ -4,7 +4,7 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{Session, fixture, uids};
+use common::{Session, both, fixture, uids};
 
 /// A path as the &str the command line takes.
 fn arg(p: &Path) -> &str {
@@ -46,7 +46,7 @@ const GEOJSON: &str = r#"{
 const GEOJSONSEQ: &str = "\u{1e}{\"type\":\"Feature\",\"id\":\"SEQ-0001\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[36.5694,32.7094]},\"properties\":{\"event_type\":\"Protests\",\"date_start\":\"2025-07-01\",\"date_end\":\"2025-07-01\",\"place\":\"As-Sweida\"}}\n\
 \u{1e}{\"type\":\"Feature\",\"id\":\"SEQ-0002\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[43.13,36.34]},\"properties\":{\"event_type\":\"Battles\",\"date_start\":\"2025-05-30\",\"date_end\":\"2025-05-30\",\"place\":\"Mosul\",\"fatalities\":3}}\n";
 
-#[test]
+both!(each_format_is_detected_and_imported);
 fn each_format_is_detected_and_imported() {
     let s = Session::new();
     let err = said(&s, &["import", arg(&fixture("acled_sample.csv"))]);
@@ -72,7 +72,7 @@ fn each_format_is_detected_and_imported() {
     assert_eq!(uids(&t.json(&["list"])), ["SEQ-0001", "SEQ-0002"]);
 }
 
-#[test]
+both!(geojson_is_detected_by_content_whatever_the_name);
 fn geojson_is_detected_by_content_whatever_the_name() {
     let s = Session::new();
     // One line of GeoJSON in a .dat file, newline-delimited features without
@@ -102,7 +102,7 @@ fn geojson_is_detected_by_content_whatever_the_name() {
     );
 }
 
-#[test]
+both!(reimport_adds_nothing_and_a_changed_row_is_updated_with_history);
 fn reimport_adds_nothing_and_a_changed_row_is_updated_with_history() {
     let s = Session::new();
     let acled = fixture("acled_sample.csv");
@@ -171,7 +171,7 @@ fn reimport_adds_nothing_and_a_changed_row_is_updated_with_history() {
     assert_eq!(history[2]["old"]["fatalities"], 2);
 }
 
-#[test]
+both!(dry_run_reports_counts_and_changes_nothing);
 fn dry_run_reports_counts_and_changes_nothing() {
     let s = Session::seeded();
     let before = s.snapshot();
@@ -238,7 +238,7 @@ const MALFORMED: &[(&str, &[&str])] = &[
     ),
 ];
 
-#[test]
+both!(malformed_files_fail_naming_file_place_and_field_and_change_nothing);
 fn malformed_files_fail_naming_file_place_and_field_and_change_nothing() {
     let s = Session::seeded();
     let before = s.snapshot();
@@ -256,7 +256,7 @@ fn malformed_files_fail_naming_file_place_and_field_and_change_nothing() {
     }
 }
 
-#[test]
+both!(an_empty_file_is_refused_as_empty_whatever_its_name);
 fn an_empty_file_is_refused_as_empty_whatever_its_name() {
     let s = Session::seeded();
     let before = s.snapshot();
@@ -280,7 +280,7 @@ fn an_empty_file_is_refused_as_empty_whatever_its_name() {
     );
 }
 
-#[test]
+both!(skip_invalid_imports_the_rest_and_writes_the_rejects);
 fn skip_invalid_imports_the_rest_and_writes_the_rejects() {
     // (fixture, rows imported, rejected location, field, words of the reason)
     let cases: &[(&str, usize, &str, &str, &str)] = &[
@@ -373,7 +373,7 @@ fn skip_invalid_imports_the_rest_and_writes_the_rejects() {
     assert!(!s.dir.path().join("clean.csv.rejects.csv").exists());
 }
 
-#[test]
+both!(skip_invalid_on_a_truncated_geojson_stops_at_the_break);
 fn skip_invalid_on_a_truncated_geojson_stops_at_the_break() {
     // Nothing can be read after the point where the file breaks off: the
     // import must end (reporting feature 3 once), not reject forever.
@@ -418,7 +418,7 @@ fn skip_invalid_on_a_truncated_geojson_stops_at_the_break() {
     }
 }
 
-#[test]
+both!(regions_come_from_the_point_and_the_files_admin1_is_kept_beside);
 fn regions_come_from_the_point_and_the_files_admin1_is_kept_beside() {
     let s = Session::new();
     let err = said(&s, &["import", arg(&fixture("acled_sample.csv"))]);
@@ -491,7 +491,7 @@ fn regions_come_from_the_point_and_the_files_admin1_is_kept_beside() {
     );
 }
 
-#[test]
+both!(swapped_coordinates_are_refused_as_outside_the_stated_country);
 fn swapped_coordinates_are_refused_as_outside_the_stated_country() {
     // Latitude 36.1, longitude 32.6 is a valid point, on the Turkish coast,
     // but the row says Syria (country and iso): a probable coordinate error,
@@ -510,7 +510,7 @@ fn swapped_coordinates_are_refused_as_outside_the_stated_country() {
     assert_eq!(uids(&s.json(&["list", "--region", "Daraa"])), ["SYR140112"]);
 }
 
-#[test]
+both!(ucdp_rows_map_as_documented);
 fn ucdp_rows_map_as_documented() {
     let s = Session::new();
     let err = said(&s, &["import", arg(&fixture("ucdp_sample.csv"))]);
@@ -644,7 +644,7 @@ fn ucdp_rows_map_as_documented() {
     );
 }
 
-#[test]
+both!(the_stated_country_holds_within_10_km_and_a_point_beyond_is_refused);
 fn the_stated_country_holds_within_10_km_and_a_point_beyond_is_refused() {
     let s = Session::new();
     let file = s.file(

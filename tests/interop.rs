@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
-use common::Session;
+use common::{Session, both};
 use serde_json::{Value, json};
 
 /// Runs an external tool that must be installed and succeed; returns stdout.
@@ -384,7 +384,7 @@ fn check_gdal_features(features: &[Value], tags_as_list: bool, format: &str) {
     }
 }
 
-#[test]
+both!(gdal_reads_our_geojson);
 fn gdal_reads_our_geojson() {
     let s = session();
     let file = s.dir.path().join("incidents.geojson");
@@ -418,7 +418,7 @@ fn gdal_reads_our_geojson() {
     );
 }
 
-#[test]
+both!(gdal_reads_our_geojsonseq);
 fn gdal_reads_our_geojsonseq() {
     let s = session();
     let file = s.dir.path().join("incidents.geojsonseq");
@@ -430,7 +430,7 @@ fn gdal_reads_our_geojsonseq() {
     check_gdal_features(&gdal_features(&file, None), true, "GeoJSONSeq");
 }
 
-#[test]
+both!(gdal_and_sqlite3_read_our_geopackage);
 fn gdal_and_sqlite3_read_our_geopackage() {
     let s = session();
     let file = s.dir.path().join("incidents.gpkg");
@@ -557,7 +557,7 @@ const GUARDED: [(&str, &str, &str); 4] = [
     ("actor2", "'@home", "@home"),
 ];
 
-#[test]
+both!(python_reads_our_csv);
 fn python_reads_our_csv() {
     let s = session();
     let file = s.dir.path().join("incidents.csv");
@@ -656,7 +656,7 @@ const ACLED_COLUMNS: [&str; 31] = [
     "timestamp",
 ];
 
-#[test]
+both!(python_reads_our_acled_csv);
 fn python_reads_our_acled_csv() {
     let s = session();
     let file = s.dir.path().join("acled.csv");
@@ -756,7 +756,7 @@ fn python_reads_our_acled_csv() {
 fn sqlite3_reads_the_database() {
     let s = session();
     s.ok(&["edit", "IO-ZERO", "--fatalities", "2"]);
-    let db = arg(&s.db);
+    let db = arg(s.db_path());
     let sql = |q: &str| -> Value {
         let out = tool("sqlite3", &["-json", db, q]);
         if out.trim().is_empty() {

@@ -1,6 +1,6 @@
 //! `incidents list`: filters and output formats.
 mod common;
-use common::{Session, uids_in_order};
+use common::{Session, both, uids_in_order};
 
 fn session() -> Session {
     let s = Session::new();
@@ -61,7 +61,7 @@ fn session() -> Session {
     s
 }
 
-#[test]
+both!(filters_select_the_right_incidents);
 fn filters_select_the_right_incidents() {
     let s = session();
     let all = ["INC-000004", "INC-000003", "INC-000002", "INC-000001"];
@@ -152,7 +152,7 @@ fn markdown_rows(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-#[test]
+both!(every_format_prints_the_rows);
 fn every_format_prints_the_rows() {
     let s = session();
     let order = ["INC-000004", "INC-000003", "INC-000002", "INC-000001"];
@@ -238,7 +238,7 @@ fn every_format_prints_the_rows() {
     expected_cells(&markdown_rows(&s.ok(&["list", "--format", "markdown"])));
 }
 
-#[test]
+both!(bad_filters_are_errors);
 fn bad_filters_are_errors() {
     let s = session();
     for (args, needle) in [
@@ -260,7 +260,7 @@ fn bad_filters_are_errors() {
     }
 }
 
-#[test]
+both!(closed_pipe_is_quiet);
 fn closed_pipe_is_quiet() {
     // `incidents list | head -c 4096`: 3000 rows of 1000-character notes are
     // megabytes, so the reader closes the pipe long before the writer is done.
@@ -288,10 +288,10 @@ fn closed_pipe_is_quiet() {
     }
 }
 
+both!(near_and_bbox_find_points_on_cell_edges_poles_and_the_antimeridian);
 /// The spatial index is a grid of 0.25-degree cells: points on cell edges,
 /// at the poles and on the antimeridian are found by boxes and circles that
 /// just reach them, and points just outside are not.
-#[test]
 fn near_and_bbox_find_points_on_cell_edges_poles_and_the_antimeridian() {
     let s = Session::new();
     let points = [

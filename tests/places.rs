@@ -1,14 +1,14 @@
 //! `incidents places add|import`: your own places beside the bundled
 //! gazetteer, and GeoNames files with errors that name the line.
 mod common;
-use common::Session;
+use common::{Session, both};
 use serde_json::Value;
 
 fn show(s: &Session, uid: &str) -> Value {
     serde_json::from_str(&s.ok(&["show", uid, "--format", "json"])).unwrap()
 }
 
-#[test]
+both!(added_place_is_geocodable_by_name_and_alt_names);
 fn added_place_is_geocodable_by_name_and_alt_names() {
     let s = Session::new();
     let name = "Tal Zaytoun Checkpoint";
@@ -53,7 +53,7 @@ fn added_place_is_geocodable_by_name_and_alt_names() {
     assert_eq!(i["admin1_code"], "SY-DR");
 }
 
-#[test]
+both!(places_add_rejects_bad_input_and_changes_nothing);
 fn places_add_rejects_bad_input_and_changes_nothing() {
     let s = Session::new();
     s.ok(&["init"]);
@@ -95,7 +95,7 @@ fn geonames_line(id: i64, name: &str, alt: &str, lat: &str, lon: &str, cc: &str)
     .join("\t")
 }
 
-#[test]
+both!(import_geonames_file_makes_its_places_geocodable);
 fn import_geonames_file_makes_its_places_geocodable() {
     let s = Session::new();
     let text = [
@@ -143,7 +143,7 @@ fn import_geonames_file_makes_its_places_geocodable() {
     assert_eq!(copies, 1, "{v}");
 }
 
-#[test]
+both!(malformed_geonames_file_fails_naming_the_line_and_changes_nothing);
 fn malformed_geonames_file_fails_naming_the_line_and_changes_nothing() {
     let s = Session::new();
     s.ok(&[

@@ -4,7 +4,7 @@
 mod common;
 use std::collections::BTreeMap;
 
-use common::{Session, fixture};
+use common::{Session, both, fixture};
 use serde_json::Value;
 
 /// uid -> (geo precision, country, admin1 code, admin2 code) of every incident.
@@ -37,7 +37,7 @@ fn path(p: &std::path::Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
-#[test]
+both!(an_incident_known_only_to_the_governorate_counts_in_no_district);
 fn an_incident_known_only_to_the_governorate_counts_in_no_district() {
     let s = Session::new();
     s.ok(&[
@@ -107,7 +107,7 @@ fn an_incident_known_only_to_the_governorate_counts_in_no_district() {
     assert!(s.ok(&["check"]).contains("0 problems"));
 }
 
-#[test]
+both!(the_seeds_known_only_to_a_province_have_no_district);
 fn the_seeds_known_only_to_a_province_have_no_district() {
     let s = Session::seeded();
     let all = credited(&s);
@@ -128,7 +128,7 @@ fn the_seeds_known_only_to_a_province_have_no_district() {
     }
 }
 
-#[test]
+both!(an_edit_of_the_precision_or_point_derives_the_levels_again);
 fn an_edit_of_the_precision_or_point_derives_the_levels_again() {
     let s = Session::new();
     s.ok(&[
@@ -157,7 +157,7 @@ fn an_edit_of_the_precision_or_point_derives_the_levels_again() {
     assert_eq!(history.as_array().expect("history").len(), 3, "{history}");
 }
 
-#[test]
+both!(a_district_given_as_region_is_precision_2_and_credited_to_it);
 fn a_district_given_as_region_is_precision_2_and_credited_to_it() {
     let s = Session::new();
     s.ok(&[
@@ -168,7 +168,7 @@ fn a_district_given_as_region_is_precision_2_and_credited_to_it() {
     assert_eq!(v["admin2_code"], "SY1202");
 }
 
-#[test]
+both!(ucdp_precision_survives_every_format_round_trip_and_edit);
 fn ucdp_precision_survives_every_format_round_trip_and_edit() {
     let s = Session::new();
     s.ok(&["import", path(&fixture("ucdp_sample.csv"))]);
@@ -212,7 +212,7 @@ fn ucdp_precision_survives_every_format_round_trip_and_edit() {
     assert_eq!(credited(&s), original);
 }
 
-#[test]
+both!(ucdp_where_prec_5_without_a_province_is_credited_to_the_country_only);
 fn ucdp_where_prec_5_without_a_province_is_credited_to_the_country_only() {
     let s = Session::new();
     let file = s.file(
@@ -227,19 +227,15 @@ fn ucdp_where_prec_5_without_a_province_is_credited_to_the_country_only() {
     assert_eq!(c["UCDP-10"], levels(3, "SY", Some("SY-DR"), None));
 }
 
-#[test]
+both!(check_reports_an_incident_credited_below_its_precision);
 fn check_reports_an_incident_credited_below_its_precision() {
     let s = Session::new();
     s.ok(&[
         "add", "--date", "2025-06", "--region", "Daraa", "--type", "battles",
     ]);
-    let c = rusqlite::Connection::open(&s.db).expect("open");
-    c.execute(
+    s.exec_sql(
         "UPDATE incidents SET admin2_code = 'SY1203', admin2 = 'Izra''' WHERE uid = 'INC-000001'",
-        [],
-    )
-    .expect("update");
-    drop(c);
+    );
     let out = s.run(&["check"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
     let all = out.stdout + &out.stderr;
@@ -255,7 +251,7 @@ fn the_migration_corrects_a_database_written_before_the_rule() {
     let schema = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.sql"))
         .expect("schema");
     let v3 = schema.split("-- migration 4").next().expect("v3");
-    let c = rusqlite::Connection::open(&s.db).expect("open");
+    let c = rusqlite::Connection::open(s.db_path()).expect("open");
     c.execute_batch(v3).expect("v3 schema");
     c.pragma_update(None, "user_version", 3).expect("version");
     // As the previous version stored them: a governorate-only incident in the

@@ -46,12 +46,15 @@ impl ReadOnly {
         let session = Session::seeded();
         session.file("import.csv", IMPORT_CSV.as_bytes());
         let copy = Session::new();
-        std::fs::copy(&session.db, &copy.db).expect("copy database");
+        std::fs::copy(session.db_path(), copy.db_path()).expect("copy database");
         let bin = session.dir.path().join("incidents-bin");
         std::fs::copy(assert_cmd::cargo::cargo_bin("incidents"), &bin).expect("copy binary");
         set_mode(&bin, 0o755);
-        set_mode(&session.db, 0o444);
-        let privileged = OpenOptions::new().write(true).open(&session.db).is_ok();
+        set_mode(session.db_path(), 0o444);
+        let privileged = OpenOptions::new()
+            .write(true)
+            .open(session.db_path())
+            .is_ok();
         let dir_mode = match (dir_writable, privileged) {
             (false, _) => 0o555,
             // `nobody` must be able to create files in it.
@@ -68,7 +71,7 @@ impl ReadOnly {
     }
 
     fn db(&self) -> &Path {
-        &self.session.db
+        self.session.db_path()
     }
 
     /// The binary on the read-only database, as a user it binds.
@@ -260,8 +263,8 @@ fn writes_to_a_read_only_database_fail_with_a_clear_error() {
 fn store_opened_read_only_refuses_writes() {
     let s = Session::seeded();
     let before = s.snapshot();
-    let mut store =
-        store::open_read_only(&store::Location::File(s.db.clone())).expect("open read-only");
+    let mut store = store::open_read_only(&store::Location::File(s.db_path().to_path_buf()))
+        .expect("open read-only");
     assert_eq!(store.count_incidents().expect("count"), 7);
     let span = DateSpan::from_flags("2025-07-15", None).expect("date");
     let mut inc = Incident::new("Battles", span);

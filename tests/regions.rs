@@ -1,14 +1,14 @@
 //! `incidents regions list|import`, and how region names and points are
 //! resolved by `list --region`, `report --region` and `add`.
 mod common;
-use common::{Session, uids};
+use common::{Session, both, uids};
 use serde_json::Value;
 
 fn show(s: &Session, uid: &str) -> Value {
     serde_json::from_str(&s.ok(&["show", uid, "--format", "json"])).unwrap()
 }
 
-#[test]
+both!(syria_has_14_governorates_and_their_districts);
 fn syria_has_14_governorates_and_their_districts() {
     let s = Session::new();
     let v = s.json(&["regions", "list", "--country", "SY"]);
@@ -72,7 +72,7 @@ fn add_at(s: &Session, date: &str, lat: &str, lon: &str, fatalities: Option<&str
     s.ok(&args).trim().to_string()
 }
 
-#[test]
+both!(imported_polygon_selects_exactly_the_incidents_inside_it);
 fn imported_polygon_selects_exactly_the_incidents_inside_it() {
     let s = Session::new();
     let in_june_1 = add_at(&s, "2025-06-10", "32.62", "36.10", Some("2"));
@@ -176,7 +176,7 @@ fn imported_polygon_selects_exactly_the_incidents_inside_it() {
     );
 }
 
-#[test]
+both!(bad_geojson_fails_naming_the_problem_and_changes_nothing);
 fn bad_geojson_fails_naming_the_problem_and_changes_nothing() {
     let s = Session::new();
     s.ok(&["init"]);
@@ -215,7 +215,7 @@ fn bad_geojson_fails_naming_the_problem_and_changes_nothing() {
     }
 }
 
-#[test]
+both!(unknown_region_fails_with_suggestions);
 fn unknown_region_fails_with_suggestions() {
     let s = Session::new();
     s.ok(&["init"]);
@@ -229,7 +229,7 @@ fn unknown_region_fails_with_suggestions() {
     assert_eq!(s.snapshot(), before);
 }
 
-#[test]
+both!(region_spellings_resolve_to_the_governorate);
 fn region_spellings_resolve_to_the_governorate() {
     let s = Session::new();
     let uid = add_at(&s, "2025-06-10", "32.62", "36.10", None);
@@ -241,7 +241,7 @@ fn region_spellings_resolve_to_the_governorate() {
     }
 }
 
-#[test]
+both!(a_name_of_both_a_governorate_and_a_district_means_the_governorate);
 fn a_name_of_both_a_governorate_and_a_district_means_the_governorate() {
     let s = Session::new();
     // Izra' district of Dar'a governorate, not in Dar'a district.
@@ -275,7 +275,7 @@ fn a_name_of_both_a_governorate_and_a_district_means_the_governorate() {
     assert_eq!(uids(&s.json(&["list", "--region", "SY1200"])), [city]);
 }
 
-#[test]
+both!(a_point_just_off_the_coast_gets_the_nearest_governorate_with_a_note);
 fn a_point_just_off_the_coast_gets_the_nearest_governorate_with_a_note() {
     let s = Session::new();
     let o = s.run(&[
@@ -300,7 +300,7 @@ fn a_point_just_off_the_coast_gets_the_nearest_governorate_with_a_note() {
     assert_eq!(i["longitude"], 35.75);
 }
 
-#[test]
+both!(a_point_in_mid_ocean_gets_no_region);
 fn a_point_in_mid_ocean_gets_no_region() {
     let s = Session::new();
     let o = s.run(&[
@@ -322,10 +322,10 @@ fn a_point_in_mid_ocean_gets_no_region() {
     assert_eq!(i["country"], Value::Null);
 }
 
+both!(a_misspelt_name_means_the_closest_spelling);
 /// A misspelling that matches several regions through their consonants
 /// means the one it is spelt closest to, not the first code in order
 /// ("Darra" is one letter from "Daraa" but two from "Derry").
-#[test]
 fn a_misspelt_name_means_the_closest_spelling() {
     let s = Session::new();
     s.ok(&["init"]);
@@ -339,11 +339,11 @@ fn a_misspelt_name_means_the_closest_spelling() {
     }
 }
 
+both!(every_dataset_and_ocha_label_resolves_to_its_unit);
 /// Every admin1 and admin2 label of the real UCDP GED Syria file (2016-2019),
 /// the spellings UCDP and ACLED use, and every OCHA name (English, Arabic,
 /// REF) of Syria and Iraq resolve to the unit they name, within the data's
 /// country. The fixture's header says how each expected unit was found.
-#[test]
 fn every_dataset_and_ocha_label_resolves_to_its_unit() {
     let regions = incidents::geo::Regions::bundled_names().unwrap();
     let text = std::fs::read_to_string(common::fixture("region_labels.tsv")).unwrap();

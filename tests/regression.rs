@@ -1,6 +1,6 @@
 //! One test per fixed bug, named after what broke; each fails without its fix.
 mod common;
-use common::{Session, uids};
+use common::{Backend, Session, both, uids};
 use serde_json::Value;
 
 fn add_at(s: &Session, lat: &str, lon: &str) -> String {
@@ -22,9 +22,9 @@ fn show(s: &Session, uid: &str) -> Value {
     s.json(&["show", uid])
 }
 
+both!(golan_point_stored_as_israel);
 /// Natural Earth's Israel covers the occupied Golan; the UN boundary (OCHA's
 /// Quneitra) must win where the sources overlap. 30 UCDP events sit here.
-#[test]
 fn golan_point_stored_as_israel() {
     let s = Session::new();
     let uid = add_at(&s, "33.03333", "35.78333");
@@ -34,8 +34,8 @@ fn golan_point_stored_as_israel() {
     assert_eq!(i["admin2_code"], "SY1400");
 }
 
+both!(rif_dimashq_point_stored_as_jordan);
 /// Natural Earth's Mafraq (Jordan) overlaps OCHA's Rural Damascus.
-#[test]
 fn rif_dimashq_point_stored_as_jordan() {
     let s = Session::new();
     let uid = add_at(&s, "32.858632", "37.819238");
@@ -44,9 +44,9 @@ fn rif_dimashq_point_stored_as_jordan() {
     assert_eq!(i["admin1_code"], "SY-RD");
 }
 
+both!(region_al_bab_resolved_to_azerbaijan);
 /// "The larger unit wins" was applied across countries: Babek (an admin1
 /// unit of Azerbaijan, alias "Bab") beat the Syrian district Al Bab.
-#[test]
 fn region_al_bab_resolved_to_azerbaijan() {
     let s = Session::new();
     let al_bab = add_at(&s, "36.3705", "37.5157");
@@ -69,9 +69,9 @@ fn region_al_bab_resolved_to_azerbaijan() {
     assert_eq!(r["incidents"], 1);
 }
 
+both!(near_misses_points_across_the_antimeridian);
 /// The --near box was clamped at 180 degrees, so a point 16 km away across
 /// the antimeridian was never looked at (by list, nor by report's counts).
-#[test]
 fn near_misses_points_across_the_antimeridian() {
     let s = Session::new();
     let east = add_at(&s, "-17", "-179.9");
@@ -89,9 +89,9 @@ fn near_misses_points_across_the_antimeridian() {
     }
 }
 
+both!(add_region_alone_credited_to_the_district_of_its_label_point);
 /// `add --region Daraa` (only the governorate known) was credited to Izra',
 /// the district its label point lies in.
-#[test]
 fn add_region_alone_credited_to_the_district_of_its_label_point() {
     let s = Session::new();
     s.ok(&[
@@ -104,16 +104,16 @@ fn add_region_alone_credited_to_the_district_of_its_label_point() {
     assert_eq!(r["incidents"], 0);
 }
 
+both!(add_lat_lon_stored_no_geo_precision);
 /// `add --lat/--lon` stored no geo precision although the README says 1.
-#[test]
 fn add_lat_lon_stored_no_geo_precision() {
     let s = Session::new();
     let uid = add_at(&s, "32.62", "36.10");
     assert_eq!(show(&s, &uid)["geo_precision"], 1);
 }
 
+both!(add_region_district_stored_precision_3);
 /// `add --region SY1202` (a district known) stored precision 3, not 2.
-#[test]
 fn add_region_district_stored_precision_3() {
     let s = Session::new();
     s.ok(&[
@@ -131,9 +131,9 @@ fn import_ged(s: &Session, rows: &str) {
     s.ok(&["import", file.to_str().expect("UTF-8 path")]);
 }
 
+both!(edit_of_the_title_gave_a_province_row_a_district);
 /// Any edit (even of the title) of a UCDP row known only to the province
 /// derived a district from its point again.
-#[test]
 fn edit_of_the_title_gave_a_province_row_a_district() {
     let s = Session::new();
     import_ged(
@@ -146,9 +146,9 @@ fn edit_of_the_title_gave_a_province_row_a_district() {
     assert_eq!(i["admin2_code"], Value::Null);
 }
 
+both!(ucdp_where_prec_5_without_a_province_got_a_governorate);
 /// UCDP where_prec 5 rows with no province ("Northern Syria") were given the
 /// governorate their point lies in.
-#[test]
 fn ucdp_where_prec_5_without_a_province_got_a_governorate() {
     let s = Session::new();
     import_ged(
@@ -160,9 +160,9 @@ fn ucdp_where_prec_5_without_a_province_got_a_governorate() {
     assert_eq!(i["admin1_code"], Value::Null);
 }
 
+both!(reimport_of_own_export_updated_coarse_rows);
 /// Re-importing our own CSV export of UCDP rows known only to the province
 /// or the country reported them all as updated (and gave them regions).
-#[test]
 fn reimport_of_own_export_updated_coarse_rows() {
     let s = Session::new();
     import_ged(
@@ -186,9 +186,9 @@ fn reimport_of_own_export_updated_coarse_rows() {
     );
 }
 
+both!(event_stated_in_syria_assigned_to_turkey);
 /// Events that UCDP codes in Syria, with points just across the border
 /// (Kilis, 6 km into Turkey), were assigned to Turkey.
-#[test]
 fn event_stated_in_syria_assigned_to_turkey() {
     let s = Session::new();
     import_ged(
@@ -200,9 +200,9 @@ fn event_stated_in_syria_assigned_to_turkey() {
     assert_eq!(i["admin1_code"], "SY-HL");
 }
 
+both!(add_with_a_country_far_from_its_point_was_accepted);
 /// `add --country SY` with a point 65 km inside Jordan was stored in Jordan
 /// without a word.
-#[test]
 fn add_with_a_country_far_from_its_point_was_accepted() {
     let s = Session::new();
     let err = s.fails(&[
@@ -222,10 +222,10 @@ fn add_with_a_country_far_from_its_point_was_accepted() {
     assert_eq!(s.json(&["list"]).as_array().map(Vec::len), Some(0));
 }
 
+both!(add_place_kafr_nasij_stored_in_karachi);
 /// `add --place "Kafr Nasij"` (a village in Daraa) stored the incident in
 /// Karachi, Pakistan with geo precision 1, taking the best fuzzy candidate
 /// of a gazetteer that lacked the village.
-#[test]
 fn add_place_kafr_nasij_stored_in_karachi() {
     let s = Session::new();
     let uid = s.ok(&[
@@ -252,9 +252,9 @@ fn add_place_kafr_nasij_stored_in_karachi() {
     );
 }
 
+both!(places_add_did_not_settle_a_shared_name);
 /// The hint "add it with `places add`" led nowhere: a place the user added
 /// under a name that villages elsewhere share stayed ambiguous.
-#[test]
 fn places_add_did_not_settle_a_shared_name() {
     let s = Session::new();
     s.ok(&[
@@ -282,9 +282,9 @@ fn places_add_did_not_settle_a_shared_name() {
     );
 }
 
+both!(add_place_saida_stored_in_algeria);
 /// `add --place Saida` stored the incident in Saïda, Algeria: a seat was
 /// answered although Sidon (Saida), Lebanon, is a seat of that name too.
-#[test]
 fn add_place_saida_stored_in_algeria() {
     let s = Session::new();
     let err = s.fails(&[
@@ -366,9 +366,9 @@ fn line_after<'a>(text: &'a str, label: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no line {label:?} in\n{text}"))
 }
 
+both!(report_by_actor_counted_one_incident_twice_when_both_sides_are_one_group);
 /// ACLED often has the same group on both sides; `--group-by actor` counted
 /// such an incident (and its fatalities) twice for that group.
-#[test]
 fn report_by_actor_counted_one_incident_twice_when_both_sides_are_one_group() {
     let s = Session::new();
     let fields = ["--actor1", "HTS", "--actor2", "HTS", "--fatalities", "4"];
@@ -397,9 +397,9 @@ fn report_by_actor_counted_one_incident_twice_when_both_sides_are_one_group() {
     assert_eq!(r["by_actor"]["HTS"], 1, "{r}");
 }
 
+both!(report_by_actor_left_out_incidents_without_actors);
 /// `by_actor` and `--group-by actor` left out the incidents with no actor,
 /// although "(no actor)" was the dimension's label for them.
-#[test]
 fn report_by_actor_left_out_incidents_without_actors() {
     let s = Session::new();
     add_in_daraa(&s, "2025-06-10", &["--actor1", "HTS"]);
@@ -409,9 +409,9 @@ fn report_by_actor_left_out_incidents_without_actors() {
     assert_eq!(r["by_actor"]["(no actor)"], 1, "{r}");
 }
 
+both!(report_fatality_sums_put_low_above_best);
 /// An incident with only a range (low 5, high 10) and one with a best
 /// estimate of 2 summed to "best 2 (low 7, high 12)": low above best.
-#[test]
 fn report_fatality_sums_put_low_above_best() {
     let s = Session::new();
     add_in_daraa(
@@ -453,9 +453,9 @@ fn report_fatality_sums_put_low_above_best() {
     assert_eq!(got, [2, 2, 2, 1, 1]);
 }
 
+both!(report_fatality_sums_crossed_with_estimates_out_of_order);
 /// Imported UCDP-style rows keep estimates out of order (best 5, low 8,
 /// high 3); summed as given, the report's low exceeded its best.
-#[test]
 fn report_fatality_sums_crossed_with_estimates_out_of_order() {
     let s = Session::new();
     let file = s.file(
@@ -469,9 +469,9 @@ fn report_fatality_sums_crossed_with_estimates_out_of_order() {
     assert_eq!(sums, [5, 5, 5], "{f}");
 }
 
+both!(report_formats_did_not_say_how_many_incidents_a_sum_covers);
 /// The sums did not say how many incidents they covered, so a partial sum
 /// read as a total in every format.
-#[test]
 fn report_formats_did_not_say_how_many_incidents_a_sum_covers() {
     let s = Session::new();
     add_in_daraa(
@@ -540,9 +540,9 @@ fn report_formats_did_not_say_how_many_incidents_a_sum_covers() {
     );
 }
 
+both!(report_printed_0_civilian_fatalities_when_every_toll_was_unknown);
 /// "Civilian fatalities: 0" was printed when no incident had a civilian
 /// toll; the previous period's "0 fatalities" likewise when none had one.
-#[test]
 fn report_printed_0_civilian_fatalities_when_every_toll_was_unknown() {
     let s = Session::new();
     add_in_daraa(&s, "2025-05-10", &[]);
@@ -601,10 +601,10 @@ fn report_printed_0_civilian_fatalities_when_every_toll_was_unknown() {
 
 // --- tests: closed pipes ---
 
+both!(export_geojson_into_a_closed_pipe_ends_quietly);
 /// `incidents export --format geojson | head -c 4096` ended with exit 1 and
 /// "error: GeoJSON: Error while deserializing GeoJSON: Broken pipe": the
 /// GeoJSON writer's failed write was not recognised as a closed pipe.
-#[test]
 fn export_geojson_into_a_closed_pipe_ends_quietly() {
     let s = Session::new();
     s.add_bulk(3000, 1000);
@@ -643,11 +643,11 @@ fn filters_list(s: &Session, args: &[&str]) -> Vec<String> {
     uids(&s.json(&[&["list"], args].concat()))
 }
 
+both!(report_near_counts_the_circle_not_the_square);
 /// `report --near` counted the bounding square (4 seed incidents in 2025)
 /// where `list --near` took the circle (3): the radius was applied only in
 /// the row iterator, and aggregates used the box. The fourth, the Masmiyah
 /// clash, is 62.9 km away.
-#[test]
 fn report_near_counts_the_circle_not_the_square() {
     let s = Session::seeded();
     let f = [
@@ -667,10 +667,10 @@ fn report_near_counts_the_circle_not_the_square() {
     assert_eq!(filters_group_by_total(&s, &f), 3);
 }
 
+both!(near_large_circle_missed_points_near_its_widest_longitude);
 /// A circle of 2000 km around 60°N 0°E reaches 38.2°E near 65.6°N, but
 /// its search box stopped at 36.0°E (radius / cos(latitude)), so a point
 /// 1971 km away at 65°N 37.5°E was neither listed nor counted.
-#[test]
 fn near_large_circle_missed_points_near_its_widest_longitude() {
     let s = Session::new();
     let uid = add_at(&s, "65", "37.5");
@@ -679,9 +679,9 @@ fn near_large_circle_missed_points_near_its_widest_longitude() {
     assert_eq!(filters_report_count(&s, &f), 1);
 }
 
+both!(text_filters_folded_case_only_for_ascii);
 /// `--text émeute` missed the title "Émeute à Alep" and `--actor ISLĀM`
 /// missed "Jaysh al-Islām": text filters folded case for ASCII only.
-#[test]
 fn text_filters_folded_case_only_for_ascii() {
     let s = Session::new();
     let uid = s
@@ -716,11 +716,11 @@ fn text_filters_folded_case_only_for_ascii() {
     assert!(filters_list(&s, &["--text", "émeutes"]).is_empty());
 }
 
+both!(report_group_by_overlapping_counted_spans_outside_the_period);
 /// `--overlapping` was ignored by a period report but made `--group-by`
 /// count incidents that only overlap the period (a "(spans several
 /// months)" row), against the counting rule. Only list and export select
 /// with it; a report refuses it as a usage error.
-#[test]
 fn report_group_by_overlapping_counted_spans_outside_the_period() {
     let s = Session::seeded();
     let june = ["--from", "2025-06-01", "--to", "2025-06-30"];
@@ -754,9 +754,9 @@ fn reimported(s: &Session, format: &str) -> Session {
     fresh
 }
 
+both!(tag_with_a_semicolon_split_in_two_on_reimport);
 /// A tag containing `;` came back from a GeoJSON (or CSV) export as two
 /// tags, `a` and `b`: the reader joined GeoJSON's array with `;` and split it.
-#[test]
 fn tag_with_a_semicolon_split_in_two_on_reimport() {
     let s = Session::new();
     s.ok(&[
@@ -788,9 +788,9 @@ fn tag_with_a_semicolon_split_in_two_on_reimport() {
     }
 }
 
+both!(acled_export_wrote_alpha2_as_country_and_no_iso);
 /// The ACLED export wrote `country` as the alpha-2 code ("SY") and left
 /// `iso` empty; ACLED's codebook has the name and the numeric ISO code.
-#[test]
 fn acled_export_wrote_alpha2_as_country_and_no_iso() {
     let s = Session::new();
     add_at(&s, "32.62", "36.10");
@@ -804,9 +804,9 @@ fn acled_export_wrote_alpha2_as_country_and_no_iso() {
     assert_eq!(fresh.json(&["list"])[0]["country"], "SY");
 }
 
+both!(acled_export_dated_a_short_range_the_first_of_the_month);
 /// A span of 2-6 days was exported to ACLED as time_precision 3 dated the
 /// first of the month; the codebook gives it precision 2 and its middle day.
-#[test]
 fn acled_export_dated_a_short_range_the_first_of_the_month() {
     let s = Session::new();
     s.ok(&[
@@ -839,9 +839,9 @@ fn acled_export_dated_a_short_range_the_first_of_the_month() {
     );
 }
 
+both!(acled_export_left_unknown_fatalities_empty);
 /// An unknown toll was exported to ACLED as an empty cell; ACLED always
 /// writes a number. Now 0 and a tag, which our reader turns back into unknown.
-#[test]
 fn acled_export_left_unknown_fatalities_empty() {
     let s = Session::new();
     add_at(&s, "32.62", "36.10");
@@ -859,9 +859,9 @@ fn acled_export_left_unknown_fatalities_empty() {
     assert_eq!(back["tags"], serde_json::json!([]));
 }
 
+both!(same_span_got_different_precisions_by_format);
 /// Our CSV without a date_precision column made a calendar month a `range`
 /// (and only a single day a `day`), where UCDP's reader made it a `month`.
-#[test]
 fn same_span_got_different_precisions_by_format() {
     let s = Session::new();
     let csv = s.file(
@@ -895,9 +895,9 @@ fn import_file(s: &Session, name: &str, content: &str) {
     s.ok(&["import", f.to_str().expect("UTF-8 path")]);
 }
 
+both!(reimport_of_a_csv_without_fatality_columns_erased_them);
 /// Re-importing a CSV without the fatality columns set the stored
 /// fatalities to unknown (a missing text column kept its text).
-#[test]
 fn reimport_of_a_csv_without_fatality_columns_erased_them() {
     let s = Session::new();
     import_file(
@@ -940,8 +940,8 @@ fn reimport_of_a_csv_without_fatality_columns_erased_them() {
     assert_eq!(i["latitude"], 32.62);
 }
 
+both!(reimport_of_geojson_without_fatality_properties_erased_them);
 /// The same for GeoJSON: a feature without fatality properties erased them.
-#[test]
 fn reimport_of_geojson_without_fatality_properties_erased_them() {
     let s = Session::new();
     let feature = |props: &str| {
@@ -985,9 +985,9 @@ fn in_aoi(s: &Session) -> Vec<String> {
     uids(&s.json(&["list", "--region", "Masmiyah area"]))
 }
 
+both!(csv_row_without_uid_imported_inside_a_custom_region_was_not_in_it);
 /// A CSV row without a uid, imported inside a custom region, was missing
 /// from `list --region`, and `check` said nothing.
-#[test]
 fn csv_row_without_uid_imported_inside_a_custom_region_was_not_in_it() {
     let s = Session::new();
     import_aoi(&s);
@@ -1007,16 +1007,13 @@ fn csv_row_without_uid_imported_inside_a_custom_region_was_not_in_it() {
     s.ok(&["check"]);
 }
 
+both!(check_ignored_wrong_custom_region_links);
 /// `check` did not look at custom-region membership at all.
-#[test]
 fn check_ignored_wrong_custom_region_links() {
     let s = Session::seeded();
     import_aoi(&s);
     s.ok(&["check"]);
-    let c = rusqlite::Connection::open(&s.db).expect("open db");
-    c.execute("DELETE FROM incident_regions", [])
-        .expect("unlink");
-    drop(c);
+    s.exec_sql("DELETE FROM incident_regions");
     let out = s.run(&["check"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(
@@ -1028,9 +1025,9 @@ fn check_ignored_wrong_custom_region_links() {
     );
 }
 
+both!(tally_value_change_showed_derived_and_source_as_changed);
 /// Changing only a tally's value recorded `derived: 0 -> false` and the
 /// source as a string of JSON: the update built its own old document.
-#[test]
 fn tally_value_change_showed_derived_and_source_as_changed() {
     let s = Session::new();
     let add = |value: &str| {
@@ -1055,9 +1052,9 @@ fn tally_value_change_showed_derived_and_source_as_changed() {
     assert_eq!(h[0]["new"]["source"]["publisher"], "Daraa 24");
 }
 
+both!(uid_of_a_deleted_incident_was_handed_out_again);
 /// After a delete, the next incident got the deleted one's uid, and its
 /// history mixed the two.
-#[test]
 fn uid_of_a_deleted_incident_was_handed_out_again() {
     let s = Session::new();
     let add = || add_at(&s, "32.62", "36.10");
@@ -1092,19 +1089,28 @@ fn uid_of_a_deleted_incident_was_handed_out_again() {
     assert_eq!(tally(), "TAL-000002");
 }
 
+both!(edit_lost_a_change_made_while_it_waited_to_write);
 /// `edit` read the incident before taking the write lock, so a change
 /// committed while it waited was overwritten with the values it had read.
-#[test]
 fn edit_lost_a_change_made_while_it_waited_to_write() {
     let s = Session::new();
     let uid = add_at(&s, "32.62", "36.10");
-    let mut c = rusqlite::Connection::open(&s.db).expect("open db");
-    let tx = c
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .expect("write lock");
+    // Hold the write lock: SQLite's, or on PostgreSQL an EXCLUSIVE lock on
+    // the incidents (reads pass, writes and row locks wait).
+    let mut sqlite = match s.backend() {
+        Backend::Sqlite => Some(rusqlite::Connection::open(s.db_path()).expect("open db")),
+        Backend::Postgres => None,
+    };
+    let tx = sqlite.as_mut().map(|c| {
+        c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .expect("write lock")
+    });
+    if tx.is_none() {
+        s.pg_exec("BEGIN; LOCK TABLE incidents IN EXCLUSIVE MODE");
+    }
     let edit = std::process::Command::new(assert_cmd::cargo::cargo_bin("incidents"))
         .arg("--db")
-        .arg(&s.db)
+        .arg(s.db_arg())
         .args(["edit", &uid, "--notes", "from the edit"])
         .env_remove("INCIDENTS_DB")
         .stdout(std::process::Stdio::piped())
@@ -1113,9 +1119,16 @@ fn edit_lost_a_change_made_while_it_waited_to_write() {
         .expect("start edit");
     // Time for the edit to start, read the incident and wait for the lock.
     std::thread::sleep(std::time::Duration::from_secs(5));
-    tx.execute("UPDATE incidents SET fatalities = 7 WHERE uid = ?1", [&uid])
-        .expect("concurrent change");
-    tx.commit().expect("commit");
+    match tx {
+        Some(tx) => {
+            tx.execute("UPDATE incidents SET fatalities = 7 WHERE uid = ?1", [&uid])
+                .expect("concurrent change");
+            tx.commit().expect("commit");
+        }
+        None => s.pg_exec(&format!(
+            "UPDATE incidents SET fatalities = 7 WHERE uid = '{uid}'; COMMIT"
+        )),
+    }
     let out = edit.wait_with_output().expect("edit ends");
     assert!(out.status.success(), "{out:?}");
     let i = show(&s, &uid);
@@ -1125,9 +1138,9 @@ fn edit_lost_a_change_made_while_it_waited_to_write() {
     );
 }
 
+both!(edit_of_a_row_with_estimates_out_of_order_failed);
 /// Any edit of a UCDP row published with estimates out of order (low 8,
 /// best 15, high 7) failed, so the row could never be corrected.
-#[test]
 fn edit_of_a_row_with_estimates_out_of_order_failed() {
     let s = Session::new();
     let f = common::fixture("ucdp_sample.csv");

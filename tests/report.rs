@@ -5,7 +5,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
-use common::Session;
+use common::{Session, both};
 use incidents::model::{DatePrecision, DateSpan, Incident, TAXONOMY};
 use serde_json::Value;
 
@@ -38,7 +38,7 @@ fn has_keys(v: &Value, want: &[&str]) {
 // ---------------------------------------------------------------------------
 // The seeds
 
-#[test]
+both!(seeded_daraa_june_report_has_every_section);
 fn seeded_daraa_june_report_has_every_section() {
     let s = Session::seeded();
     let (r, _) = report(&s, &["--region", "Daraa", "--month", "2025-06"]);
@@ -148,7 +148,7 @@ fn seeded_daraa_june_report_has_every_section() {
     }
 }
 
-#[test]
+both!(week_year_and_range_periods);
 fn week_year_and_range_periods() {
     let s = Session::seeded();
     s.ok(&[
@@ -246,7 +246,7 @@ fn week_year_and_range_periods() {
     }
 }
 
-#[test]
+both!(markdown_csv_and_table_formats);
 fn markdown_csv_and_table_formats() {
     let s = Session::seeded();
     s.ok(&[
@@ -322,7 +322,7 @@ fn markdown_csv_and_table_formats() {
     );
 }
 
-#[test]
+both!(geojson_is_a_feature_collection_of_polygons_with_counts);
 fn geojson_is_a_feature_collection_of_polygons_with_counts() {
     let s = Session::seeded();
     s.ok(&[
@@ -397,7 +397,7 @@ fn geojson_is_a_feature_collection_of_polygons_with_counts() {
     assert_eq!(f["properties"]["incidents"], 2);
 }
 
-#[test]
+both!(group_by_admin1_and_month_gives_rows);
 fn group_by_admin1_and_month_gives_rows() {
     let s = Session::seeded();
     let v = s.json(&[
@@ -433,7 +433,7 @@ fn group_by_admin1_and_month_gives_rows() {
     assert!(err.contains("--group-by"), "{err}");
 }
 
-#[test]
+both!(empty_period_says_so_and_exits_0);
 fn empty_period_says_so_and_exits_0() {
     let s = Session::seeded();
     let (r, err) = report(&s, &["--region", "Daraa", "--month", "2023-02"]);
@@ -458,7 +458,7 @@ fn empty_period_says_so_and_exits_0() {
     assert!(o.stderr.contains("no incidents"), "{}", o.stderr);
 }
 
-#[test]
+both!(unknown_region_and_missing_period_fail);
 fn unknown_region_and_missing_period_fail() {
     let s = Session::seeded();
     let before = s.snapshot();
@@ -1006,7 +1006,7 @@ fn generated_session(n: usize) -> (Session, Vec<Generated>) {
         assert_eq!(g.inc.country.as_deref(), Some(g.country));
     }
     let mut store = incidents::store::open(
-        &incidents::store::Location::File(s.db.clone()),
+        &incidents::store::Location::parse(&s.db_arg()),
         &incidents::store::Author::default(),
     )
     .unwrap();
@@ -1026,7 +1026,7 @@ fn month_bounds(m: &str) -> (NaiveDate, NaiveDate) {
     (span.start, span.end)
 }
 
-#[test]
+both!(generated_incidents_aggregate_exactly);
 fn generated_incidents_aggregate_exactly() {
     let (s, all) = generated_session(1200);
     assert_eq!(
@@ -1262,7 +1262,7 @@ fn grouped_actual(v: &Value, dims: &[&str]) -> BTreeMap<GroupKey, Figures> {
     out
 }
 
-#[test]
+both!(generated_incidents_group_exactly);
 fn generated_incidents_group_exactly() {
     let (s, all) = generated_session(1000);
     // Some groups have partial sums and some only unknown ones.

@@ -4,7 +4,7 @@
 mod common;
 use std::collections::BTreeMap;
 
-use common::Session;
+use common::{Session, both};
 use serde_json::{Value, json};
 
 fn seed_file(name: &str) -> Vec<Value> {
@@ -51,7 +51,7 @@ fn cell(v: &Value) -> String {
     }
 }
 
-#[test]
+both!(seed_is_idempotent);
 fn seed_is_idempotent() {
     let s = Session::new();
     assert_eq!(
@@ -66,7 +66,7 @@ fn seed_is_idempotent() {
     assert_eq!(s.snapshot(), before, "a second seed changed the database");
 }
 
-#[test]
+both!(seed_incidents_are_stored_as_the_seed_file_says);
 fn seed_incidents_are_stored_as_the_seed_file_says() {
     let s = Session::seeded();
     let seeds = seed_file("incidents.json");
@@ -135,7 +135,7 @@ fn seed_incidents_are_stored_as_the_seed_file_says() {
     }
 }
 
-#[test]
+both!(seed_tallies_are_the_reported_figures);
 fn seed_tallies_are_the_reported_figures() {
     let s = Session::seeded();
     let seeds = seed_file("tallies.json");
@@ -202,7 +202,7 @@ fn tally(value: f64, coverage: &str, derived: bool) -> (f64, String, bool) {
     (value, coverage.to_string(), derived)
 }
 
-#[test]
+both!(seed_reports_follow_the_counting_rules);
 fn seed_reports_follow_the_counting_rules() {
     let s = Session::seeded();
     // June 2025: every Daraa seed runs into July, so none counts; four
@@ -342,10 +342,7 @@ fn demo_builds_a_fresh_database_and_shows_the_june_report() {
     assert_eq!(civilians[1], "23", "{civilians:?}");
 
     // The demo's database is the seeded one.
-    let demo = Session {
-        dir: tempfile::tempdir().unwrap(),
-        db: path.clone(),
-    };
+    let demo = Session::at(tempfile::tempdir().unwrap(), path.clone());
     assert_eq!(demo.json(&["list"]).as_array().unwrap().len(), 7);
     assert_eq!(demo.json(&["tally", "list"]).as_array().unwrap().len(), 4);
     let e = s.fails(&["demo", path.to_str().unwrap()]);
@@ -370,12 +367,12 @@ fn init_creates_the_database_at_the_latest_schema() {
     let expected = |verb: &str| {
         format!(
             "{verb} {} (schema version {migrations}): 0 incidents; bundled gazetteer of {places} places;",
-            s.db.display()
+            s.db_path().display()
         )
     };
     let out = s.ok(&["init"]);
     assert!(out.starts_with(&expected("created")), "{out}");
-    let c = rusqlite::Connection::open(&s.db).unwrap();
+    let c = rusqlite::Connection::open(s.db_path()).unwrap();
     let version: i64 = c
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
@@ -387,12 +384,11 @@ fn init_creates_the_database_at_the_latest_schema() {
     assert_eq!(s.snapshot(), before);
 }
 
-#[test]
+both!(database_from_env_var);
 fn database_from_env_var() {
     let s = Session::new();
-    let path = s.dir.path().join("env.db");
     let mut c = assert_cmd::Command::cargo_bin("incidents").unwrap();
-    c.env("INCIDENTS_DB", &path)
+    c.env("INCIDENTS_DB", s.db_arg())
         .current_dir(s.dir.path())
         .args(["add", "--date", "2025", "--type", "riots"])
         .assert()
@@ -401,11 +397,7 @@ fn database_from_env_var() {
         !s.dir.path().join("incidents.db").exists(),
         "the default path was used instead of $INCIDENTS_DB"
     );
-    let via_env = Session {
-        dir: tempfile::tempdir().unwrap(),
-        db: path,
-    };
-    let rows = via_env.json(&["list"]);
+    let rows = s.json(&["list"]);
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["event_type"], "Riots");
@@ -413,7 +405,7 @@ fn database_from_env_var() {
     assert_eq!(rows[0]["date_end"], "2025-12-31");
 }
 
-#[test]
+both!(types_lists_the_acled_taxonomy);
 fn types_lists_the_acled_taxonomy() {
     let s = Session::new();
     let t = s.json(&["types"]);
@@ -443,7 +435,7 @@ fn types_lists_the_acled_taxonomy() {
     assert!(by_type["Violence against civilians"].contains(&"Sexual violence"));
 }
 
-#[test]
+both!(seeds_are_linked_to_the_custom_regions_they_lie_in);
 fn seeds_are_linked_to_the_custom_regions_they_lie_in() {
     let s = Session::new();
     let aoi = s.file(

@@ -1,8 +1,8 @@
 //! `incidents tally add|list|delete`.
 mod common;
-use common::Session;
+use common::{Session, both};
 
-#[test]
+both!(tallies_are_added_listed_and_deleted);
 fn tallies_are_added_listed_and_deleted() {
     let s = Session::new();
     let uid = s.ok(&[
@@ -65,7 +65,7 @@ fn tallies_are_added_listed_and_deleted() {
     assert_eq!(h.as_array().unwrap().last().unwrap()["action"], "delete");
 }
 
-#[test]
+both!(bad_tallies_are_refused);
 fn bad_tallies_are_refused() {
     let s = Session::new();
     s.ok(&[

@@ -1,16 +1,103 @@
 //! The test harness: a temporary database and the real `incidents` binary,
-//! so that each test reads like a user's session.
+//! so that each test reads like a user's session. A session's database is a
+//! SQLite file or a fresh PostgreSQL database, as the running test's
+//! [`Backend`] says: `both!(name);` above `fn name()` runs it on each.
 #![allow(dead_code)]
 
+pub mod pg;
+
+use std::cell::Cell;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use assert_cmd::Command;
 use tempfile::TempDir;
 
-/// A temporary directory with a database path in it.
+/// Where a session's database lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+thread_local! {
+    /// The backend of the sessions the running test makes: each test runs
+    /// on its own thread, and tests outside `both!` run on SQLite.
+    static BACKEND: Cell<Backend> = const { Cell::new(Backend::Sqlite) };
+}
+
+/// The backend of the sessions the running test makes.
+pub fn backend() -> Backend {
+    BACKEND.get()
+}
+
+/// Runs `test` on `backend`. On PostgreSQL, when the server or PostGIS is
+/// not installed, says so on stderr (past the test harness's capture) and
+/// returns; with `INCIDENTS_REQUIRE_PG=1` it fails instead.
+pub fn run_on(backend: Backend, name: &str, test: fn()) {
+    if backend == Backend::Postgres
+        && let Err(why) = pg::cluster()
+    {
+        if std::env::var("INCIDENTS_REQUIRE_PG").as_deref() == Ok("1") {
+            panic!("{name}: INCIDENTS_REQUIRE_PG=1 but {why}");
+        }
+        let _ = writeln!(std::io::stderr(), "SKIPPED (no PostgreSQL): {name}: {why}");
+        return;
+    }
+    struct Restore(Backend);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            BACKEND.set(self.0);
+        }
+    }
+    let _restore = Restore(BACKEND.replace(backend));
+    test();
+}
+
+/// `both!(name);` above `fn name()` makes the tests `name::sqlite` and
+/// `name::postgres`, which run it on each backend.
+#[allow(unused_macros)]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[test]
+            fn sqlite() {
+                $crate::common::run_on(
+                    $crate::common::Backend::Sqlite,
+                    module_path!(),
+                    super::$name,
+                );
+            }
+            #[test]
+            fn postgres() {
+                $crate::common::run_on(
+                    $crate::common::Backend::Postgres,
+                    module_path!(),
+                    super::$name,
+                );
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use both;
+
+/// A temporary directory and a database: a file in it, or a PostgreSQL
+/// database dropped with the session.
 pub struct Session {
     pub dir: TempDir,
-    pub db: PathBuf,
+    db: Db,
+}
+
+enum Db {
+    Sqlite(PathBuf),
+    Postgres {
+        database: pg::Database,
+        /// An admin connection for `pg_exec` and `snapshot`, opened on
+        /// first use (one per query would cost a few milliseconds each).
+        admin: Box<Mutex<Option<postgres::Client>>>,
+    },
 }
 
 /// What a finished command printed.
@@ -20,11 +107,52 @@ pub struct Output {
     pub stderr: String,
 }
 
+/// Environment variables that would point the binary at another database.
+const DB_ENV: &[&str] = &[
+    "INCIDENTS_DB",
+    "PGHOST",
+    "PGHOSTADDR",
+    "PGPORT",
+    "PGUSER",
+    "PGPASSWORD",
+    "PGPASSFILE",
+    "PGDATABASE",
+    "PGSERVICE",
+    "PGSERVICEFILE",
+    "PGOPTIONS",
+    "PGSSLMODE",
+];
+
 impl Session {
+    /// An empty database on the running test's backend.
     pub fn new() -> Session {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("test.db");
-        Session { dir, db }
+        match BACKEND.get() {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let db = dir.path().join("test.db");
+                Session::at(dir, db)
+            }
+            Backend::Postgres => Session::postgres(None),
+        }
+    }
+
+    /// A session on the SQLite file `db`, which need not exist yet.
+    pub fn at(dir: TempDir, db: PathBuf) -> Session {
+        Session {
+            dir,
+            db: Db::Sqlite(db),
+        }
+    }
+
+    fn postgres(source: Option<&str>) -> Session {
+        let cluster = pg::cluster().unwrap_or_else(|why| panic!("no PostgreSQL: {why}"));
+        Session {
+            dir: tempfile::tempdir().expect("temp dir"),
+            db: Db::Postgres {
+                database: cluster.create_database(source),
+                admin: Box::new(Mutex::new(None)),
+            },
+        }
     }
 
     /// A new empty database with the seeds loaded.
@@ -34,13 +162,147 @@ impl Session {
         s
     }
 
+    /// A new session whose database is a copy of `self`'s, on the same
+    /// backend: build an expensive starting point once, copy it per test.
+    pub fn copy(&self) -> Session {
+        match &self.db {
+            Db::Sqlite(db) => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("test.db");
+                std::fs::copy(db, &path).expect("copy the database file");
+                Session::at(dir, path)
+            }
+            Db::Postgres { database, admin } => {
+                // A database with open connections cannot be a template.
+                admin.lock().expect("admin connection").take();
+                Session::postgres(Some(&database.name))
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres { .. } => Backend::Postgres,
+        }
+    }
+
+    /// What `--db` is given: the SQLite file's path or the PostgreSQL URL.
+    pub fn db_arg(&self) -> String {
+        match &self.db {
+            Db::Sqlite(db) => db.to_str().expect("a UTF-8 temp path").to_string(),
+            Db::Postgres { database, .. } => database.cluster.url(pg::ADMIN, &database.name),
+        }
+    }
+
+    /// The SQLite file, for tests about the file itself.
+    pub fn db_path(&self) -> &Path {
+        match &self.db {
+            Db::Sqlite(db) => db,
+            Db::Postgres { .. } => panic!("db_path: this session is on PostgreSQL, not a file"),
+        }
+    }
+
+    /// The session database's URL for another login (trusted on 127.0.0.1,
+    /// except [`pg::PASSWORD_USER`]).
+    pub fn url_as(&self, login: &str) -> String {
+        let database = self.pg_database();
+        database.cluster.url(login, &database.name)
+    }
+
+    /// The session database's URL for a login with a password.
+    pub fn url_with_password(&self, login: &str, password: &str) -> String {
+        self.url_as(&format!("{login}:{password}"))
+    }
+
+    fn pg_database(&self) -> &pg::Database {
+        match &self.db {
+            Db::Postgres { database, .. } => database,
+            Db::Sqlite(_) => panic!("this session is on SQLite, not PostgreSQL"),
+        }
+    }
+
+    /// Runs SQL (one or more statements) on the session's database, whatever
+    /// its backend: for tests that put in rows no command would write.
+    pub fn exec_sql(&self, sql: &str) {
+        match &self.db {
+            Db::Sqlite(db) => rusqlite::Connection::open(db)
+                .and_then(|c| c.execute_batch(sql))
+                .unwrap_or_else(|e| panic!("{sql}: {e}")),
+            Db::Postgres { .. } => self.pg_exec(sql),
+        }
+    }
+
+    /// The rows of a query on the session's database, whatever its backend,
+    /// every value as text and NULL as `NULL`.
+    pub fn query_sql(&self, sql: &str) -> Vec<Vec<String>> {
+        let Db::Sqlite(db) = &self.db else {
+            return self.pg_query(sql);
+        };
+        let c = rusqlite::Connection::open(db).expect("open db");
+        let mut stmt = c.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            (0..n)
+                .map(|i| {
+                    Ok(match r.get::<_, rusqlite::types::Value>(i)? {
+                        rusqlite::types::Value::Null => "NULL".to_string(),
+                        rusqlite::types::Value::Integer(v) => v.to_string(),
+                        rusqlite::types::Value::Real(v) => v.to_string(),
+                        rusqlite::types::Value::Text(v) => v,
+                        rusqlite::types::Value::Blob(v) => format!("{v:?}"),
+                    })
+                })
+                .collect()
+        })
+        .and_then(|rows| rows.collect())
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// Runs SQL (one or more statements) on the session's PostgreSQL
+    /// database as the superuser.
+    pub fn pg_exec(&self, sql: &str) {
+        self.with_admin(|c| c.batch_execute(sql))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    /// The rows of a query on the session's PostgreSQL database, run as the
+    /// superuser, every value as PostgreSQL prints it and NULL as `NULL`.
+    pub fn pg_query(&self, sql: &str) -> Vec<Vec<String>> {
+        let messages = self
+            .with_admin(|c| c.simple_query(sql))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        messages
+            .iter()
+            .filter_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(row) => Some(
+                    (0..row.len())
+                        .map(|i| row.get(i).unwrap_or("NULL").to_string())
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn with_admin<T>(
+        &self,
+        f: impl FnOnce(&mut postgres::Client) -> Result<T, postgres::Error>,
+    ) -> Result<T, postgres::Error> {
+        let Db::Postgres { database, admin } = &self.db else {
+            panic!("this session is on SQLite, not PostgreSQL")
+        };
+        let mut admin = admin.lock().expect("admin connection");
+        f(admin.get_or_insert_with(|| database.cluster.connect(&database.name)))
+    }
+
     /// The binary with `--db` set, not yet run.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::cargo_bin("incidents").expect("binary built");
-        c.arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .env_remove("INCIDENTS_DB");
+        c.arg("--db").arg(self.db_arg()).args(args);
+        for var in DB_ENV {
+            c.env_remove(var);
+        }
         c.current_dir(self.dir.path());
         c
     }
@@ -93,10 +355,38 @@ impl Session {
         p
     }
 
-    /// A hash of the database's logical content (every table's rows), to
+    /// The database's logical content (every table's rows, sorted), to
     /// check that a failed command changed nothing.
     pub fn snapshot(&self) -> String {
-        snapshot(&self.db)
+        match &self.db {
+            Db::Sqlite(db) => snapshot(db),
+            Db::Postgres { .. } => self.pg_snapshot(),
+        }
+    }
+
+    /// Every table but PostGIS's `spatial_ref_sys`, each row as PostgreSQL
+    /// prints a composite value. Sequences are left out: a rolled-back
+    /// transaction advances them, and that changes no data.
+    fn pg_snapshot(&self) -> String {
+        let tables = self.pg_query(
+            "SELECT format('%I.%I', table_schema, table_name) FROM information_schema.tables \
+             WHERE table_type = 'BASE TABLE' \
+             AND table_schema NOT IN ('pg_catalog', 'information_schema') \
+             AND (table_schema, table_name) <> ('public', 'spatial_ref_sys') \
+             ORDER BY table_schema, table_name",
+        );
+        let mut out = String::new();
+        for t in tables {
+            let t = &t[0];
+            let mut rows: Vec<String> = self
+                .pg_query(&format!("SELECT t::text FROM {t} t"))
+                .into_iter()
+                .map(|mut r| r.remove(0))
+                .collect();
+            rows.sort();
+            out.push_str(&format!("{t}:{}\n", rows.join("\n")));
+        }
+        out
     }
 }
 
@@ -203,11 +493,14 @@ impl Session {
     /// bytes read and what the command printed on stderr.
     pub fn run_into_closed_pipe(&self, args: &[&str]) -> (String, Output) {
         use std::io::Read;
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("incidents"))
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("incidents"));
+        for var in DB_ENV {
+            c.env_remove(var);
+        }
+        let mut child = c
             .arg("--db")
-            .arg(&self.db)
+            .arg(self.db_arg())
             .args(args)
-            .env_remove("INCIDENTS_DB")
             .current_dir(self.dir.path())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
