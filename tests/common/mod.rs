@@ -22,8 +22,8 @@ pub enum Backend {
 }
 
 thread_local! {
-    /// The backend of the sessions the running test makes: each test runs
-    /// on its own thread, and tests outside `both!` run on SQLite.
+    /// The backend of the sessions the running test makes: set by `run_on`
+    /// for the test's duration; tests outside `both!` run on SQLite.
     static BACKEND: Cell<Backend> = const { Cell::new(Backend::Sqlite) };
 }
 
@@ -65,7 +65,7 @@ macro_rules! both {
             fn sqlite() {
                 $crate::common::run_on(
                     $crate::common::Backend::Sqlite,
-                    module_path!(),
+                    concat!(module_path!(), "::sqlite"),
                     super::$name,
                 );
             }
@@ -73,7 +73,7 @@ macro_rules! both {
             fn postgres() {
                 $crate::common::run_on(
                     $crate::common::Backend::Postgres,
-                    module_path!(),
+                    concat!(module_path!(), "::postgres"),
                     super::$name,
                 );
             }

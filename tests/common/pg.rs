@@ -91,6 +91,7 @@ fn start() -> Result<Cluster, String> {
     };
     prepare(&cluster);
     drop_orphans(&cluster);
+    drop(lock);
     Ok(cluster)
 }
 
