@@ -36,6 +36,9 @@ pub enum ImportFormat {
     Geojson,
     /// GeoJSON Text Sequences (RFC 8142) or newline-delimited GeoJSON.
     Geojsonseq,
+    /// Another incidents database file (SQLite), e.g. an offline copy made
+    /// with `backup`: brings back what was added or changed there.
+    Db,
 }
 
 impl ImportFormat {
@@ -47,9 +50,13 @@ impl ImportFormat {
             ImportFormat::Ucdp => "ucdp",
             ImportFormat::Geojson => "geojson",
             ImportFormat::Geojsonseq => "geojsonseq",
+            ImportFormat::Db => "db",
         }
     }
 }
+
+/// The first bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
 
 /// Guesses the format from the file name and its first bytes.
 pub fn detect(path: &Path, head: &[u8]) -> Result<ImportFormat> {
@@ -62,6 +69,7 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<ImportFormat> {
     let first_line = text.lines().next().unwrap_or("").to_ascii_lowercase();
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let format = match ext.as_str() {
+        _ if head.starts_with(SQLITE_HEADER) => ImportFormat::Db,
         "geojsonl" | "geojsonseq" | "geojsons" | "ndjson" | "jsonl" => ImportFormat::Geojsonseq,
         "geojson" | "json" if trimmed.starts_with('\u{1e}') => ImportFormat::Geojsonseq,
         "geojson" | "json" => ImportFormat::Geojson,
@@ -83,7 +91,7 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<ImportFormat> {
             return Err(Error::Input {
                 input: path.display().to_string(),
                 location: "line 1".into(),
-                reason: "cannot tell the format from the name or header; give --format csv|acled|ucdp|geojson|geojsonseq".into(),
+                reason: "cannot tell the format from the name or header; give --format csv|acled|ucdp|geojson|geojsonseq|db".into(),
             });
         }
     };
@@ -124,8 +132,26 @@ pub fn open(path: &Path, format: Option<ImportFormat>) -> Result<(ImportFormat, 
         ImportFormat::Ucdp => ucdp::read(r, &name)?,
         ImportFormat::Geojson => geojson::read(r, &name)?,
         ImportFormat::Geojsonseq => geojson::read_seq(r, &name)?,
+        ImportFormat::Db => database_rows(path)?,
     };
     Ok((format, rows))
+}
+
+/// Every incident of another incidents database, as rows carrying every
+/// field (so an incident changed there is changed here). Read whole before
+/// the import starts: the file is a snapshot, not a stream.
+fn database_rows(path: &Path) -> Result<Rows<'static>> {
+    let store = crate::store::open_read_only(&crate::store::Location::File(path.to_path_buf()))?;
+    let mut rows = Vec::new();
+    store.for_each_incident(&crate::filter::Filter::default(), &mut |incident| {
+        rows.push(Ok(Row {
+            location: format!("incident {}", incident.uid.as_deref().unwrap_or("?")),
+            incident,
+            carried: crate::field::FieldSet::ALL,
+        }));
+        Ok(())
+    })?;
+    Ok(Box::new(rows.into_iter()))
 }
 
 /// A row whose dataset admin1 label names another region than its point.

@@ -325,15 +325,26 @@ fn prepare_database(tx: &mut Transaction, target: &Target) -> Result<()> {
             target.user
         ),
     };
+    // Roles belong to the whole server: another database's first open may
+    // create them at the same moment, which is as good as doing it here.
     for role in &missing {
-        tx.batch_execute(&format!("CREATE ROLE {role} NOLOGIN"))
+        unless_done(tx, &format!("CREATE ROLE {role} NOLOGIN"))
             .map_err(|e| refused("create the group roles", &e))?;
     }
-    tx.batch_execute(
-        "GRANT incidents_reader TO incidents_editor; GRANT incidents_editor TO incidents_admin; \
-         GRANT USAGE, CREATE ON SCHEMA public TO incidents_admin;",
-    )
-    .map_err(|e| refused("set up the group roles", &e))?;
+    for (member, group) in [
+        ("incidents_editor", "incidents_reader"),
+        ("incidents_admin", "incidents_editor"),
+    ] {
+        let is_member: bool = tx
+            .query_one("SELECT pg_has_role($1, $2, 'MEMBER')", &[&member, &group])?
+            .get(0);
+        if !is_member {
+            unless_done(tx, &format!("GRANT {group} TO {member}"))
+                .map_err(|e| refused("set up the group roles", &e))?;
+        }
+    }
+    tx.batch_execute("GRANT USAGE, CREATE ON SCHEMA public TO incidents_admin")
+        .map_err(|e| refused("set up the group roles", &e))?;
     let member: bool = tx
         .query_one(
             "SELECT pg_has_role('incidents_admin', 'MEMBER') OR \
@@ -346,6 +357,23 @@ fn prepare_database(tx: &mut Transaction, target: &Target) -> Result<()> {
             .map_err(|e| refused("join incidents_admin", &e))?;
     }
     Ok(())
+}
+
+/// Runs `sql`, taking "already exists" (another session did it first) as done.
+fn unless_done(tx: &mut Transaction, sql: &str) -> std::result::Result<(), postgres::Error> {
+    use postgres::error::SqlState;
+    tx.batch_execute("SAVEPOINT unless_done")?;
+    match tx.batch_execute(sql) {
+        Ok(()) => tx.batch_execute("RELEASE SAVEPOINT unless_done"),
+        Err(e)
+            if [SqlState::UNIQUE_VIOLATION, SqlState::DUPLICATE_OBJECT]
+                .iter()
+                .any(|c| e.code() == Some(c)) =>
+        {
+            tx.batch_execute("ROLLBACK TO SAVEPOINT unless_done")
+        }
+        Err(e) => Err(e),
+    }
 }
 
 impl Store for PgStore {
