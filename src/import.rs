@@ -154,6 +154,25 @@ fn database_rows(path: &Path) -> Result<Rows<'static>> {
     Ok(Box::new(rows.into_iter()))
 }
 
+/// Adds to this database the recorded changes of the incidents an import
+/// of another database (`input`) changed: who did what there, offline.
+/// The copy's own creation (a `backup` of a server records its incidents
+/// as a "snapshot" import) is not a change; changes this database already
+/// has are skipped.
+fn bring_history(w: &mut dyn Writer, input: &str, uids: &[String]) -> Result<()> {
+    let copy =
+        crate::store::open_read_only(&crate::store::Location::File(input.into()))?;
+    for uid in uids {
+        for entry in copy.history(uid)? {
+            if entry.import.as_ref().is_some_and(|b| b.format == "snapshot") {
+                continue;
+            }
+            w.append_history(&entry)?;
+        }
+    }
+    Ok(())
+}
+
 /// A row whose dataset admin1 label names another region than its point.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Disagreement {
@@ -423,6 +442,8 @@ pub fn import(
         let empty = w.is_empty()?;
         let mut placer = Placer::new(regions);
         let mut pairs: HashMap<String, u64> = HashMap::new();
+        // The incidents an offline copy changed, whose history comes along.
+        let mut changed: Vec<String> = Vec::new();
         std::thread::scope(|scope| -> Result<()> {
             let (tx, rx) = std::sync::mpsc::sync_channel(16);
             scope.spawn(move || prepare_rows(rows, regions, !empty, tx));
@@ -474,14 +495,21 @@ pub fn import(
                         *pairs.entry(pair).or_insert(0) += 1;
                     }
                 }
-                match store_row(w, old, &inc)? {
+                let outcome = store_row(w, old, &inc)?;
+                match outcome {
                     Upsert::Inserted => s.inserted += 1,
                     Upsert::Updated => s.updated += 1,
                     Upsert::Unchanged => s.unchanged += 1,
                 }
+                if format == ImportFormat::Db && outcome != Upsert::Unchanged {
+                    changed.extend(inc.uid);
+                }
             }
             Ok(())
         })?;
+        if !changed.is_empty() {
+            bring_history(w, input, &changed)?;
+        }
         let mut pairs: Vec<(String, u64)> = pairs.into_iter().collect();
         pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         pairs.truncate(10);

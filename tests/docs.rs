@@ -1,7 +1,7 @@
 //! Docs that cannot rot: every subcommand appears in README.md, and the
 //! README's tour runs, command by command, on a fresh database.
 mod common;
-use common::Session;
+use common::{Backend, Session, both, pg, run_on};
 
 fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
@@ -9,15 +9,22 @@ fn readme() -> String {
 
 /// The commands of the ```sh block after the "### A tour" heading.
 fn tour() -> Vec<String> {
+    commands("### A tour", "incidents ")
+}
+
+/// The lines starting with `prefix` of the first ```sh block after `heading`.
+fn commands(heading: &str, prefix: &str) -> Vec<String> {
     let text = readme();
-    let start = text.find("### A tour").expect("README has a tour");
+    let start = text
+        .find(heading)
+        .unwrap_or_else(|| panic!("README has no {heading}"));
     let block = &text[start..];
     let open = block.find("```sh\n").expect("tour block") + 6;
     let close = block[open..].find("```").expect("end of tour block") + open;
     block[open..close]
         .lines()
         .map(str::to_string)
-        .filter(|l| l.starts_with("incidents "))
+        .filter(|l| l.starts_with(prefix))
         .collect()
 }
 
@@ -70,7 +77,7 @@ fn every_subcommand_is_in_the_readme() {
     }
 }
 
-#[test]
+both!(the_readme_tour_runs);
 fn the_readme_tour_runs() {
     let s = Session::new();
     s.file(
@@ -147,6 +154,90 @@ fn the_readme_tour_runs() {
         .map(|(_, out)| out.as_str())
         .expect("the tour dry-runs an import");
     assert!(dry.contains(" 0 new, 0 updated,"), "{dry}");
+}
+
+/// The README's "Team database" session, run against the test cluster: its
+/// server, database and logins stand in for the README's (unique names, as
+/// roles belong to the whole cluster), every command must succeed, and
+/// what it promises is read from what they print.
+#[test]
+fn the_readme_team_database_runs() {
+    run_on(
+        Backend::Postgres,
+        "the_readme_team_database_runs",
+        team_database,
+    );
+}
+
+fn team_database() {
+    let cluster = pg::cluster().expect("the harness checked the cluster");
+    let tag = format!("docs_{}", std::process::id());
+    let (db, alice, bob) = (
+        format!("conflict_{tag}"),
+        format!("alice_{tag}"),
+        format!("bob_{tag}"),
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ours = |line: &str| {
+        line.replace("@localhost/", &format!("@127.0.0.1:{}/", cluster.port))
+            .replace("host=localhost", &format!("host=127.0.0.1 port={}", cluster.port))
+            .replace("conflict", &db)
+            .replace("alice", &alice)
+            .replace("bob", &bob)
+    };
+    let lines = commands("## Team database", "");
+    assert!(lines.len() >= 10, "{lines:?}");
+    let mut printed = Vec::new();
+    for line in &lines {
+        let args = words(&ours(line));
+        let program = match args[0].as_str() {
+            "incidents" => assert_cmd::cargo::cargo_bin("incidents"),
+            other => other.into(),
+        };
+        let out = std::process::Command::new(&program)
+            .args(&args[1..])
+            .current_dir(dir.path())
+            .env_remove("INCIDENTS_DB")
+            .env_remove("PGPASSWORD")
+            .output()
+            .unwrap_or_else(|e| panic!("run {program:?}: {e}"));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "README team database: `{line}` failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        printed.push((line.clone(), stdout));
+    }
+    let output = |start: &str| -> &str {
+        printed
+            .iter()
+            .find(|(l, _)| l.contains(start))
+            .map(|(_, out)| out.as_str())
+            .unwrap_or_else(|| panic!("the README has no `{start}`"))
+    };
+    // The reader's report counts the seeds' June killings in Daraa.
+    assert!(output("report --region Daraa").contains("38"));
+    // History names the editor's login and the name given with --as.
+    assert!(
+        output("history INC-000001").contains(&format!("{bob} (as Bob (Daraa desk))")),
+        "{}",
+        output("history INC-000001")
+    );
+    // GDAL sees the live layer: the seven seeds and the editor's incident.
+    let layer = output("ogrinfo");
+    assert!(layer.contains("Feature Count: 8"), "{layer}");
+    assert!(layer.contains("Geometry: Point"), "{layer}");
+    // The offline copy's incident came back, once.
+    assert!(output("import field.db").contains(" 1 new, 0 updated,"));
+    let july = output("list --month 2025-07");
+    assert!(july.contains("FIELD-0001") && july.contains("INC-000001"), "{july}");
+    let mut admin = cluster.connect("postgres");
+    admin
+        .batch_execute(&format!(
+            "DROP DATABASE \"{db}\" WITH (FORCE); DROP ROLE \"{alice}\"; DROP ROLE \"{bob}\""
+        ))
+        .expect("clean up the README's database and roles");
 }
 
 #[test]

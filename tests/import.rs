@@ -693,3 +693,42 @@ fn the_stated_country_holds_within_10_km_and_a_point_beyond_is_refused() {
         );
     }
 }
+
+both!(an_offline_copy_brings_back_what_was_added_and_changed_there);
+/// `backup` makes a SQLite copy (of a file or a server) that works offline;
+/// `import COPY` brings back the incidents added and changed there, once.
+fn an_offline_copy_brings_back_what_was_added_and_changed_there() {
+    let s = Session::seeded();
+    s.ok(&["backup", "field.db"]);
+    let field = |args: &[&str]| {
+        let mut all = vec!["--db", "field.db"];
+        all.extend_from_slice(args);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("incidents"))
+            .args(&all)
+            .current_dir(s.dir.path())
+            .env_remove("INCIDENTS_DB")
+            .output()
+            .expect("run incidents on the copy");
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    };
+    field(&[
+        "add", "--date", "2025-07-03", "--lat", "32.74", "--lon", "36.21", "--type", "battles",
+        "--sub-type", "armed clash", "--uid", "FIELD-0001",
+    ]);
+    field(&[
+        "edit",
+        "SEED-SY-2025-DARAA-MAN-SHOT-WHILE-PRAYING",
+        "--fatalities",
+        "2",
+    ]);
+    let summary = said(&s, &["import", "field.db"]);
+    assert!(summary.contains(" 1 new, 1 updated, 6 unchanged"), "{summary}");
+    let back = s.json(&["show", "FIELD-0001"]);
+    assert_eq!(back["admin1_code"], "SY-DR");
+    let edited = s.json(&["show", "SEED-SY-2025-DARAA-MAN-SHOT-WHILE-PRAYING"]);
+    assert_eq!(edited["fatalities"], 2);
+    let history = s.ok(&["history", "FIELD-0001", "--format", "csv"]);
+    assert!(history.contains("import 1 of field.db (db)"), "{history}");
+    let again = said(&s, &["import", "field.db"]);
+    assert!(again.contains(" 0 new, 0 updated, 8 unchanged"), "{again}");
+}

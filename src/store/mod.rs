@@ -213,6 +213,10 @@ pub trait Writer {
     fn upsert_place(&mut self, p: &PlaceRow) -> Result<()>;
     /// Adds or replaces a custom region and links the incidents inside it.
     fn upsert_custom_region(&mut self, region: &Region, source: &str) -> Result<()>;
+    /// Adds a change recorded in another database (an offline copy being
+    /// imported), unless this one has it already (same uid, action and
+    /// time); it names the open import, which must exist.
+    fn append_history(&mut self, entry: &HistoryEntry) -> Result<()>;
 }
 
 /// Runs `f` in `mode`, returning what it returns.

@@ -651,6 +651,15 @@ impl Writer for PgWriter<'_> {
     fn upsert_custom_region(&mut self, region: &Region, source: &str) -> Result<()> {
         PgWriter::upsert_custom_region(self, region, source)
     }
+    fn append_history(&mut self, e: &HistoryEntry) -> Result<()> {
+        self.tx()?.execute(
+            "SELECT incidents_append_history($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &e.entity, &e.uid, &e.action, &e.old, &e.new, &e.at, &e.by, &e.label,
+            ],
+        )?;
+        Ok(())
+    }
 }
 
 /// Parameters of a statement built at run time.

@@ -47,6 +47,9 @@ impl PgWriter<'_> {
             )?
             .map(|r| custom_region(&region.code, r.get(0), r.get(1)))
             .transpose()?;
+        // Read the others before this one is stored, then add it as given
+        // (not parsed back from the database).
+        self.custom_regions()?;
         self.tx()?.execute(
             "INSERT INTO custom_regions (code, name, geometry, source) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, \

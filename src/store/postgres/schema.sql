@@ -269,6 +269,23 @@ CREATE TRIGGER tallies_history_update AFTER UPDATE ON tallies
 CREATE TRIGGER tallies_history_delete BEFORE DELETE ON tallies
     FOR EACH ROW EXECUTE FUNCTION tallies_history();
 
+-- Changes recorded in another database (an offline copy being imported)
+-- join the history, naming the import; the only way a client adds history,
+-- and it can add, never change or remove.
+CREATE FUNCTION incidents_append_history(p_entity text, p_uid text, p_action text,
+    p_old json, p_new json, p_at text, p_by text, p_label text)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    IF current_import() IS NULL THEN
+        RAISE EXCEPTION 'changes from another database are added only by an import';
+    END IF;
+    INSERT INTO history (entity, uid, action, old, new, at, import_id, by_user, label)
+    SELECT p_entity, p_uid, p_action, p_old, p_new, p_at, current_import(),
+           COALESCE(p_by, 'unknown'), p_label
+    WHERE NOT EXISTS (SELECT 1 FROM history WHERE uid = p_uid AND action = p_action AND at = p_at);
+END $$;
+REVOKE ALL ON FUNCTION incidents_append_history FROM PUBLIC;
+
 -- A uid given in the generated form counts too (never handed out again).
 CREATE FUNCTION uid_sequence_follow() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path FROM CURRENT AS $$
@@ -282,10 +299,39 @@ CREATE TRIGGER incidents_uid_sequence AFTER INSERT ON incidents
 CREATE TRIGGER tallies_uid_sequence AFTER INSERT ON tallies
     FOR EACH ROW WHEN (NEW.uid ~ '^TAL-[0-9]{1,12}$') EXECUTE FUNCTION uid_sequence_follow('tally');
 
+-- What an import and the uid count record cannot be rewritten through
+-- the tables editors may write: an incident keeps the import that made it
+-- (its history starts there), rows name only the caller's own open import,
+-- and the count never goes back.
+CREATE FUNCTION incidents_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'uid_sequence' THEN
+        RAISE EXCEPTION 'the uid count only grows (% was %)', NEW.last, OLD.last;
+    ELSIF TG_OP = 'UPDATE' THEN
+        RAISE EXCEPTION 'an incident keeps the import that made it (%)', OLD.uid;
+    END IF;
+    IF EXISTS (SELECT 1 FROM inserted i WHERE i.import_id IS NOT NULL AND i.import_id IS DISTINCT FROM
+            (SELECT b.id FROM imports b WHERE b.id = current_import() AND NOT b.done
+             AND b.by_user = session_user)) THEN
+        RAISE EXCEPTION 'incidents may name only the open import of the same login';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER incidents_import_kept BEFORE UPDATE ON incidents
+    FOR EACH ROW WHEN (NEW.import_id IS DISTINCT FROM OLD.import_id) EXECUTE FUNCTION incidents_guard();
+CREATE TRIGGER incidents_import_named AFTER INSERT ON incidents
+    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION incidents_guard();
+CREATE TRIGGER uid_sequence_grows BEFORE UPDATE ON uid_sequence
+    FOR EACH ROW WHEN (NEW.last < OLD.last) EXECUTE FUNCTION incidents_guard();
+
 -- Readers read everything; editors also add, change and import (but never
--- write history or the schema); admins own the schema.
+-- write history or the schema, nor who made an import and when); admins
+-- own the schema.
 GRANT USAGE ON SCHEMA public TO incidents_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO incidents_reader;
 GRANT INSERT, UPDATE, DELETE ON incidents, sources, incident_sources, tallies, places,
-    custom_regions, incident_regions, imports, uid_sequence TO incidents_editor;
+    custom_regions, incident_regions, uid_sequence TO incidents_editor;
+GRANT INSERT (input, format), UPDATE (done, rows, inserted, updated, unchanged, rejected), DELETE
+    ON imports TO incidents_editor;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO incidents_editor;
+GRANT EXECUTE ON FUNCTION incidents_append_history TO incidents_editor;

@@ -543,6 +543,30 @@ impl Writer for SqliteWriter<'_> {
     fn upsert_custom_region(&mut self, region: &Region, source: &str) -> Result<()> {
         SqliteWriter::upsert_custom_region(self, region, source)
     }
+    fn append_history(&mut self, e: &HistoryEntry) -> Result<()> {
+        let import_id = self.import_id.ok_or_else(|| Error::Data {
+            what: "history".into(),
+            reason: "changes from another database are added only by an import".into(),
+        })?;
+        let json = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string());
+        self.tx.execute(
+            "INSERT INTO history (entity, uid, action, old, new, at, import_id, by_user, label) \
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS \
+             (SELECT 1 FROM history WHERE uid = ?2 AND action = ?3 AND at = ?6)",
+            rusqlite::params![
+                e.entity,
+                e.uid,
+                e.action,
+                json(&e.old),
+                json(&e.new),
+                e.at,
+                import_id,
+                e.by.as_deref().unwrap_or("unknown"),
+                e.label
+            ],
+        )?;
+        Ok(())
+    }
 }
 
 /// SQLite's errors reach callers as the backend-neutral [`Error::Database`].
