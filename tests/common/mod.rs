@@ -107,8 +107,20 @@ pub struct Output {
     pub stderr: String,
 }
 
+impl Output {
+    /// Runs `c` and returns what it printed, whatever the exit code.
+    pub fn of(c: &mut Command) -> Output {
+        let out = c.output().expect("run incidents");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 /// Environment variables that would point the binary at another database.
-const DB_ENV: &[&str] = &[
+pub const DB_ENV: &[&str] = &[
     "INCIDENTS_DB",
     "PGHOST",
     "PGHOSTADDR",
@@ -298,8 +310,14 @@ impl Session {
 
     /// The binary with `--db` set, not yet run.
     pub fn cmd(&self, args: &[&str]) -> Command {
+        self.cmd_at(&self.db_arg(), args)
+    }
+
+    /// The binary with `--db` set to `db` (e.g. this session's database as
+    /// another login), in the session directory, not yet run.
+    pub fn cmd_at(&self, db: &str, args: &[&str]) -> Command {
         let mut c = Command::cargo_bin("incidents").expect("binary built");
-        c.arg("--db").arg(self.db_arg()).args(args);
+        c.arg("--db").arg(db).args(args);
         for var in DB_ENV {
             c.env_remove(var);
         }
@@ -309,12 +327,7 @@ impl Session {
 
     /// Runs and returns what it printed, whatever the exit code.
     pub fn run(&self, args: &[&str]) -> Output {
-        let out = self.cmd(args).output().expect("run incidents");
-        Output {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Output::of(&mut self.cmd(args))
     }
 
     /// Runs, asserts success, returns stdout.
