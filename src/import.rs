@@ -160,11 +160,14 @@ fn database_rows(path: &Path) -> Result<Rows<'static>> {
 /// as a "snapshot" import) is not a change; changes this database already
 /// has are skipped.
 fn bring_history(w: &mut dyn Writer, input: &str, uids: &[String]) -> Result<()> {
-    let copy =
-        crate::store::open_read_only(&crate::store::Location::File(input.into()))?;
+    let copy = crate::store::open_read_only(&crate::store::Location::File(input.into()))?;
     for uid in uids {
         for entry in copy.history(uid)? {
-            if entry.import.as_ref().is_some_and(|b| b.format == "snapshot") {
+            if entry
+                .import
+                .as_ref()
+                .is_some_and(|b| b.format == "snapshot")
+            {
                 continue;
             }
             w.append_history(&entry)?;

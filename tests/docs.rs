@@ -180,7 +180,10 @@ fn team_database() {
     let dir = tempfile::tempdir().expect("temp dir");
     let ours = |line: &str| {
         line.replace("@localhost/", &format!("@127.0.0.1:{}/", cluster.port))
-            .replace("host=localhost", &format!("host=127.0.0.1 port={}", cluster.port))
+            .replace(
+                "host=localhost",
+                &format!("host=127.0.0.1 port={}", cluster.port),
+            )
             .replace("conflict", &db)
             .replace("alice", &alice)
             .replace("bob", &bob)
@@ -231,13 +234,20 @@ fn team_database() {
     // The offline copy's incident came back, once.
     assert!(output("import field.db").contains(" 1 new, 0 updated,"));
     let july = output("list --month 2025-07");
-    assert!(july.contains("FIELD-0001") && july.contains("INC-000001"), "{july}");
+    assert!(
+        july.contains("FIELD-0001") && july.contains("INC-000001"),
+        "{july}"
+    );
     let mut admin = cluster.connect("postgres");
-    admin
-        .batch_execute(&format!(
-            "DROP DATABASE \"{db}\" WITH (FORCE); DROP ROLE \"{alice}\"; DROP ROLE \"{bob}\""
-        ))
-        .expect("clean up the README's database and roles");
+    for sql in [
+        format!("DROP DATABASE \"{db}\" WITH (FORCE)"),
+        format!("DROP ROLE \"{alice}\""),
+        format!("DROP ROLE \"{bob}\""),
+    ] {
+        admin
+            .batch_execute(&sql)
+            .unwrap_or_else(|e| panic!("clean up the README's database and roles: {sql}: {e}"));
+    }
 }
 
 #[test]

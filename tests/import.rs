@@ -712,8 +712,19 @@ fn an_offline_copy_brings_back_what_was_added_and_changed_there() {
         assert!(out.status.success(), "{args:?}: {out:?}");
     };
     field(&[
-        "add", "--date", "2025-07-03", "--lat", "32.74", "--lon", "36.21", "--type", "battles",
-        "--sub-type", "armed clash", "--uid", "FIELD-0001",
+        "add",
+        "--date",
+        "2025-07-03",
+        "--lat",
+        "32.74",
+        "--lon",
+        "36.21",
+        "--type",
+        "battles",
+        "--sub-type",
+        "armed clash",
+        "--uid",
+        "FIELD-0001",
     ]);
     field(&[
         "edit",
@@ -722,13 +733,25 @@ fn an_offline_copy_brings_back_what_was_added_and_changed_there() {
         "2",
     ]);
     let summary = said(&s, &["import", "field.db"]);
-    assert!(summary.contains(" 1 new, 1 updated, 6 unchanged"), "{summary}");
+    assert!(
+        summary.contains(" 1 new, 1 updated, 6 unchanged"),
+        "{summary}"
+    );
     let back = s.json(&["show", "FIELD-0001"]);
     assert_eq!(back["admin1_code"], "SY-DR");
     let edited = s.json(&["show", "SEED-SY-2025-DARAA-MAN-SHOT-WHILE-PRAYING"]);
     assert_eq!(edited["fatalities"], 2);
     let history = s.ok(&["history", "FIELD-0001", "--format", "csv"]);
     assert!(history.contains("import 1 of field.db (db)"), "{history}");
+    // The copy's own record of the edit comes along, beside the import's.
+    let edits = s.ok(&[
+        "history",
+        "SEED-SY-2025-DARAA-MAN-SHOT-WHILE-PRAYING",
+        "--format",
+        "csv",
+    ]);
+    let updates: Vec<&str> = edits.lines().filter(|l| l.contains(",update,")).collect();
+    assert_eq!(updates.len(), 2, "{edits}");
     let again = said(&s, &["import", "field.db"]);
     assert!(again.contains(" 0 new, 0 updated, 8 unchanged"), "{again}");
 }

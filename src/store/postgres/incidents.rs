@@ -94,6 +94,11 @@ pub(super) fn from_row(row: &Row) -> Result<Incident> {
 pub(super) const BY_UID: &str =
     const_format::concatcp!("SELECT ", COLUMNS, " FROM incidents i WHERE i.uid = $1");
 
+/// The incident with a uid, read to be written: the row stays locked until
+/// the transaction ends, and a change committed while this waited for the
+/// lock is what it reads (so an edit never writes back stale values).
+pub(super) const BY_UID_FOR_UPDATE: &str = const_format::concatcp!(BY_UID, " FOR UPDATE OF i");
+
 pub(super) fn get_incident(c: &mut impl GenericClient, uid: &str) -> Result<Option<Incident>> {
     c.query_opt(BY_UID, &[&uid])?
         .map(|r| from_row(&r))

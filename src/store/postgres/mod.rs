@@ -566,15 +566,17 @@ impl<'a> PgWriter<'a> {
 impl Writer for PgWriter<'_> {
     fn begin_import(&mut self, input: &str, format: &str) -> Result<()> {
         let mut tx = self.tx()?;
-        let id: i64 = tx
-            .query_one(
-                "INSERT INTO imports (input, format) VALUES ($1, $2) RETURNING id",
-                &[&input, &format],
-            )?
-            .get(0);
         // Imports run one at a time (as on SQLite): two imports of the same
         // file at once then find each other's rows instead of colliding.
         tx.execute("SELECT pg_advisory_xact_lock(1415)", &[])?;
+        // Numbered as SQLite numbers them: one more than the last kept.
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO imports (id, input, format) \
+                 SELECT COALESCE(max(id), 0) + 1, $1, $2 FROM imports RETURNING id",
+                &[&input, &format],
+            )?
+            .get(0);
         tx.execute(
             "SELECT set_config('incidents.import_id', $1, true)",
             &[&id.to_string()],
@@ -625,7 +627,7 @@ impl Writer for PgWriter<'_> {
             self.flush()?;
         }
         let mut tx = self.tx.borrow_mut();
-        let stmt = self.statement(&mut tx, incidents::BY_UID)?;
+        let stmt = self.statement(&mut tx, incidents::BY_UID_FOR_UPDATE)?;
         tx.query_opt(&stmt, &[&uid])?
             .map(|r| incidents::from_row(&r))
             .transpose()

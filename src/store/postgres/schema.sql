@@ -331,7 +331,7 @@ GRANT USAGE ON SCHEMA public TO incidents_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO incidents_reader;
 GRANT INSERT, UPDATE, DELETE ON incidents, sources, incident_sources, tallies, places,
     custom_regions, incident_regions, uid_sequence TO incidents_editor;
-GRANT INSERT (input, format), UPDATE (done, rows, inserted, updated, unchanged, rejected), DELETE
+GRANT INSERT (id, input, format), UPDATE (done, rows, inserted, updated, unchanged, rejected), DELETE
     ON imports TO incidents_editor;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO incidents_editor;
 GRANT EXECUTE ON FUNCTION incidents_append_history TO incidents_editor;
