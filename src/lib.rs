@@ -27,3 +27,4 @@ pub mod store;
 
 pub use database::Database;
 pub use error::{Error, Result};
+pub use store::{Author, Location};

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
+use incidents::Location;
 use incidents::Result;
 use incidents::formats::OutputFormat;
-use incidents::store::Location;
 
 use super::{Ctx, FilterArgs, OutputArgs, say};
 

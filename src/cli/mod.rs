@@ -27,7 +27,7 @@ use std::io::{IsTerminal, Write};
 use clap::{Parser, Subcommand};
 use incidents::filter::Filter;
 use incidents::formats::{OutputFormat, RowWriter};
-use incidents::store::{Author, Location};
+use incidents::{Author, Location};
 use incidents::{Database, Error, Result};
 
 /// A database of dated, geolocated conflict incidents.

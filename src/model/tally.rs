@@ -49,6 +49,18 @@ pub fn whole_as_integer<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S:
 }
 
 impl Tally {
+    /// Whether two tallies report the same figure, whatever their uids and
+    /// the times they were written: storing one over the other changes nothing.
+    pub fn same_figure(&self, other: &Tally) -> bool {
+        let strip = |t: &Tally| Tally {
+            created_at: None,
+            updated_at: None,
+            uid: None,
+            ..t.clone()
+        };
+        strip(self) == strip(other)
+    }
+
     /// Validates the tally's fields.
     pub fn normalize(&mut self) -> Result<()> {
         DateSpan::new(self.period_start, self.period_end, DatePrecision::Range)?;

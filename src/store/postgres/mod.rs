@@ -262,23 +262,30 @@ fn migrate(client: &mut Client, target: &Target, location: &str) -> Result<bool>
     if found == latest {
         return Ok(false);
     }
-    let mut tx = client.transaction()?;
-    // One migrator at a time; the others find the work done.
-    tx.execute("SELECT pg_advisory_xact_lock(1414)", &[])?;
-    let found = current_version(&mut tx)?;
-    if found >= latest {
-        return Ok(false);
-    }
-    prepare_database(&mut tx, target)?;
-    tx.batch_execute("SET LOCAL ROLE incidents_admin")?;
-    for (version, sql) in migrations() {
-        if version > found {
-            tx.batch_execute(&sql)?;
-            tx.execute("UPDATE schema_version SET version = $1", &[&version])?;
+    // One migrator at a time; the others find the work done. The lock is
+    // taken before the transaction starts, so that the transaction sees
+    // the schema another migrator has just committed (a lock taken inside
+    // it would leave its catalog cache as it was before the wait).
+    client.execute("SELECT pg_advisory_lock(1414)", &[])?;
+    let migrated = (|| -> Result<bool> {
+        let mut tx = client.transaction()?;
+        let found = current_version(&mut tx)?;
+        if found >= latest {
+            return Ok(false);
         }
-    }
-    tx.commit()?;
-    Ok(found == 0)
+        prepare_database(&mut tx, target)?;
+        tx.batch_execute("SET LOCAL ROLE incidents_admin")?;
+        for (version, sql) in migrations() {
+            if version > found {
+                tx.batch_execute(&sql)?;
+                tx.execute("UPDATE schema_version SET version = $1", &[&version])?;
+            }
+        }
+        tx.commit()?;
+        Ok(found == 0)
+    })();
+    client.execute("SELECT pg_advisory_unlock(1414)", &[])?;
+    migrated
 }
 
 /// What the schema needs before its first migration: PostGIS and the group

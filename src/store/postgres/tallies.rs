@@ -60,16 +60,8 @@ impl PgWriter<'_> {
             Some(u) => u.clone(),
             None => self.next_uid(Entity::Tally)?,
         };
-        if let Some(old) = &existing {
-            let strip = |x: &Tally| Tally {
-                created_at: None,
-                updated_at: None,
-                uid: None,
-                ..x.clone()
-            };
-            if strip(old) == strip(t) {
-                return Ok((uid, Upsert::Unchanged));
-            }
+        if existing.as_ref().is_some_and(|old| old.same_figure(t)) {
+            return Ok((uid, Upsert::Unchanged));
         }
         let ts = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
         self.tx()?.execute(

@@ -61,16 +61,8 @@ impl SqliteWriter<'_> {
             Some(u) => u.clone(),
             None => self.next_uid(Entity::Tally)?,
         };
-        if let Some(old) = &existing {
-            let strip = |x: &Tally| Tally {
-                created_at: None,
-                updated_at: None,
-                uid: None,
-                ..x.clone()
-            };
-            if strip(old) == strip(t) {
-                return Ok((uid, Upsert::Unchanged));
-            }
+        if existing.as_ref().is_some_and(|old| old.same_figure(t)) {
+            return Ok((uid, Upsert::Unchanged));
         }
         let ts = now();
         self.tx.execute(
