@@ -158,10 +158,21 @@ impl Session {
 
     fn postgres(source: Option<&str>) -> Session {
         let cluster = pg::cluster().unwrap_or_else(|why| panic!("no PostgreSQL: {why}"));
+        Session::on(cluster.create_database(source))
+    }
+
+    /// An empty PostgreSQL database whose text collation is ICU's
+    /// `icu_locale` (see `pg::Cluster::create_collated_database`).
+    pub fn postgres_collated(icu_locale: &str) -> Session {
+        let cluster = pg::cluster().unwrap_or_else(|why| panic!("no PostgreSQL: {why}"));
+        Session::on(cluster.create_collated_database(icu_locale))
+    }
+
+    fn on(database: pg::Database) -> Session {
         Session {
             dir: tempfile::tempdir().expect("temp dir"),
             db: Db::Postgres {
-                database: cluster.create_database(source),
+                database,
                 admin: Box::new(Mutex::new(None)),
             },
         }

@@ -343,12 +343,7 @@ impl Cluster {
     /// A fresh database cloned from `source` (`incidents_template`, which has
     /// PostGIS, or another test database with no open connection).
     pub fn create_database(&'static self, source: Option<&str>) -> Database {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let name = format!(
-            "t_{}_{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
+        let name = database_name();
         self.connect("postgres")
             .batch_execute(&format!(
                 "CREATE DATABASE \"{name}\" TEMPLATE \"{}\" STRATEGY FILE_COPY",
@@ -360,6 +355,39 @@ impl Cluster {
             name,
         }
     }
+
+    /// A fresh database with PostGIS whose default collation is ICU's
+    /// `icu_locale` (e.g. `en-US`), as on a server initialised in a
+    /// language's locale rather than the cluster's C.UTF-8: text sorts
+    /// and compares there as most production servers do.
+    pub fn create_collated_database(&'static self, icu_locale: &str) -> Database {
+        let name = database_name();
+        self.connect("postgres")
+            .batch_execute(&format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' \
+                 LOCALE 'C.UTF-8' LOCALE_PROVIDER icu ICU_LOCALE '{icu_locale}'"
+            ))
+            .unwrap_or_else(|e| panic!("CREATE DATABASE {name} (ICU {icu_locale}): {e}"));
+        let database = Database {
+            cluster: self,
+            name,
+        };
+        self.connect(&database.name)
+            .batch_execute("CREATE EXTENSION postgis")
+            .unwrap_or_else(|e| panic!("CREATE EXTENSION postgis in {}: {e}", database.name));
+        database
+    }
+}
+
+/// A new test database's name: `t_<pid>_<n>`, so that `drop_orphans`
+/// knows whose it is.
+fn database_name() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "t_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// A test's database, dropped with it.

@@ -39,10 +39,18 @@ fn dim_sql(d: Dim) -> &'static str {
     }
 }
 
-/// The distinct countries of the incidents, sorted.
+/// The distinct countries of the incidents, sorted. Read as a loose index
+/// scan, one probe of `incidents_by_country` per country: PostgreSQL has no
+/// skip scan, and a plain DISTINCT reads every row (about a second at a
+/// million incidents, paid by every report that names a region).
 pub(super) fn countries(c: &mut impl GenericClient) -> Result<Vec<String>> {
     Ok(c.query(
-        "SELECT DISTINCT country FROM incidents WHERE country IS NOT NULL ORDER BY country",
+        "WITH RECURSIVE c (country) AS ( \
+             SELECT min(country) FROM incidents \
+             UNION ALL \
+             SELECT (SELECT min(i.country) FROM incidents i WHERE i.country > c.country) \
+             FROM c WHERE c.country IS NOT NULL) \
+         SELECT country FROM c WHERE country IS NOT NULL ORDER BY country",
         &[],
     )?
     .iter()
