@@ -467,3 +467,28 @@ fn seeds_are_linked_to_the_custom_regions_they_lie_in() {
     );
     s.ok(&["check"]);
 }
+
+/// `--db SERVER demo` seeds that server's database and shows the June
+/// report; a server database that already holds incidents is refused
+/// unchanged (the demo starts fresh).
+#[test]
+fn demo_on_a_server_seeds_it_and_refuses_one_in_use() {
+    common::run_on(
+        common::Backend::Postgres,
+        "demo_on_a_server_seeds_it_and_refuses_one_in_use",
+        || {
+            let s = Session::new();
+            let out = s.ok(&["demo"]);
+            assert!(out.contains("Daraa June 2025 report"), "{out}");
+            assert!(
+                out.contains(&format!("--db {} report", s.db_arg())),
+                "{out}"
+            );
+            assert_eq!(s.json(&["list"]).as_array().unwrap().len(), 7);
+            let before = s.snapshot();
+            let err = s.fails(&["demo"]);
+            assert!(err.contains("holds no incidents"), "{err}");
+            assert_eq!(s.snapshot(), before);
+        },
+    );
+}
