@@ -246,7 +246,6 @@ echo "== region-month report ($REGION, $MONTH)"
 "$BIN" report --db "$URL/incidents_db" --region "$REGION" --month "$MONTH" --format json >report.json 2>report.err
 REPORT_COUNTS=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["incidents"], r["fatalities"]["best"])' report.json 2>/dev/null || echo "FAILED")
 echo "  incidents report: incidents, fatalities = $REPORT_COUNTS"
-median_ms report "$BIN" report --db "$URL/incidents_db" --region "$REGION" --month "$MONTH" --format json
 # The same aggregate over the plain table, with the counting rule of the
 # report (as benches/scale.sh: a day or a month in June, or for ACLED's
 # time precision 2 the seven days around its date).
@@ -262,22 +261,34 @@ median_ms report_sql psql -X -At -h 127.0.0.1 -p "$PORT" -U postgres -d plain_db
 "$BIN" init --db "$URL/empty_db" >/dev/null 2>&1
 median_ms report_empty_db "$BIN" report --db "$URL/empty_db" --region "$REGION" --month "$MONTH" --format json
 echo "    (report on an empty database: the fixed cost of starting up, connecting and resolving the region)"
-sql incidents_db "SELECT pg_stat_statements_reset()" >/dev/null
-"$BIN" report --db "$URL/incidents_db" --region "$REGION" --month "$MONTH" --format json >/dev/null 2>&1
-echo "  server statements of one report:"
-top_statements incidents_db 0.1
-
-echo "== --near"
 "$BIN" list --db "$URL/incidents_db" --near "$NEAR" --radius 25km --format csv 2>/dev/null | tail -n +2 | wc -l |
     sed "s/^/  rows within 25 km of $NEAR: /"
-median_ms near_coords "$BIN" list --db "$URL/incidents_db" --near "$NEAR" --radius 25km --format csv
-FIRST=1 median_ms near_coords_first "$BIN" list --db "$URL/incidents_db" --near "$NEAR" --radius 25km --format csv
-echo "    (time to the first row: the output is streamed)"
-median_ms near_place "$BIN" list --db "$URL/incidents_db" --near Daraa --radius 25km --format csv
-sql incidents_db "SELECT pg_stat_statements_reset()" >/dev/null
-"$BIN" list --db "$URL/incidents_db" --near "$NEAR" --radius 25km --format csv >/dev/null 2>&1
-echo "  server statements of one --near $NEAR:"
-top_statements incidents_db 0.1
+
+# queries SUFFIX: the report and --near, medians and the server's
+# statements of one run each, recorded as NAME$SUFFIX.
+queries() {
+    local x=$1
+    echo "  statistics: incidents last analyzed $(sql incidents_db "SELECT COALESCE(greatest(last_analyze, last_autoanalyze)::text, 'never')
+        FROM pg_stat_user_tables WHERE relname = 'incidents'")"
+    median_ms "report$x" "$BIN" report --db "$URL/incidents_db" --region "$REGION" --month "$MONTH" --format json
+    sql incidents_db "SELECT pg_stat_statements_reset()" >/dev/null
+    "$BIN" report --db "$URL/incidents_db" --region "$REGION" --month "$MONTH" --format json >/dev/null 2>&1
+    echo "  server statements of one report:"
+    top_statements incidents_db 0.1
+    median_ms "near_coords$x" "$BIN" list --db "$URL/incidents_db" --near "$NEAR" --radius 25km --format csv
+    FIRST=1 median_ms "near_coords_first$x" "$BIN" list --db "$URL/incidents_db" --near "$NEAR" --radius 25km --format csv
+    echo "    (time to the first row: the output is streamed)"
+    median_ms "near_place$x" "$BIN" list --db "$URL/incidents_db" --near Daraa --radius 25km --format csv
+    sql incidents_db "SELECT pg_stat_statements_reset()" >/dev/null
+    "$BIN" list --db "$URL/incidents_db" --near "$NEAR" --radius 25km --format csv >/dev/null 2>&1
+    echo "  server statements of one --near $NEAR:"
+    top_statements incidents_db 0.1
+}
+echo "== report and --near right after the import (autovacuum may not have analyzed the table yet)"
+queries ""
+echo "== report and --near after VACUUM ANALYZE (as autovacuum leaves the table)"
+measure vacuum_analyze psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d incidents_db -c "VACUUM ANALYZE"
+queries _analyzed
 
 echo "== size"
 for db in incidents_db ogr_db plain_db; do
@@ -313,10 +324,11 @@ row "import, wall (x psql \\copy)" "${WALL[import_incidents]} s" "\\copy ${WALL[
 row "import, client CPU" "${CPU[import_incidents]} s" "ogr2ogr ${CPU[import_ogr2ogr]} / psql ${CPU[import_copy]} s" "-" "-" "-"
 row "import, client peak RSS" "${RSS[import_incidents]} MB" "ogr2ogr ${RSS[import_ogr2ogr]} / psql ${RSS[import_copy]} MB" "-" "-" "-"
 row "region-month report, median" "${MS[report]} ms" "full-scan SQL ${MS[report_sql]} ms" "-" "< 50 ms" "$(met "${MS[report]}" '<' 50)"
+row "  the same after VACUUM ANALYZE" "${MS[report_analyzed]} ms" "VACUUM ANALYZE ${WALL[vacuum_analyze]} s" "-" "< 50 ms" "$(met "${MS[report_analyzed]}" '<' 50)"
 row "report on an empty database" "${MS[report_empty_db]} ms" "-" "-" "-" "-"
 row "list --near LAT,LON 25km, median" "${MS[near_coords]} ms" "first row ${MS[near_coords_first]} ms" "-" "-" "-"
-row "list --near Daraa 25km, median" "${MS[near_place]} ms" "-" "-" "-" "-"
-
+row "  the same after VACUUM ANALYZE" "${MS[near_coords_analyzed]} ms" "first row ${MS[near_coords_first_analyzed]} ms" "-" "-" "-"
+row "list --near Daraa 25km, median" "${MS[near_place]} ms" "after VACUUM ANALYZE ${MS[near_place_analyzed]} ms" "-" "-" "-"
 echo
 echo "== results, N=$N"
 printf '%s\n' "measure|incidents|reference|ratio|target|met?" "${ROWS[@]}" | column -t -s '|'
