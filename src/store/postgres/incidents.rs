@@ -218,7 +218,7 @@ impl Pending {
 /// Each staged row takes its incident's id as COPY writes it, in order, so
 /// that the source and region links need no join on uid.
 const STAGING: &str = "CREATE TEMP TABLE IF NOT EXISTS incident_staging (
-    id int8 DEFAULT nextval(pg_get_serial_sequence('incidents', 'id')), ord int4, uid text, title text, event_type text, sub_event_type text, date_start date,
+    id int8 DEFAULT nextval('incidents_id_seq'), ord int4, uid text, title text, event_type text, sub_event_type text, date_start date,
     date_end date, date_precision text, place text, latitude float8, longitude float8,
     geo_precision int2, country text, admin1 text, admin1_code text, admin2 text,
     admin2_code text, reported_admin1 text, reported_admin2 text, fatalities int8,

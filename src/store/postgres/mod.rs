@@ -455,7 +455,12 @@ impl Store for PgStore {
             let mut w = PgWriter::new(tx);
             f(&mut w)?;
             w.flush()?;
-            let tx = w.tx.into_inner();
+            let mut tx = w.tx.into_inner();
+            if mode.bulk && !mode.dry_run {
+                // Fresh statistics for what a large import wrote: without
+                // them the planner reads a million rows to answer a report.
+                tx.batch_execute("ANALYZE incidents, incident_sources, incident_regions")?;
+            }
             if mode.dry_run {
                 tx.rollback()?;
             } else {
