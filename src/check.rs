@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::filter::Filter;
+use crate::filter::{Filter, Status};
 use crate::geo::Regions;
 use crate::locate;
 use crate::model::{
@@ -105,7 +105,11 @@ pub fn check(store: &dyn Store, regions: &Regions) -> Result<Report> {
         });
     }
     let mut links = store.incident_custom_regions()?;
-    store.for_each_incident(&Filter::default(), &mut |inc| {
+    let all = Filter {
+        status: Status::Any,
+        ..Filter::default()
+    };
+    store.for_each_incident(&all, &mut |inc| {
         report.incidents_checked += 1;
         let mut problems = incident_problems(&inc, regions);
         // Custom regions hold the incidents their polygon holds, no others.

@@ -228,11 +228,13 @@ mod tests {
         old.notes = Some("kept".into());
         old.fatalities.best = Some(3);
         old.title = Some("old title".into());
+        old.merged_into = Some("INC-000001".into());
         old.sources.push(Source {
             publisher: "A".into(),
             ..Default::default()
         });
         let mut new = old.clone();
+        new.merged_into = None;
         new.notes = None;
         new.fatalities.best = None;
         new.title = None;
@@ -248,6 +250,11 @@ mod tests {
         assert_eq!(m.title, None, "carried and empty: unknown");
         assert_eq!(m.notes.as_deref(), Some("kept"));
         assert_eq!(m.fatalities.best, Some(3));
+        assert_eq!(
+            m.merged_into.as_deref(),
+            Some("INC-000001"),
+            "an import keeps a merge"
+        );
         let publishers: Vec<&str> = m.sources.iter().map(|s| s.publisher.as_str()).collect();
         assert_eq!(publishers, ["A", "B"]);
     }

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::field;
+use crate::filter::{Filter, Status};
 use crate::formats::fields::{Row, RowError, Rows};
 use crate::formats::{acled, csv, geojson, ucdp};
 use crate::geo::Regions;
@@ -143,7 +144,11 @@ pub fn open(path: &Path, format: Option<ImportFormat>) -> Result<(ImportFormat, 
 fn database_rows(path: &Path) -> Result<Rows<'static>> {
     let store = crate::store::open_read_only(&crate::store::Location::File(path.to_path_buf()))?;
     let mut rows = Vec::new();
-    store.for_each_incident(&crate::filter::Filter::default(), &mut |incident| {
+    let all = Filter {
+        status: Status::Any,
+        ..Filter::default()
+    };
+    store.for_each_incident(&all, &mut |incident| {
         rows.push(Ok(Row {
             location: format!("incident {}", incident.uid.as_deref().unwrap_or("?")),
             incident,

@@ -206,6 +206,9 @@ pub struct FilterArgs {
     /// Bounding box: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT.
     #[arg(long, allow_hyphen_values = true)]
     pub bbox: Option<String>,
+    /// active (the default: not merged into another incident), merged, or all.
+    #[arg(long)]
+    pub status: Option<String>,
     /// At most this many incidents.
     #[arg(long)]
     pub limit: Option<usize>,
@@ -243,6 +246,7 @@ impl FilterArgs {
             near: self.near.clone(),
             radius: self.radius.clone(),
             bbox: self.bbox.clone(),
+            status: self.status.clone(),
             limit: self.limit,
             countries: Vec::new(),
         };
