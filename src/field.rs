@@ -88,6 +88,14 @@ impl Field {
         1 << (self as u32)
     }
 
+    /// Whether `inc` already has `from`'s value of this field (for sources:
+    /// all of `from`'s).
+    pub fn agrees(self, inc: &Incident, from: &Incident) -> bool {
+        let mut probe = inc.clone();
+        self.copy(&mut probe, from);
+        probe == *inc
+    }
+
     /// Sets this field of `to` from `from`. Sources are added to the ones
     /// `to` has (a source is never dropped); every other field is replaced,
     /// so an empty value in `from` makes it unknown.
@@ -257,6 +265,18 @@ mod tests {
         );
         let publishers: Vec<&str> = m.sources.iter().map(|s| s.publisher.as_str()).collect();
         assert_eq!(publishers, ["A", "B"]);
+    }
+
+    #[test]
+    fn agrees_compares_one_field() {
+        let mut a = Incident::new("Battles", DateSpan::parse("d", "2025-06-01").unwrap());
+        let mut b = a.clone();
+        a.fatalities.best = Some(3);
+        b.place = Some("Nawa".into());
+        assert!(Field::Title.agrees(&a, &b));
+        assert!(!Field::Place.agrees(&a, &b));
+        assert!(!Field::Fatalities.agrees(&a, &b));
+        assert!(Field::Fatalities.agrees(&a, &a.clone()));
     }
 
     #[test]

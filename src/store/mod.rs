@@ -396,6 +396,16 @@ pub struct ImportCounts {
     pub updated: u64,
     pub unchanged: u64,
     pub rejected: u64,
+    /// Deleted (sync, deletions lists): recorded in history, not in the import.
+    pub deleted: u64,
+}
+
+impl ImportCounts {
+    /// Whether the import changed anything: one that did not leaves no
+    /// record (importing the same file again is a no-op).
+    pub fn changed(&self) -> bool {
+        self.inserted + self.updated + self.deleted > 0
+    }
 }
 
 /// The import that made a change: which file, read as what.

@@ -485,6 +485,8 @@ impl PgWriter<'_> {
             )?
             .ok_or_else(|| not_found(uid))?
             .get(0);
+        // Exactly these sources (a merge undone takes back the ones it attached).
+        let mut ids: Vec<i64> = Vec::with_capacity(inc.sources.len());
         for (source_id, excerpt) in self.source_links(&inc.sources)? {
             self.tx()?.execute(
                 "INSERT INTO incident_sources (incident_id, source_id, excerpt) VALUES ($1, $2, $3) \
@@ -492,7 +494,12 @@ impl PgWriter<'_> {
                  excerpt = COALESCE(EXCLUDED.excerpt, incident_sources.excerpt)",
                 &[&id, &source_id, &excerpt],
             )?;
+            ids.push(source_id);
         }
+        self.tx()?.execute(
+            "DELETE FROM incident_sources WHERE incident_id = $1 AND NOT (source_id = ANY($2))",
+            &[&id, &ids],
+        )?;
         if !self.custom_regions()?.is_empty() {
             let codes = match (inc.latitude, inc.longitude) {
                 (Some(lat), Some(lon)) => self.custom_regions()?.containing(lat, lon),

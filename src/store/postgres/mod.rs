@@ -616,7 +616,7 @@ impl Writer for PgWriter<'_> {
         let mut tx = self.tx()?;
         tx.execute("SELECT set_config('incidents.import_id', '', true)", &[])?;
         // An import that changed nothing leaves nothing behind.
-        if c.inserted + c.updated == 0 {
+        if !c.changed() {
             tx.execute("DELETE FROM imports WHERE id = $1", &[&id])?;
         } else {
             let n = |v: u64| v as i64;

@@ -282,9 +282,13 @@ impl SqliteWriter<'_> {
     }
 
     /// Links sources to an incident, adding sources not seen before.
+    /// Links the incident to exactly these sources (a merge undone takes
+    /// back the sources it attached).
     fn link_sources(&mut self, incident_id: i64, sources: &[Source]) -> Result<()> {
+        let mut ids = Vec::with_capacity(sources.len());
         for s in sources {
             let source_id = self.source_id(s)?;
+            ids.push(source_id);
             self.tx
                 .prepare_cached(
                     "INSERT INTO incident_sources (incident_id, source_id, excerpt) VALUES (?1, ?2, ?3) \
@@ -293,6 +297,12 @@ impl SqliteWriter<'_> {
                 )?
                 .execute(params![incident_id, source_id, s.excerpt])?;
         }
+        self.tx
+            .prepare_cached(
+                "DELETE FROM incident_sources WHERE incident_id = ?1 \
+                 AND source_id NOT IN (SELECT value FROM json_each(?2))",
+            )?
+            .execute(params![incident_id, serde_json::to_string(&ids)?])?;
         Ok(())
     }
 

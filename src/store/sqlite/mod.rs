@@ -494,7 +494,7 @@ impl Writer for SqliteWriter<'_> {
         };
         // An import that changed nothing leaves nothing behind (importing
         // the same file again is a no-op).
-        if c.inserted + c.updated == 0 {
+        if !c.changed() {
             self.tx
                 .execute("DELETE FROM imports WHERE id = ?1", rusqlite::params![id])?;
         } else {
