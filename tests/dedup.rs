@@ -540,3 +540,20 @@ fn upstream_changes_to_locally_edited_incidents_are_conflicts() {
     let out = s.ok(&["import", &v2, "--sync"]);
     assert!(out.contains("0 conflicts"), "{out}");
 }
+
+both!(a_backup_keeps_merges_so_the_copy_can_undo_them);
+fn a_backup_keeps_merges_so_the_copy_can_undo_them() {
+    let s = Session::new();
+    two_sources(&s);
+    s.ok(&["merge", "UCDP-1", "SYR1"]);
+    let copy = s.dir.path().join("copy.db");
+    s.ok(&["backup", copy.to_str().unwrap()]);
+    let at = |args: &[&str]| {
+        let o = common::Output::of(&mut s.cmd_at(copy.to_str().unwrap(), args));
+        assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+        o.stdout
+    };
+    assert!(at(&["list", "--status", "merged", "--format", "csv"]).contains("SYR1"));
+    assert!(at(&["unmerge", "SYR1"]).contains("SYR1 is no longer merged into UCDP-1"));
+    assert!(at(&["list", "--format", "csv"]).contains("SYR1"));
+}

@@ -85,6 +85,8 @@ pub trait Store {
     fn custom_regions(&self) -> Result<Vec<Region>>;
     /// The stored custom-region links, by incident uid.
     fn incident_custom_regions(&self) -> Result<HashMap<String, Vec<String>>>;
+    /// What the merge of `other` into another incident did, if it was merged.
+    fn merge_record(&self, other: &str) -> Result<Option<MergeRecord>>;
     /// What the backend's own integrity checks find wrong.
     fn integrity_problems(&self) -> Result<Vec<String>>;
     /// True when opening it created the database's schema.
@@ -163,11 +165,21 @@ fn copy_to_file(src: &dyn Store, from: &str, dest: &Path) -> Result<()> {
                 status: Status::Any,
                 ..Filter::default()
             };
+            let mut merged = Vec::new();
             src.for_each_incident(&all, &mut |inc| {
                 w.insert_incident(&inc)?;
                 n += 1;
+                if inc.merged_into.is_some() {
+                    merged.extend(inc.uid);
+                }
                 Ok(())
             })?;
+            // So that the copy can undo them too.
+            for uid in &merged {
+                if let Some(m) = src.merge_record(uid)? {
+                    w.save_merge(&m)?;
+                }
+            }
             for t in &tallies {
                 w.upsert_tally(t)?;
             }

@@ -4,6 +4,19 @@ use super::PgWriter;
 use crate::error::Result;
 use crate::store::MergeRecord;
 
+/// The merge recorded for `other`, if any.
+pub(super) fn merge_record(
+    c: &mut impl postgres::GenericClient,
+    other: &str,
+) -> Result<Option<MergeRecord>> {
+    c.query_opt(
+        "SELECT record::text FROM merges WHERE other_uid = $1",
+        &[&other],
+    )?
+    .map(|r| MergeRecord::from_json(other, r.get(0)))
+    .transpose()
+}
+
 impl PgWriter<'_> {
     /// Records a merge; one already recorded for `m.other` is an error.
     pub fn save_merge(&mut self, m: &MergeRecord) -> Result<()> {

@@ -429,6 +429,9 @@ impl Store for PgStore {
     fn incident_custom_regions(&self) -> Result<HashMap<String, Vec<String>>> {
         places::incident_custom_regions(&mut *self.client()?)
     }
+    fn merge_record(&self, other: &str) -> Result<Option<MergeRecord>> {
+        merges::merge_record(&mut *self.client()?, other)
+    }
     fn integrity_problems(&self) -> Result<Vec<String>> {
         integrity_problems(&mut *self.client()?)
     }

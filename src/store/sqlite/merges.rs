@@ -6,6 +6,20 @@ use super::SqliteWriter;
 use crate::error::Result;
 use crate::store::MergeRecord;
 
+/// The merge recorded for `other`, if any.
+pub(super) fn merge_record(conn: &rusqlite::Connection, other: &str) -> Result<Option<MergeRecord>> {
+    let record: Option<String> = conn
+        .query_row(
+            "SELECT record FROM merges WHERE other_uid = ?1",
+            params![other],
+            |r| r.get(0),
+        )
+        .optional()?;
+    record
+        .map(|r| MergeRecord::from_json(other, &r))
+        .transpose()
+}
+
 impl SqliteWriter<'_> {
     /// Records a merge; one already recorded for `m.other` is an error.
     pub fn save_merge(&mut self, m: &MergeRecord) -> Result<()> {

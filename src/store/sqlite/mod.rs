@@ -456,6 +456,9 @@ impl Store for SqliteStore {
     fn incident_custom_regions(&self) -> Result<HashMap<String, Vec<String>>> {
         SqliteStore::incident_custom_regions(self)
     }
+    fn merge_record(&self, other: &str) -> Result<Option<MergeRecord>> {
+        merges::merge_record(&self.conn, other)
+    }
     fn integrity_problems(&self) -> Result<Vec<String>> {
         SqliteStore::integrity_problems(self)
     }
