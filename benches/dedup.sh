@@ -116,7 +116,7 @@ run_set() {
 if [ -f "$REAL" ]; then
     echo "== density: the real file"
     python3 "$SET" stats --csv "$REAL" | sed 's/^/  /'
-    run_set real "$REAL"
+    run_set real "$REAL" || ROWS+=("real|FAILED")
 else
     echo "== the real UCDP file is not at $REAL: skipped"
 fi
@@ -126,7 +126,7 @@ for n in "${SIZES[@]}"; do
         echo "== density: synthetic, $n events (compare with the real file's)"
         python3 "$SET" stats --csv "synth$n.csv" | sed 's/^/  /'
     fi
-    run_set "synth$n" "synth$n.csv"
+    run_set "synth$n" "synth$n.csv" || ROWS+=("synth$n|FAILED")
 done
 
 echo
