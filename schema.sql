@@ -508,3 +508,37 @@ WHEN OLD.import_id IS NOT NULL BEGIN
     INSERT INTO history (entity, uid, action, import_id, at, by_user, label)
     SELECT 'incident', OLD.uid, 'insert', id, at, by_user, label FROM imports WHERE id = OLD.import_id;
 END;
+
+-- migration 8
+-- Merging duplicate incidents (issue 15). A merged incident is kept, with
+-- the uid of the one it was merged into in `merged_into`, and hidden from
+-- list, report and export unless asked for (`--status`).
+ALTER TABLE incidents ADD COLUMN merged_into TEXT;
+-- What each merge did to the incident kept (the fields it filled, the
+-- sources it attached: a MergeRecord as JSON), so that unmerging undoes
+-- exactly that; one row per merged incident, in the order written (rowid).
+CREATE TABLE merges (
+    other_uid TEXT PRIMARY KEY,
+    keep_uid  TEXT NOT NULL,
+    record    TEXT NOT NULL,
+    at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX merges_by_keep ON merges (keep_uid);
+-- History documents gain "merged_into", last, only when it is set: a JSON
+-- merge patch drops a null member, so the documents of unmerged incidents
+-- stay as they were, and a merge shows as a change of that one key.
+DROP VIEW incident_json;
+CREATE VIEW incident_json (id, uid, doc) AS
+SELECT id, uid, json_patch(json_object(
+    'uid', uid, 'title', title, 'event_type', event_type, 'sub_event_type', sub_event_type,
+    'date_start', date_start, 'date_end', date_end, 'date_precision', date_precision,
+    'place', place, 'latitude', latitude, 'longitude', longitude, 'geo_precision', geo_precision,
+    'country', country, 'admin1', admin1, 'admin1_code', admin1_code,
+    'admin2', admin2, 'admin2_code', admin2_code,
+    'reported_admin1', reported_admin1, 'reported_admin2', reported_admin2,
+    'fatalities', fatalities, 'fatalities_low', fatalities_low, 'fatalities_high', fatalities_high,
+    'civilian_fatalities', civilian_fatalities, 'actor1', actor1, 'actor2', actor2,
+    'assoc_actors', assoc_actors, 'notes', notes, 'tags', json(tags),
+    'created_at', created_at, 'updated_at', updated_at),
+    json_object('merged_into', merged_into))
+FROM incidents;

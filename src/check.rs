@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::filter::Filter;
+use crate::filter::{Filter, Status};
 use crate::geo::Regions;
 use crate::locate;
 use crate::model::{
@@ -105,8 +105,16 @@ pub fn check(store: &dyn Store, regions: &Regions) -> Result<Report> {
         });
     }
     let mut links = store.incident_custom_regions()?;
-    store.for_each_incident(&Filter::default(), &mut |inc| {
+    let mut merged: Vec<(String, String)> = Vec::new();
+    let every = Filter {
+        status: Status::Any,
+        ..Filter::default()
+    };
+    store.for_each_incident(&every, &mut |inc| {
         report.incidents_checked += 1;
+        if let (Some(uid), Some(into)) = (&inc.uid, &inc.merged_into) {
+            merged.push((uid.clone(), into.clone()));
+        }
         let mut problems = incident_problems(&inc, regions);
         // Custom regions hold the incidents their polygon holds, no others.
         let linked = inc
@@ -129,6 +137,20 @@ pub fn check(store: &dyn Store, regions: &Regions) -> Result<Report> {
         }
         Ok(())
     })?;
+    // A merged incident points at a kept one, not at another merged one.
+    for (uid, into) in merged {
+        let problem = match store.get_incident(&into)? {
+            None => format!("merged into {into}, which does not exist"),
+            Some(keep) => match keep.merged_into {
+                Some(further) => format!("merged into {into}, which is merged into {further}"),
+                None => continue,
+            },
+        };
+        report.problems.push(Problem {
+            uid: Some(uid),
+            problem,
+        });
+    }
     Ok(report)
 }
 

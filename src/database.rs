@@ -11,6 +11,7 @@ use std::io::Write;
 use serde_json::{Map, Value};
 
 use crate::check;
+use crate::dedup::{self, Pair, Pool};
 use crate::edit::Patch;
 use crate::error::{Error, Result};
 use crate::filter::Filter;
@@ -19,10 +20,12 @@ use crate::geo::{Gazetteer, Region, Regions};
 use crate::group::Dim;
 use crate::import;
 use crate::locate::{self, FilterSpec, Locator, Resolution};
+use crate::merge;
 use crate::model::{Incident, Tally, check_coordinates};
 use crate::report::{self, Period, Report};
 use crate::report_scope;
-use crate::store::{self, Author, HistoryEntry, Location, PlaceRow, Store};
+use crate::store::{self, Author, HistoryEntry, Location, MergeRecord, PlaceRow, Store};
+use crate::sync;
 
 /// An open incidents database.
 pub struct Database {
@@ -345,6 +348,83 @@ impl Database {
             reject,
             progress,
         )
+    }
+
+    /// Candidate pairs of incidents that may report one event, among those
+    /// `filter` selects (see [`dedup`]).
+    pub fn dedup(&self, filter: &Filter, opts: &dedup::Options) -> Result<(Pool, Vec<Pair>)> {
+        let mut pool = Pool::default();
+        self.store.for_each_incident(filter, &mut |inc| {
+            pool.add(&inc);
+            Ok(())
+        })?;
+        let pairs = pool.pairs(opts);
+        Ok((pool, pairs))
+    }
+
+    /// Merges every group of `duplicate` pairs in one transaction (rolled
+    /// back when `dry_run`); returns what was (or would be) merged.
+    pub fn apply_dedup(
+        &mut self,
+        filter: &Filter,
+        opts: &dedup::Options,
+        dry_run: bool,
+    ) -> Result<Vec<merge::Applied>> {
+        let (pool, pairs) = self.dedup(filter, opts)?;
+        let groups = pool.groups(&pairs);
+        let regions = full_regions(&self.regions, self.store.as_ref())?;
+        let body = |w: &mut dyn store::Writer| merge::apply(w, regions, &groups);
+        if dry_run {
+            store::dry_run(self.store.as_mut(), body)
+        } else {
+            store::write(self.store.as_mut(), body)
+        }
+    }
+
+    /// Merges `others` into `keep` (see [`merge::merge`]).
+    pub fn merge(&mut self, keep: &str, others: &[String]) -> Result<Vec<MergeRecord>> {
+        let regions = full_regions(&self.regions, self.store.as_ref())?;
+        store::write(self.store.as_mut(), |w| {
+            merge::merge(w, regions, keep, others)
+        })
+    }
+
+    /// Undoes the merges of `uid` (see [`merge::unmerge`]).
+    pub fn unmerge(&mut self, uid: &str) -> Result<Vec<MergeRecord>> {
+        let regions = full_regions(&self.regions, self.store.as_ref())?;
+        store::write(self.store.as_mut(), |w| merge::unmerge(w, regions, uid))
+    }
+
+    /// Deletes the incidents an ACLED deleted-events list names, as one
+    /// import (see [`sync::apply_deletions`]).
+    pub fn import_deletions(
+        &mut self,
+        file: &Path,
+        theirs: bool,
+        dry_run: bool,
+    ) -> Result<sync::Deletions> {
+        let input = file.display().to_string();
+        let f = std::fs::File::open(file).map_err(|e| Error::io(&input, e))?;
+        let uids = sync::read_deletions(std::io::BufReader::new(f), &input)?;
+        let regions = full_regions(&self.regions, self.store.as_ref())?;
+        let mut out = store::import(self.store.as_mut(), dry_run, |w| {
+            w.begin_import(&input, "deletions")?;
+            let d = sync::apply_deletions(w, regions, &uids, theirs)?;
+            w.end_import(&store::ImportCounts {
+                rows: d.rows,
+                unchanged: d.absent,
+                deleted: d.deleted,
+                ..store::ImportCounts::default()
+            })?;
+            Ok(d)
+        })?;
+        out.dry_run = dry_run;
+        Ok(out)
+    }
+
+    /// Restores a deleted incident from its history.
+    pub fn undelete(&mut self, uid: &str) -> Result<Incident> {
+        store::write(self.store.as_mut(), |w| sync::undelete(w, uid))
     }
 
     /// Imports polygons from a GeoJSON file as custom regions named by

@@ -238,6 +238,19 @@ pub fn edit(store: &mut dyn Store, locator: &Locator, uid: &str, patch: &Patch) 
 }
 
 /// Deletes the incident `uid`; its last values stay in its history.
+/// A merged incident, or one others were merged into, is refused: a merge
+/// is undone first (`unmerge`), so that none points at a deleted incident.
 pub fn delete(store: &mut dyn Store, uid: &str) -> Result<()> {
-    crate::store::write(store, |w| w.delete_incident(uid))
+    crate::store::write(store, |w| {
+        let merged_into = w.get_incident(uid)?.and_then(|i| i.merged_into);
+        let merges = w.merges_into(uid)?;
+        if merged_into.is_some() || !merges.is_empty() {
+            return Err(Error::invalid(
+                "incident to delete",
+                uid,
+                "an incident that is not merged (unmerge it first: incidents unmerge UID)",
+            ));
+        }
+        w.delete_incident(uid)
+    })
 }

@@ -88,6 +88,14 @@ impl Field {
         1 << (self as u32)
     }
 
+    /// Whether `inc` already has `from`'s value of this field (for sources:
+    /// all of `from`'s).
+    pub fn agrees(self, inc: &Incident, from: &Incident) -> bool {
+        let mut probe = inc.clone();
+        self.copy(&mut probe, from);
+        probe == *inc
+    }
+
     /// Sets this field of `to` from `from`. Sources are added to the ones
     /// `to` has (a source is never dropped); every other field is replaced,
     /// so an empty value in `from` makes it unknown.
@@ -228,11 +236,13 @@ mod tests {
         old.notes = Some("kept".into());
         old.fatalities.best = Some(3);
         old.title = Some("old title".into());
+        old.merged_into = Some("INC-000001".into());
         old.sources.push(Source {
             publisher: "A".into(),
             ..Default::default()
         });
         let mut new = old.clone();
+        new.merged_into = None;
         new.notes = None;
         new.fatalities.best = None;
         new.title = None;
@@ -248,8 +258,25 @@ mod tests {
         assert_eq!(m.title, None, "carried and empty: unknown");
         assert_eq!(m.notes.as_deref(), Some("kept"));
         assert_eq!(m.fatalities.best, Some(3));
+        assert_eq!(
+            m.merged_into.as_deref(),
+            Some("INC-000001"),
+            "an import keeps a merge"
+        );
         let publishers: Vec<&str> = m.sources.iter().map(|s| s.publisher.as_str()).collect();
         assert_eq!(publishers, ["A", "B"]);
+    }
+
+    #[test]
+    fn agrees_compares_one_field() {
+        let mut a = Incident::new("Battles", DateSpan::parse("d", "2025-06-01").unwrap());
+        let mut b = a.clone();
+        a.fatalities.best = Some(3);
+        b.place = Some("Nawa".into());
+        assert!(Field::Title.agrees(&a, &b));
+        assert!(!Field::Place.agrees(&a, &b));
+        assert!(!Field::Fatalities.agrees(&a, &b));
+        assert!(Field::Fatalities.agrees(&a, &a.clone()));
     }
 
     #[test]

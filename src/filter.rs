@@ -39,7 +39,21 @@ pub enum Order {
     AcledDate,
 }
 
-/// Which incidents to select. Empty fields do not filter.
+/// Which incidents by whether they were merged into another: a merged
+/// incident is kept (to unmerge it) but hidden unless asked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Status {
+    /// Not merged into another incident.
+    #[default]
+    Active,
+    /// Merged into another incident.
+    Merged,
+    /// Both.
+    Any,
+}
+
+/// Which incidents to select. Empty fields do not filter; `status` selects
+/// active incidents unless told otherwise.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
     pub region: Option<RegionKey>,
@@ -65,6 +79,7 @@ pub struct Filter {
     pub near: Option<Near>,
     /// min lon, min lat, max lon, max lat.
     pub bbox: Option<[f64; 4]>,
+    pub status: Status,
     pub limit: Option<usize>,
     pub order: Order,
 }
@@ -155,8 +170,14 @@ impl Filter {
                 .any(|f| fold(f).contains(&needle))
         };
         let point = inc.latitude.zip(inc.longitude);
+        let status = match self.status {
+            Status::Active => inc.merged_into.is_none(),
+            Status::Merged => inc.merged_into.is_some(),
+            Status::Any => true,
+        };
         region
             && dates
+            && status
             && self
                 .country
                 .as_ref()
@@ -281,6 +302,25 @@ mod tests {
         assert!(f("émeute", "ISLĀM").matches(&i, &[]));
         assert!(f("EMEUTE A", "islam").matches(&i, &[]));
         assert!(!f("emeutes", "islam").matches(&i, &[]));
+    }
+
+    #[test]
+    fn status_selects_by_merge() {
+        let mut i = Incident::new(
+            "Riots",
+            crate::model::DateSpan::parse("d", "2025-06-17").unwrap(),
+        );
+        let f = |status| Filter {
+            status,
+            ..Filter::default()
+        };
+        let selected = |i: &Incident| {
+            [Status::Active, Status::Merged, Status::Any].map(|s| f(s).matches(i, &[]))
+        };
+        assert_eq!(selected(&i), [true, false, true]);
+        i.merged_into = Some("INC-000001".into());
+        assert_eq!(selected(&i), [false, true, true]);
+        assert!(!Filter::default().matches(&i, &[]), "hidden by default");
     }
 
     #[test]

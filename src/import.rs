@@ -15,12 +15,14 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::field;
+use crate::filter::{Filter, Status};
 use crate::formats::fields::{Row, RowError, Rows};
 use crate::formats::{acled, csv, geojson, ucdp};
 use crate::geo::Regions;
 use crate::locate::{self, Placement};
 use crate::model::Incident;
 use crate::store::{ImportCounts, Store, Upsert, Writer};
+use crate::sync::{self, Conflict, Coverage, Local};
 
 /// The formats `incidents import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -143,7 +145,11 @@ pub fn open(path: &Path, format: Option<ImportFormat>) -> Result<(ImportFormat, 
 fn database_rows(path: &Path) -> Result<Rows<'static>> {
     let store = crate::store::open_read_only(&crate::store::Location::File(path.to_path_buf()))?;
     let mut rows = Vec::new();
-    store.for_each_incident(&crate::filter::Filter::default(), &mut |incident| {
+    let all = Filter {
+        status: Status::Any,
+        ..Filter::default()
+    };
+    store.for_each_incident(&all, &mut |incident| {
         rows.push(Ok(Row {
             location: format!("incident {}", incident.uid.as_deref().unwrap_or("?")),
             incident,
@@ -206,6 +212,11 @@ pub struct Summary {
     pub admin1_unrecognised: u64,
     /// The most frequent disagreements, as "file label -> polygon code: count".
     pub disagreement_pairs: Vec<(String, u64)>,
+    /// Incidents deleted because the file no longer holds them (`sync`).
+    pub deleted: u64,
+    pub deleted_uids: Vec<String>,
+    /// Upstream changes and deletions of incidents changed here.
+    pub conflicts: Vec<Conflict>,
     pub dry_run: bool,
 }
 
@@ -214,6 +225,11 @@ pub struct Summary {
 pub struct Options {
     pub dry_run: bool,
     pub skip_invalid: bool,
+    /// The file is its dataset's whole current content for what it covers:
+    /// what it no longer holds is deleted.
+    pub sync: bool,
+    /// Upstream wins over changes made here (edits, merges).
+    pub theirs: bool,
 }
 
 /// How a row's own admin1 label compares with the region its point is in.
@@ -445,6 +461,7 @@ pub fn import(
         let empty = w.is_empty()?;
         let mut placer = Placer::new(regions);
         let mut pairs: HashMap<String, u64> = HashMap::new();
+        let mut coverage = Coverage::default();
         // The incidents an offline copy changed, whose history comes along.
         let mut changed: Vec<String> = Vec::new();
         std::thread::scope(|scope| -> Result<()> {
@@ -466,13 +483,13 @@ pub fn import(
                     (Some(uid), false) => w.get_incident(uid)?,
                     _ => None,
                 };
-                let (inc, placed) = match (&old, p.row) {
+                let (inc, placed, row) = match (&old, p.row) {
                     (Some(old), Some(row)) => {
                         let mut inc = field::merge(old, &row.incident, row.carried);
                         let placed = placer.place(&mut inc, &p.location);
-                        (inc, placed)
+                        (inc, placed, Some(row))
                     }
-                    _ => (p.incident, p.placed),
+                    (_, row) => (p.incident, p.placed, row),
                 };
                 let placed = match placed {
                     Ok(placed) => placed,
@@ -498,6 +515,38 @@ pub fn import(
                         *pairs.entry(pair).or_insert(0) += 1;
                     }
                 }
+                if opts.sync {
+                    coverage.add(&inc);
+                }
+                if let (Some(o), Some(row)) = (&old, &row)
+                    && *o != inc
+                    && let Some(local) = sync::local_change(w, o)?
+                {
+                    // The row differs because of a change made here; it is
+                    // an upstream change only when upstream no longer says
+                    // what it said when last imported.
+                    let upstream_changed = match &local {
+                        Local::Edited(Some(imported)) => row.carried.iter().any(|f| {
+                            f != field::Field::Sources && !f.agrees(imported, &row.incident)
+                        }),
+                        _ => true,
+                    };
+                    if upstream_changed {
+                        s.conflicts.push(Conflict {
+                            uid: o.uid.clone().unwrap_or_default(),
+                            upstream: "changed",
+                            local: local.name(),
+                        });
+                    }
+                    if !upstream_changed {
+                        s.unchanged += 1;
+                        continue;
+                    }
+                    // Local changes win unless `theirs`.
+                    if !opts.theirs {
+                        continue;
+                    }
+                }
                 let outcome = store_row(w, old, &inc)?;
                 match outcome {
                     Upsert::Inserted => s.inserted += 1,
@@ -510,6 +559,16 @@ pub fn import(
             }
             Ok(())
         })?;
+        if opts.sync {
+            for inc in coverage.missing(w)? {
+                let conflict = sync::delete(w, regions, &inc, opts.theirs)?;
+                if conflict.is_none() || opts.theirs {
+                    s.deleted += 1;
+                    s.deleted_uids.extend(inc.uid.clone());
+                }
+                s.conflicts.extend(conflict);
+            }
+        }
         if !changed.is_empty() {
             bring_history(w, input, &changed)?;
         }
@@ -524,6 +583,7 @@ pub fn import(
             updated: s.updated,
             unchanged: s.unchanged,
             rejected: s.rejected,
+            deleted: s.deleted,
         })?;
         Ok(s)
     };

@@ -8,6 +8,7 @@
 pub mod add;
 pub mod check;
 pub mod database;
+pub mod dedup;
 pub mod edit;
 pub mod error;
 pub mod export;
@@ -19,11 +20,13 @@ pub mod geo;
 pub mod group;
 pub mod import;
 pub mod locate;
+pub mod merge;
 pub mod model;
 pub mod report;
 pub mod report_scope;
 pub mod seeds;
 pub mod store;
+pub mod sync;
 
 pub use database::Database;
 pub use error::{Error, Result};

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
-use crate::filter::{Filter, Near, RegionKey};
+use crate::filter::{Filter, Near, RegionKey, Status};
 pub use crate::geo::{Answer, Resolution, resolve};
 use crate::geo::{
     Candidate, Gazetteer, HOLD_KM, Level, MatchKind, OutsideCountry, Place, Region, Regions,
@@ -350,6 +350,8 @@ pub struct FilterSpec {
     pub near: Option<String>,
     pub radius: Option<String>,
     pub bbox: Option<String>,
+    /// active (the default), merged or all.
+    pub status: Option<String>,
     pub limit: Option<usize>,
     /// The database's countries (alpha-2): a region name that matches in
     /// several countries means the one here, unless `country` is given.
@@ -373,6 +375,16 @@ pub fn parse_radius(s: &str) -> Result<f64> {
             s,
             "a distance such as 25km or 500m, up to 20000km",
         )),
+    }
+}
+
+/// Parses a merge status: `active`, `merged` or `all`.
+fn parse_status(s: &str) -> Result<Status> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "active" => Ok(Status::Active),
+        "merged" => Ok(Status::Merged),
+        "all" => Ok(Status::Any),
+        _ => Err(Error::invalid("status", s, "active, merged or all")),
     }
 }
 
@@ -453,6 +465,9 @@ impl FilterSpec {
         f.actor = self.actor.clone();
         f.text = self.text.clone();
         f.tag = self.tag.clone();
+        if let Some(s) = &self.status {
+            f.status = parse_status(s)?;
+        }
         if let Some(b) = &self.bbox {
             let v = parse_numbers("bbox", b, 4, "MIN_LON,MIN_LAT,MAX_LON,MAX_LAT in degrees")?;
             if v[0] > v[2]
@@ -546,6 +561,30 @@ mod tests {
         assert_eq!(f.from, NaiveDate::from_ymd_opt(2025, 6, 1));
         assert_eq!(f.to, NaiveDate::from_ymd_opt(2025, 6, 30));
         assert_eq!(f.event_type.as_deref(), Some("Battles"));
+        assert_eq!(f.status, Status::Active);
+        for (given, status) in [
+            ("active", Status::Active),
+            ("Merged", Status::Merged),
+            ("all", Status::Any),
+        ] {
+            let spec = FilterSpec {
+                status: Some(given.into()),
+                ..Default::default()
+            };
+            let f = spec.build(no_regions, no_gaz, &mut |_| {}).unwrap();
+            assert_eq!(f.status, status, "{given}");
+        }
+        let e = FilterSpec {
+            status: Some("deleted".into()),
+            ..Default::default()
+        }
+        .build(no_regions, no_gaz, &mut |_| {})
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("status") && e.contains("active, merged or all"),
+            "{e}"
+        );
         for bad in [
             FilterSpec {
                 month: Some("2025".into()),

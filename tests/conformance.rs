@@ -1,11 +1,12 @@
 //! The filter's conformance: on ten thousand generated incidents imported
-//! through the binary, `list`, `export --format csv`, a period `report` and
-//! `report --group-by` select, for hundreds of random filters, exactly the
-//! incidents that `Filter::matches` (the filter's meaning in plain Rust)
-//! selects. One import, then many cheap queries, two at a time.
+//! through the binary (about one in eight then merged into another),
+//! `list`, `export --format csv`, a period `report` and `report --group-by`
+//! select, for hundreds of random filters, exactly the incidents that
+//! `Filter::matches` (the filter's meaning in plain Rust) selects. One
+//! import, then many cheap queries, two at a time.
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -262,9 +263,34 @@ struct Stored {
     custom: Vec<String>,
 }
 
-/// Every incident, read back with `export --format csv`.
-fn read_back(s: &Session) -> Vec<Stored> {
-    let csv = s.ok(&["export", "--format", "csv", "--raw"]);
+/// Merges about one incident in eight into the next (with the store's
+/// writer: merging itself is not this test's subject), so that `--status`
+/// has both kinds to select; returns the merged uids with the uid each was
+/// merged into.
+fn merge_some(s: &Session, rng: &mut StdRng) -> BTreeMap<String, String> {
+    let uid = |n: usize| format!("CONF-{:05}", n % INCIDENTS);
+    let merged: BTreeMap<String, String> = (0..INCIDENTS)
+        .filter(|_| rng.random_bool(0.12))
+        .map(|n| (uid(n), uid(n + 1)))
+        .collect();
+    let location = incidents::store::Location::parse(&s.db_arg());
+    let mut db = incidents::store::open(&location, &incidents::Author::default()).expect("open");
+    incidents::store::write(db.as_mut(), |w| {
+        for (other, keep) in &merged {
+            let mut inc = w.get_incident(other)?.expect("imported");
+            inc.merged_into = Some(keep.clone());
+            w.update_incident(&inc)?;
+        }
+        Ok(())
+    })
+    .expect("merge");
+    merged
+}
+
+/// Every incident, read back with `export --format csv --status all`;
+/// `merged` says which were merged (the export has no column for it).
+fn read_back(s: &Session, merged: &BTreeMap<String, String>) -> Vec<Stored> {
+    let csv = s.ok(&["export", "--format", "csv", "--raw", "--status", "all"]);
     let mut r = csv::Reader::from_reader(csv.as_bytes());
     let header = r.headers().expect("header").clone();
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
@@ -297,6 +323,7 @@ fn read_back(s: &Session) -> Vec<Stored> {
         inc.tags = text("tags")
             .map(|t| t.split(';').map(str::to_string).collect())
             .unwrap_or_default();
+        inc.merged_into = inc.uid.as_ref().and_then(|u| merged.get(u)).cloned();
         let custom = match (inc.latitude, inc.longitude) {
             (Some(lat), Some(lon)) => CUSTOM
                 .iter()
@@ -403,6 +430,9 @@ fn random_spec(rng: &mut StdRng, all: &[Stored]) -> FilterSpec {
         f.near = Some(format!("{lat:.5},{lon:.5}"));
         f.radius = Some(format!("{radius:.3}km"));
     }
+    if rng.random_bool(0.5) {
+        f.status = Some(maybe(rng, 1.0, &["active", "merged", "all", "Merged"]));
+    }
     if rng.random_bool(0.15) {
         let (lat, lon) = ANCHORS.choose(rng).expect("anchors");
         let (dx, dy): (f64, f64) = (rng.random_range(0.05..3.0), rng.random_range(0.05..3.0));
@@ -433,6 +463,7 @@ fn args(f: &FilterSpec, overlapping: bool) -> Vec<String> {
         ("near", &f.near),
         ("radius", &f.radius),
         ("bbox", &f.bbox),
+        ("status", &f.status),
     ]
     .into_iter()
     .filter_map(|(flag, v)| v.as_ref().map(|v| format!("--{flag}={v}")))
@@ -621,8 +652,9 @@ fn every_command_selects_what_matches_selects() {
     let path = session.file("generated.csv", &bytes);
     session.ok(&["import", path.to_str().expect("a UTF-8 path")]);
     region(1, "aoi_mosul.geojson");
+    let merged = merge_some(&session, &mut rng);
 
-    let all = read_back(&session);
+    let all = read_back(&session, &merged);
     assert_eq!(all.len(), INCIDENTS);
     let store =
         incidents::store::open_read_only(&incidents::store::Location::parse(&session.db_arg()))
@@ -646,6 +678,15 @@ fn every_command_selects_what_matches_selects() {
             (spec, period, *dims.choose(&mut rng).expect("dims"))
         })
         .collect();
+    for status in ["active", "merged", "all"] {
+        assert!(
+            combinations.iter().any(|(spec, _, _)| spec
+                .status
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case(status))),
+            "no filter with --status {status}"
+        );
+    }
 
     let next = AtomicUsize::new(0);
     let problems = Mutex::new(Vec::new());

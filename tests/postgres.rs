@@ -13,6 +13,7 @@ use std::thread;
 
 use assert_cmd::Command;
 use common::{Backend, DB_ENV, Output, Session, both, pg};
+use incidents::store::{self, Author, Location, MergeRecord};
 
 /// `postgres_only!(name);` above `fn name()` makes the test `name::postgres`,
 /// which runs it on PostgreSQL as `both!` does (skipped loudly, or failed
@@ -523,7 +524,10 @@ fn a_reader_reads_everything_and_every_write_is_refused_unchanged() {
     }
     let said = ok_at(&s, &url, &["init"]);
     assert!(
-        said.starts_with(&format!("opened {url} (schema version 1): 8 incidents")),
+        said.starts_with(&format!(
+            "opened {url} (schema version {}): 8 incidents",
+            latest_version()
+        )),
         "{said}"
     );
 
@@ -804,18 +808,30 @@ fn connection_errors_are_one_line_naming_host_and_database_never_the_password() 
     );
 }
 
-postgres_only!(init_creates_schema_version_1_then_opens_it_and_refuses_a_newer_one);
-fn init_creates_schema_version_1_then_opens_it_and_refuses_a_newer_one() {
+/// The version of the server's schema: its last migration.
+fn latest_version() -> usize {
+    include_str!("../src/store/postgres/schema.sql")
+        .lines()
+        .filter(|l| l.starts_with("-- migration "))
+        .count()
+}
+
+postgres_only!(init_creates_the_latest_schema_then_opens_it_and_refuses_a_newer_one);
+fn init_creates_the_latest_schema_then_opens_it_and_refuses_a_newer_one() {
     let s = Session::new();
+    let latest = latest_version();
     let said = s.ok(&["init"]);
     assert!(
         said.starts_with(&format!(
-            "created {} (schema version 1): 0 incidents",
+            "created {} (schema version {latest}): 0 incidents",
             s.db_arg()
         )),
         "{said}"
     );
-    assert_eq!(s.pg_query("SELECT version FROM schema_version"), [["1"]]);
+    assert_eq!(
+        s.pg_query("SELECT version FROM schema_version"),
+        [[latest.to_string()]]
+    );
     assert_eq!(
         s.pg_query(
             "SELECT type, srid FROM geometry_columns \
@@ -853,7 +869,7 @@ fn init_creates_schema_version_1_then_opens_it_and_refuses_a_newer_one() {
     let said = s.ok(&["init"]);
     assert!(
         said.starts_with(&format!(
-            "opened {} (schema version 1): 0 incidents",
+            "opened {} (schema version {latest}): 0 incidents",
             s.db_arg()
         )),
         "{said}"
@@ -864,7 +880,7 @@ fn init_creates_schema_version_1_then_opens_it_and_refuses_a_newer_one() {
     assert_eq!(other.ok(&["list", "--format", "csv"]).lines().count(), 1);
     assert_eq!(
         other.pg_query("SELECT version FROM schema_version"),
-        [["1"]]
+        [[latest.to_string()]]
     );
 
     s.pg_exec("UPDATE schema_version SET version = 99");
@@ -887,7 +903,7 @@ fn init_creates_schema_version_1_then_opens_it_and_refuses_a_newer_one() {
         let err = s.fails(args);
         assert!(
             err.contains(&format!(
-                "database {} has schema version 99, newer than this program's 1",
+                "database {} has schema version 99, newer than this program's {latest}",
                 s.db_arg()
             )),
             "{args:?}: {err}"
@@ -1199,5 +1215,126 @@ fn history_names_the_user_and_the_name_given_with_as() {
             ("insert".to_string(), format!("{user} (as Field team)")),
             ("update".to_string(), format!("{user} (as Reviewer)"))
         ]
+    );
+}
+
+fn merge_into_first(other: &str) -> MergeRecord {
+    MergeRecord {
+        other: other.into(),
+        keep: "INC-000001".into(),
+        filled: vec!["notes".into()],
+        sources: Vec::new(),
+    }
+}
+
+postgres_only!(editors_write_merges_and_readers_only_read_them);
+fn editors_write_merges_and_readers_only_read_them() {
+    let s = Session::new();
+    s.ok(&["init"]);
+    let alice = Login::new(&s, "alice", "LOGIN", &["incidents_reader"]);
+    let bob = Login::new(&s, "bob", "LOGIN", &["incidents_editor"]);
+    let open = |login: &str| {
+        store::open(&Location::parse(&s.url_as(login)), &Author::default()).expect("open")
+    };
+    let mut editor = open(&bob.name);
+    store::write(editor.as_mut(), |w| {
+        w.save_merge(&merge_into_first("INC-000002"))?;
+        w.save_merge(&merge_into_first("INC-000003"))?;
+        w.take_merge("INC-000003").map(drop)
+    })
+    .expect("an editor saves and takes merges");
+
+    let mut reader = open(&alice.name);
+    store::write(reader.as_mut(), |w| {
+        assert_eq!(
+            w.merges_into("INC-000001")?,
+            [merge_into_first("INC-000002")]
+        );
+        Ok(())
+    })
+    .expect("a reader reads merges");
+    let before = s.snapshot();
+    let refusal = format!("{} may read but not change this database", alice.name);
+    let saved = store::write(reader.as_mut(), |w| {
+        w.save_merge(&merge_into_first("INC-000004"))
+    });
+    let taken = store::write(reader.as_mut(), |w| w.take_merge("INC-000002").map(drop));
+    for e in [saved, taken] {
+        let e = e.expect_err("a reader writes merges").to_string();
+        assert!(e.contains(&refusal), "{e}");
+    }
+    assert_eq!(s.snapshot(), before, "a reader changed the merges");
+}
+
+postgres_only!(a_version_1_database_is_migrated_keeping_its_rows_and_history);
+fn a_version_1_database_is_migrated_keeping_its_rows_and_history() {
+    // The group roles belong to the cluster: another database's init makes them.
+    Session::new().ok(&["init"]);
+    let s = Session::new();
+    let schema = include_str!("../src/store/postgres/schema.sql");
+    let v1 = schema.split("-- migration 2").next().expect("migration 1");
+    s.pg_exec(&format!(
+        "GRANT USAGE, CREATE ON SCHEMA public TO incidents_admin; SET ROLE incidents_admin; {v1}; \
+         UPDATE schema_version SET version = 1; RESET ROLE; \
+         INSERT INTO incidents (uid, event_type, date_start, date_end, date_precision, latitude, \
+         longitude, tags, created_at, updated_at) VALUES ('OLD-1', 'Battles', '2020-01-01', \
+         '2020-01-01', 'day', 32.61234567891234, 36.1, '[\"a\"]', 'x', 'x'); \
+         UPDATE incidents SET notes = 'edited' WHERE uid = 'OLD-1';"
+    ));
+    let docs = "SELECT incident_doc(i)::text FROM incidents i";
+    let history = "SELECT action, old::text, new::text FROM history ORDER BY id";
+    let (doc_before, history_before) = (s.pg_query(docs), s.pg_query(history));
+
+    let said = s.ok(&["init"]);
+    assert!(
+        said.contains(&format!(
+            "(schema version {}): 1 incidents",
+            latest_version()
+        )),
+        "{said}"
+    );
+    assert_eq!(
+        s.pg_query(docs),
+        doc_before,
+        "unmerged documents are unchanged"
+    );
+    assert_eq!(s.pg_query(history), history_before);
+    let old = s.json(&["show", "OLD-1"]);
+    assert_eq!(old["notes"], "edited");
+    assert!(old.get("merged_into").is_none());
+    assert_eq!(
+        s.pg_query(
+            "SELECT r, p, has_table_privilege(r, 'merges', p) FROM \
+             unnest(array['incidents_reader', 'incidents_editor']) r, \
+             unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p ORDER BY r, p"
+        ),
+        [
+            ["incidents_editor", "DELETE", "t"],
+            ["incidents_editor", "INSERT", "t"],
+            ["incidents_editor", "SELECT", "t"],
+            ["incidents_editor", "UPDATE", "t"],
+            ["incidents_reader", "DELETE", "f"],
+            ["incidents_reader", "INSERT", "f"],
+            ["incidents_reader", "SELECT", "t"],
+            ["incidents_reader", "UPDATE", "f"],
+        ]
+    );
+
+    let mut db = store::open(&Location::parse(&s.db_arg()), &Author::default()).expect("open");
+    store::write(db.as_mut(), |w| {
+        let mut i = w.get_incident("OLD-1")?.expect("stored");
+        i.merged_into = Some("OLD-2".into());
+        w.update_incident(&i)?;
+        w.save_merge(&merge_into_first("OLD-1"))
+    })
+    .expect("merge a migrated row");
+    let h = s.json(&["history", "OLD-1"]);
+    let h = h.as_array().expect("history");
+    assert_eq!(h.len(), 3, "{h:?}");
+    assert!(
+        h[2]["changes"]
+            .as_str()
+            .is_some_and(|c| c.contains("merged_into: null -> \"OLD-2\"")),
+        "{h:?}"
     );
 }

@@ -60,6 +60,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                 month: Some("2025-06".into()),
                 ..FilterArgs::default()
             },
+            near: Default::default(),
             week: None,
             year: None,
             group_by: Vec::new(),
@@ -72,6 +73,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         &ctx,
         super::list::Args {
             filter: FilterArgs::default(),
+            near: Default::default(),
             period: Default::default(),
             output: table.clone(),
         },

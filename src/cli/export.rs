@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use incidents::export::{self, ExportFormat, Options};
 use incidents::{Error, Result};
 
-use super::{Ctx, FilterArgs, OverlappingArg, note};
+use super::{Ctx, FilterArgs, NearArgs, OverlappingArg, note};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,12 +21,14 @@ pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
     #[command(flatten)]
+    pub near: NearArgs,
+    #[command(flatten)]
     pub period: OverlappingArg,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let db = ctx.read()?;
-    let filter = a.filter.to_filter(&db, a.period.overlapping)?;
+    let filter = a.filter.to_filter(&db, a.period.overlapping, &a.near)?;
     let opts = Options {
         format: a.format,
         raw: a.raw,

@@ -25,9 +25,61 @@ pub struct Args {
     /// Where --skip-invalid writes rejected rows (default FILE.rejects.csv).
     #[arg(long, requires = "skip_invalid")]
     pub rejects: Option<PathBuf>,
+    /// FILE is its dataset's whole current content for what it covers (its
+    /// id namespace, countries and period): incidents it no longer holds
+    /// are deleted (`undelete UID` restores one).
+    #[arg(long, conflicts_with = "deletions")]
+    pub sync: bool,
+    /// FILE is ACLED's deleted-events list (event_id_cnty,deleted_timestamp):
+    /// those incidents are deleted.
+    #[arg(long, conflicts_with_all = ["format", "skip_invalid"])]
+    pub deletions: bool,
+    /// Where upstream changed or deleted an incident that was edited or
+    /// merged here, take upstream's version (by default local changes win).
+    #[arg(long)]
+    pub theirs: bool,
+}
+
+/// Lists the conflicts: upstream changes that met local ones.
+fn say_conflicts(conflicts: &[incidents::sync::Conflict], theirs: bool) -> Result<()> {
+    for c in conflicts {
+        say(format!(
+            "conflict: {} {} upstream, {} here: {}",
+            c.uid,
+            c.upstream,
+            c.local,
+            if theirs {
+                "upstream taken (--theirs)"
+            } else {
+                "kept as it is here (--theirs takes upstream's)"
+            }
+        ))?;
+    }
+    Ok(())
+}
+
+fn run_deletions(ctx: &Ctx, a: &Args) -> Result<()> {
+    let d = ctx.open()?.import_deletions(&a.file, a.theirs, a.dry_run)?;
+    say_conflicts(&d.conflicts, a.theirs)?;
+    say(format!(
+        "{}{} (deletions): {} rows, {} deleted, {} not in this database, {} conflicts",
+        if d.dry_run {
+            "dry run, nothing changed: "
+        } else {
+            ""
+        },
+        a.file.display(),
+        d.rows,
+        d.deleted,
+        d.absent,
+        d.conflicts.len()
+    ))
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    if a.deletions {
+        return run_deletions(ctx, &a);
+    }
     let (format, rows) = import::open(&a.file, a.format)?;
     let mut db = ctx.open()?;
     let rejects_path = a.rejects.clone().unwrap_or_else(|| {
@@ -66,6 +118,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         Options {
             dry_run: a.dry_run,
             skip_invalid: a.skip_invalid,
+            sync: a.sync,
+            theirs: a.theirs,
         },
         &mut reject,
         &mut |n| bar.set_position(n),
@@ -95,8 +149,19 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             s.fatalities_inconsistent
         ))?;
     }
+    say_conflicts(&s.conflicts, a.theirs)?;
+    if a.sync && s.dry_run {
+        for uid in &s.deleted_uids {
+            say(format!("would delete {uid} (no longer in the file)"))?;
+        }
+    }
+    let sync = if a.sync || !s.conflicts.is_empty() {
+        format!(", {} deleted, {} conflicts", s.deleted, s.conflicts.len())
+    } else {
+        String::new()
+    };
     say(format!(
-        "{}{} ({:?}): {} rows, {} new, {} updated, {} unchanged, {} rejected, {} without coordinates, {} placed in the nearest region, {} held in their stated country, {} admin1 disagreements, {} unrecognised admin1 labels",
+        "{}{} ({:?}): {} rows, {} new, {} updated, {} unchanged, {} rejected, {} without coordinates, {} placed in the nearest region, {} held in their stated country, {} admin1 disagreements, {} unrecognised admin1 labels{sync}",
         if s.dry_run {
             "dry run, nothing changed: "
         } else {

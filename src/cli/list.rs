@@ -6,12 +6,14 @@ use incidents::formats::csv::{COLUMNS, incident_row};
 use incidents::model::Incident;
 use serde_json::{Map, Value};
 
-use super::{Ctx, FilterArgs, OutputArgs, OverlappingArg};
+use super::{Ctx, FilterArgs, NearArgs, OutputArgs, OverlappingArg};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub near: NearArgs,
     #[command(flatten)]
     pub period: OverlappingArg,
     #[command(flatten)]
@@ -69,7 +71,7 @@ fn table_row(i: &Incident) -> Map<String, Value> {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let db = ctx.read()?;
-    let filter = a.filter.to_filter(&db, a.period.overlapping)?;
+    let filter = a.filter.to_filter(&db, a.period.overlapping, &a.near)?;
     let format = a.output.format();
     let human = matches!(format, OutputFormat::Table | OutputFormat::Markdown);
     let mut out = a.output.writer(if human { TABLE_COLUMNS } else { COLUMNS });

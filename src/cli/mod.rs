@@ -4,6 +4,7 @@
 mod add;
 mod backup;
 mod check;
+mod dedup;
 mod delete;
 mod demo;
 mod edit;
@@ -14,6 +15,7 @@ mod history;
 mod import;
 mod init;
 mod list;
+mod merge;
 mod places;
 mod regions;
 mod report;
@@ -21,6 +23,8 @@ mod seed;
 mod show;
 mod tally;
 mod types;
+mod undelete;
+mod unmerge;
 
 use std::io::{IsTerminal, Write};
 
@@ -65,6 +69,14 @@ pub enum Command {
     Edit(edit::Args),
     /// Delete an incident (its last values stay in its history).
     Delete(delete::Args),
+    /// Restore a deleted incident as it was (from its history).
+    Undelete(undelete::Args),
+    /// Find incidents that may report the same event; --apply merges the duplicates.
+    Dedup(dedup::Args),
+    /// Make one incident of several reports of one event (the others are kept, hidden).
+    Merge(merge::Args),
+    /// Undo a merge exactly.
+    Unmerge(unmerge::Args),
     /// Show every recorded change of an incident or tally.
     History(history::Args),
     /// List the ACLED event types and sub-event types.
@@ -106,6 +118,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Show(a) => show::run(&ctx, a),
         Command::Edit(a) => edit::run(&ctx, a),
         Command::Delete(a) => delete::run(&ctx, a),
+        Command::Undelete(a) => undelete::run(&ctx, a),
+        Command::Dedup(a) => dedup::run(&ctx, a),
+        Command::Merge(a) => merge::run(&ctx, a),
+        Command::Unmerge(a) => unmerge::run(&ctx, a),
         Command::History(a) => history::run(&ctx, a),
         Command::Types(a) => types::run(a),
         Command::Tally(a) => tally::run(&ctx, a),
@@ -197,18 +213,27 @@ pub struct FilterArgs {
     /// An exact tag.
     #[arg(long)]
     pub tag: Option<String>,
+    /// Bounding box: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT.
+    #[arg(long, allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// active (the default: not merged into another incident), merged, or all.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// At most this many incidents.
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+/// `--near` and its `--radius`: a filter flag of list, report and export,
+/// apart from the others because `dedup` has a `--radius` of its own.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct NearArgs {
     /// A place or LAT,LON to search around (with --radius).
     #[arg(long, allow_hyphen_values = true)]
     pub near: Option<String>,
     /// Radius for --near, e.g. 25km (default 10km).
     #[arg(long, requires = "near", allow_hyphen_values = true)]
     pub radius: Option<String>,
-    /// Bounding box: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT.
-    #[arg(long, allow_hyphen_values = true)]
-    pub bbox: Option<String>,
-    /// At most this many incidents.
-    #[arg(long)]
-    pub limit: Option<usize>,
 }
 
 /// `--overlapping`, for the commands that select incidents without counting
@@ -226,8 +251,9 @@ pub struct OverlappingArg {
 impl FilterArgs {
     /// Turns the flags into a library `Filter`, resolving region and place
     /// names (the chosen region is reported on stderr when ambiguous).
-    /// `overlapping` is [`OverlappingArg`], for the commands that have it.
-    pub fn to_filter(&self, db: &Database, overlapping: bool) -> Result<Filter> {
+    /// `overlapping` is [`OverlappingArg`] and `near` [`NearArgs`], for the
+    /// commands that have them.
+    pub fn to_filter(&self, db: &Database, overlapping: bool, near: &NearArgs) -> Result<Filter> {
         let spec = incidents::locate::FilterSpec {
             region: self.region.clone(),
             country: self.country.clone(),
@@ -240,9 +266,10 @@ impl FilterArgs {
             actor: self.actor.clone(),
             text: self.text.clone(),
             tag: self.tag.clone(),
-            near: self.near.clone(),
-            radius: self.radius.clone(),
+            near: near.near.clone(),
+            radius: near.radius.clone(),
             bbox: self.bbox.clone(),
+            status: self.status.clone(),
             limit: self.limit,
             countries: Vec::new(),
         };

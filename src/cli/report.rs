@@ -8,7 +8,7 @@ use incidents::group::Dim;
 use incidents::report_scope::PeriodSpec;
 use incidents::{Error, Result};
 
-use super::{Ctx, FilterArgs, note};
+use super::{Ctx, FilterArgs, NearArgs, note};
 
 /// Report output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,6 +45,8 @@ unknown (\"unknown\", JSON null, an empty CSV cell), never 0; a group without in
 pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub near: NearArgs,
     /// An ISO week, YYYY-Www.
     #[arg(long, conflicts_with_all = ["month", "from", "to", "year"])]
     pub week: Option<String>,
@@ -75,7 +77,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             _ => ReportFormat::Csv,
         }
     });
-    let filter = a.filter.to_filter(&db, false)?;
+    let filter = a.filter.to_filter(&db, false, &a.near)?;
     let period = PeriodSpec {
         month: a.filter.month.clone(),
         week: a.week.clone(),

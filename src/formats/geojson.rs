@@ -184,6 +184,7 @@ fn write_feature(buf: &mut Vec<u8>, inc: &Incident) -> Result<bool> {
         notes,
         tags,
         sources,
+        merged_into,
         created_at,
         updated_at,
     } = inc;
@@ -257,6 +258,11 @@ fn write_feature(buf: &mut Vec<u8>, inc: &Incident) -> Result<bool> {
     array(buf, tags, |b, t| string(b, t))?;
     key!(buf, "sources");
     array(buf, sources, source)?;
+    // Left out when empty, as serde leaves it out.
+    if let Some(m) = merged_into {
+        key!(buf, "merged_into");
+        string(buf, m)?;
+    }
     key!(buf, "created_at");
     text(buf, created_at)?;
     key!(buf, "updated_at");

@@ -183,6 +183,10 @@ pub struct Incident {
     pub tags: Vec<String>,
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// The uid of the incident this one was merged into: it is kept, but
+    /// hidden from list, report and export (see `filter::Status`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
     #[serde(default)]
     pub created_at: Option<String>,
     #[serde(default)]
@@ -291,6 +295,7 @@ impl Incident {
             notes: None,
             tags: Vec::new(),
             sources: Vec::new(),
+            merged_into: None,
             created_at: None,
             updated_at: None,
         }
@@ -478,7 +483,15 @@ mod tests {
         assert_eq!(v["date_start"], "2025-06-01");
         assert_eq!(v["date_precision"], "month");
         assert!(v["fatalities"].is_null());
+        assert!(v.get("merged_into").is_none(), "left out when not merged");
         let back: Incident = serde_json::from_value(v).unwrap();
         assert_eq!(back, i);
+        let mut merged = i.clone();
+        merged.merged_into = Some("INC-000002".into());
+        let v = serde_json::to_value(&merged).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        let at = keys.iter().position(|k| *k == "merged_into").unwrap();
+        assert_eq!(keys[at + 1], "created_at");
+        assert_eq!(serde_json::from_value::<Incident>(v).unwrap(), merged);
     }
 }

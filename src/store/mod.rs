@@ -14,13 +14,13 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::filter::Filter;
+use crate::filter::{Filter, Status};
 use crate::geo::Region;
 use crate::group::Dim;
-use crate::model::{Incident, Tally};
+use crate::model::{Incident, Source, Tally};
 
 /// Where a database is: a SQLite file, or a PostgreSQL server named by a
 /// `postgresql://` (or `postgres://`) URL.
@@ -159,7 +159,11 @@ fn copy_to_file(src: &dyn Store, from: &str, dest: &Path) -> Result<()> {
                 w.upsert_place(p)?;
             }
             let mut n = 0;
-            src.for_each_incident(&Filter::default(), &mut |inc| {
+            let all = Filter {
+                status: Status::Any,
+                ..Filter::default()
+            };
+            src.for_each_incident(&all, &mut |inc| {
                 w.insert_incident(&inc)?;
                 n += 1;
                 Ok(())
@@ -217,6 +221,53 @@ pub trait Writer {
     /// imported), unless this one has it already (same uid, action and
     /// time); it names the open import, which must exist.
     fn append_history(&mut self, entry: &HistoryEntry) -> Result<()>;
+    /// As [`Store::history`], seeing this transaction's changes.
+    fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>>;
+    /// As [`Store::for_each_incident`], seeing this transaction's changes.
+    /// `f` must not use the writer: on PostgreSQL the connection is busy
+    /// streaming the rows, and such a call fails.
+    fn for_each_incident(
+        &self,
+        filter: &Filter,
+        f: &mut dyn FnMut(Incident) -> Result<()>,
+    ) -> Result<()>;
+    /// Records a merge; one already recorded for `m.other` is an error.
+    fn save_merge(&mut self, m: &MergeRecord) -> Result<()>;
+    /// The merge recorded for the incident merged away `other`, removed.
+    fn take_merge(&mut self, other: &str) -> Result<Option<MergeRecord>>;
+    /// The merges recorded into `keep`, oldest first.
+    fn merges_into(&self, keep: &str) -> Result<Vec<MergeRecord>>;
+}
+
+/// What a merge did to its kept incident, so that unmerging undoes exactly that.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergeRecord {
+    /// The incident merged away (hidden, `merged_into` = keep).
+    pub other: String,
+    pub keep: String,
+    /// The fields of `keep` that were empty and filled from `other` (Field::name()s).
+    pub filled: Vec<String>,
+    /// The sources of `other` that were attached to `keep`.
+    pub sources: Vec<Source>,
+}
+
+impl MergeRecord {
+    /// A record as stored (JSON); `other` names it in errors.
+    fn from_json(other: &str, json: &str) -> Result<MergeRecord> {
+        serde_json::from_str(json).map_err(|e| Error::Data {
+            what: format!("the merge record of {other} in the database"),
+            reason: format!("not a merge record: {e}"),
+        })
+    }
+
+    /// The error for saving a second merge of the same incident.
+    fn already_saved(&self) -> Error {
+        Error::invalid(
+            "incident to merge",
+            &self.other,
+            "an incident not merged already",
+        )
+    }
 }
 
 /// Runs `f` in `mode`, returning what it returns.
@@ -345,6 +396,16 @@ pub struct ImportCounts {
     pub updated: u64,
     pub unchanged: u64,
     pub rejected: u64,
+    /// Deleted (sync, deletions lists): recorded in history, not in the import.
+    pub deleted: u64,
+}
+
+impl ImportCounts {
+    /// Whether the import changed anything: one that did not leaves no
+    /// record (importing the same file again is a no-op).
+    pub fn changed(&self) -> bool {
+        self.inserted + self.updated + self.deleted > 0
+    }
 }
 
 /// The import that made a change: which file, read as what.
@@ -419,7 +480,8 @@ fn complete_history(
 
 impl HistoryEntry {
     /// What changed, field by field, as `field: old -> new; ...` (the
-    /// time of writing left out: every change sets it).
+    /// time of writing left out: every change sets it). A field missing
+    /// on one side is null there (`merged_into` is written only when set).
     pub fn changes(&self) -> String {
         let empty = serde_json::Map::new();
         let old = self
@@ -432,9 +494,14 @@ impl HistoryEntry {
             .as_ref()
             .and_then(|v| v.as_object())
             .unwrap_or(&empty);
+        let null = serde_json::Value::Null;
+        // A delete lists no changes (its old document is what it removed).
+        let only_old = old
+            .keys()
+            .filter(|k| self.new.is_some() && !new.contains_key(*k));
         let mut out = Vec::new();
-        for (k, nv) in new {
-            let ov = old.get(k).unwrap_or(&serde_json::Value::Null);
+        for k in new.keys().chain(only_old) {
+            let (ov, nv) = (old.get(k).unwrap_or(&null), new.get(k).unwrap_or(&null));
             if ov != nv && k != "updated_at" {
                 out.push(format!("{k}: {ov} -> {nv}"));
             }

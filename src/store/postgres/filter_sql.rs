@@ -6,7 +6,7 @@
 //! index has narrowed the search to the circle's boxes.
 
 use super::Params;
-use crate::filter::{Filter, RegionKey};
+use crate::filter::{Filter, RegionKey, Status};
 use crate::fold::fold;
 
 /// The separator between the folded columns of `search_actors` and
@@ -106,6 +106,11 @@ pub(super) fn where_clause(f: &Filter) -> (String, Params) {
             c[1],
             c[2]
         ));
+    }
+    match f.status {
+        Status::Active => parts.push("i.merged_into IS NULL".into()),
+        Status::Merged => parts.push("i.merged_into IS NOT NULL".into()),
+        Status::Any => {}
     }
     if parts.is_empty() {
         ("true".to_string(), args)

@@ -3,7 +3,7 @@
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::Type;
-use postgres::{Client, GenericClient, Row, Transaction};
+use postgres::{GenericClient, Row, Transaction};
 
 use super::filter_sql::{search_column, where_clause};
 use super::{PgWriter, refs};
@@ -18,7 +18,7 @@ const COLUMNS: &str = "i.uid, i.title, i.event_type, i.sub_event_type, i.date_st
     i.date_precision, i.place, i.latitude, i.longitude, i.geo_precision, i.country, i.admin1, \
     i.admin1_code, i.admin2, i.admin2_code, i.fatalities, i.fatalities_low, i.fatalities_high, \
     i.civilian_fatalities, i.actor1, i.actor2, i.assoc_actors, i.notes, i.tags, i.created_at, \
-    i.updated_at, i.reported_admin1, i.reported_admin2, \
+    i.updated_at, i.reported_admin1, i.reported_admin2, i.merged_into, \
     (SELECT json_agg(json_build_object('publisher', s.publisher, 'title', NULLIF(s.title, ''), \
         'url', NULLIF(s.url, ''), 'published', s.published, 'excerpt', l.excerpt) ORDER BY l.source_id) \
      FROM incident_sources l JOIN sources s ON s.id = l.source_id WHERE l.incident_id = i.id)";
@@ -44,7 +44,7 @@ pub(super) fn from_row(row: &Row) -> Result<Incident> {
     let precision: String = row.get(6);
     let geo: Option<i16> = row.get(10);
     let tags: serde_json::Value = row.get(24);
-    let sources: Option<serde_json::Value> = row.get(29);
+    let sources: Option<serde_json::Value> = row.get(30);
     Ok(Incident {
         uid: row.get(0),
         title: row.get(1),
@@ -85,6 +85,7 @@ pub(super) fn from_row(row: &Row) -> Result<Incident> {
             Some(s) => serde_json::from_value(s).map_err(|e| bad("sources", e))?,
             None => Vec::new(),
         },
+        merged_into: row.get(29),
         created_at: row.get(25),
         updated_at: row.get(26),
     })
@@ -108,7 +109,7 @@ pub(super) fn get_incident(c: &mut impl GenericClient, uid: &str) -> Result<Opti
 /// Calls `f` with every incident matching `filter`, in its order,
 /// streaming: the server sends rows as they are read.
 pub(super) fn for_each_incident(
-    c: &mut Client,
+    c: &mut impl GenericClient,
     filter: &Filter,
     f: &mut dyn FnMut(Incident) -> Result<()>,
 ) -> Result<()> {
@@ -136,7 +137,7 @@ pub(super) fn for_each_incident(
 }
 
 /// The recorded changes of the incident or tally with this uid, oldest first.
-pub(super) fn history(c: &mut Client, uid: &str) -> Result<Vec<HistoryEntry>> {
+pub(super) fn history(c: &mut impl GenericClient, uid: &str) -> Result<Vec<HistoryEntry>> {
     let batch = |r: &Row, i: usize| -> Option<ImportBatch> {
         r.get::<_, Option<i64>>(i).map(|id| ImportBatch {
             id,
@@ -224,15 +225,15 @@ const STAGING: &str = "CREATE TEMP TABLE IF NOT EXISTS incident_staging (
     admin2_code text, reported_admin1 text, reported_admin2 text, fatalities int8,
     fatalities_low int8, fatalities_high int8, civilian_fatalities int8, actor1 text,
     actor2 text, assoc_actors text, notes text, tags jsonb, created_at text, updated_at text,
-    import_id int8, search_actors text, search_text text, source_ids int8[], excerpts text[],
-    regions text[]) ON COMMIT DROP";
+    import_id int8, search_actors text, search_text text, merged_into text, source_ids int8[],
+    excerpts text[], regions text[]) ON COMMIT DROP";
 
 /// The staged columns that go to `incidents` as they are.
 const STAGED: &str = "uid, title, event_type, sub_event_type, date_start, date_end, \
     date_precision, place, latitude, longitude, geo_precision, country, admin1, admin1_code, \
     admin2, admin2_code, reported_admin1, reported_admin2, fatalities, fatalities_low, \
     fatalities_high, civilian_fatalities, actor1, actor2, assoc_actors, notes, tags, created_at, \
-    updated_at, import_id, search_actors, search_text";
+    updated_at, import_id, search_actors, search_text, merged_into";
 
 /// Sends the pending incidents: COPY into the staging table, then one
 /// INSERT each into incidents, their source links and their custom regions.
@@ -271,6 +272,7 @@ pub(super) fn send(tx: &mut Transaction, pending: &mut Pending) -> Result<()> {
         T::TEXT,
         T::TEXT,
         T::INT8,
+        T::TEXT,
         T::TEXT,
         T::TEXT,
         T::INT8_ARRAY,
@@ -323,6 +325,7 @@ pub(super) fn send(tx: &mut Transaction, pending: &mut Pending) -> Result<()> {
                 &p.import_id,
                 &search_actors(i),
                 &search_text(i),
+                &i.merged_into,
                 &ids,
                 &excerpts,
                 &p.regions,
@@ -444,7 +447,8 @@ impl PgWriter<'_> {
                  fatalities_low = $18, fatalities_high = $19, civilian_fatalities = $20, \
                  actor1 = $21, actor2 = $22, assoc_actors = $23, notes = $24, tags = $25, \
                  updated_at = $26, reported_admin1 = $27, reported_admin2 = $28, \
-                 search_actors = $29, search_text = $30 WHERE uid = $1 RETURNING id",
+                 search_actors = $29, search_text = $30, merged_into = $31 \
+                 WHERE uid = $1 RETURNING id",
                 &[
                     &uid,
                     &inc.title,
@@ -476,10 +480,13 @@ impl PgWriter<'_> {
                     &inc.reported_admin2,
                     &search_actors(inc),
                     &search_text(inc),
+                    &inc.merged_into,
                 ],
             )?
             .ok_or_else(|| not_found(uid))?
             .get(0);
+        // Exactly these sources (a merge undone takes back the ones it attached).
+        let mut ids: Vec<i64> = Vec::with_capacity(inc.sources.len());
         for (source_id, excerpt) in self.source_links(&inc.sources)? {
             self.tx()?.execute(
                 "INSERT INTO incident_sources (incident_id, source_id, excerpt) VALUES ($1, $2, $3) \
@@ -487,7 +494,12 @@ impl PgWriter<'_> {
                  excerpt = COALESCE(EXCLUDED.excerpt, incident_sources.excerpt)",
                 &[&id, &source_id, &excerpt],
             )?;
+            ids.push(source_id);
         }
+        self.tx()?.execute(
+            "DELETE FROM incident_sources WHERE incident_id = $1 AND NOT (source_id = ANY($2))",
+            &[&id, &ids],
+        )?;
         if !self.custom_regions()?.is_empty() {
             let codes = match (inc.latitude, inc.longitude) {
                 (Some(lat), Some(lon)) => self.custom_regions()?.containing(lat, lon),

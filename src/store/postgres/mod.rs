@@ -6,6 +6,7 @@
 mod aggregate;
 mod filter_sql;
 mod incidents;
+mod merges;
 mod places;
 mod tallies;
 
@@ -25,7 +26,8 @@ use crate::group::Dim;
 use crate::model::{Incident, Tally};
 use crate::store::custom::CustomRegions;
 use crate::store::{
-    Aggregate, Author, HistoryEntry, ImportCounts, Mode, PlaceRow, Store, Upsert, Writer,
+    Aggregate, Author, HistoryEntry, ImportCounts, MergeRecord, Mode, PlaceRow, Store, Upsert,
+    Writer,
 };
 
 /// The schema, as append-only migrations (see schema.sql beside this file).
@@ -548,7 +550,17 @@ impl<'a> PgWriter<'a> {
     /// The transaction, with every pending insert sent.
     fn tx(&self) -> Result<RefMut<'_, Transaction<'a>>> {
         self.flush()?;
-        Ok(self.tx.borrow_mut())
+        self.borrow()
+    }
+
+    /// The transaction as it is, unless a read of this writer is using it
+    /// (`for_each_incident`'s callback calling the writer): an error then,
+    /// since the connection is busy streaming that read's rows.
+    fn borrow(&self) -> Result<RefMut<'_, Transaction<'a>>> {
+        self.tx.try_borrow_mut().map_err(|_| Error::Data {
+            what: "database transaction".into(),
+            reason: "in use by a read of this transaction".into(),
+        })
     }
 
     /// Sends the pending inserts.
@@ -557,7 +569,7 @@ impl<'a> PgWriter<'a> {
         if pending.is_empty() {
             return Ok(());
         }
-        incidents::send(&mut self.tx.borrow_mut(), &mut pending)
+        incidents::send(&mut *self.borrow()?, &mut pending)
     }
 
     /// The next generated uid (`INC-000123`): the count only grows and the
@@ -604,7 +616,7 @@ impl Writer for PgWriter<'_> {
         let mut tx = self.tx()?;
         tx.execute("SELECT set_config('incidents.import_id', '', true)", &[])?;
         // An import that changed nothing leaves nothing behind.
-        if c.inserted + c.updated == 0 {
+        if !c.changed() {
             tx.execute("DELETE FROM imports WHERE id = $1", &[&id])?;
         } else {
             let n = |v: u64| v as i64;
@@ -628,8 +640,7 @@ impl Writer for PgWriter<'_> {
             return Ok(false);
         }
         Ok(self
-            .tx
-            .borrow_mut()
+            .borrow()?
             .query_one("SELECT NOT EXISTS (SELECT 1 FROM incidents)", &[])?
             .get(0))
     }
@@ -638,7 +649,7 @@ impl Writer for PgWriter<'_> {
         if self.pending_uids.contains(uid) {
             self.flush()?;
         }
-        let mut tx = self.tx.borrow_mut();
+        let mut tx = self.borrow()?;
         let stmt = self.statement(&mut tx, incidents::BY_UID_FOR_UPDATE)?;
         tx.query_opt(&stmt, &[&uid])?
             .map(|r| incidents::from_row(&r))
@@ -673,6 +684,25 @@ impl Writer for PgWriter<'_> {
             ],
         )?;
         Ok(())
+    }
+    fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
+        incidents::history(&mut *self.tx()?, uid)
+    }
+    fn for_each_incident(
+        &self,
+        filter: &Filter,
+        f: &mut dyn FnMut(Incident) -> Result<()>,
+    ) -> Result<()> {
+        incidents::for_each_incident(&mut *self.tx()?, filter, f)
+    }
+    fn save_merge(&mut self, m: &MergeRecord) -> Result<()> {
+        PgWriter::save_merge(self, m)
+    }
+    fn take_merge(&mut self, other: &str) -> Result<Option<MergeRecord>> {
+        PgWriter::take_merge(self, other)
+    }
+    fn merges_into(&self, keep: &str) -> Result<Vec<MergeRecord>> {
+        PgWriter::merges_into(self, keep)
     }
 }
 

@@ -336,3 +336,39 @@ GRANT INSERT (id, input, format), UPDATE (done, rows, inserted, updated, unchang
     ON imports TO incidents_editor;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO incidents_editor;
 GRANT EXECUTE ON FUNCTION incidents_append_history TO incidents_editor;
+
+-- migration 2
+-- Merging duplicate incidents (issue 15), as schema.sql's migration 8: a
+-- merged incident keeps the uid of the one it was merged into, and each
+-- merge's record (a MergeRecord as JSON) says what it did to the incident
+-- kept. `id` orders the merges written in the same millisecond.
+ALTER TABLE incidents ADD COLUMN merged_into text COLLATE "C";
+CREATE TABLE merges (
+    other_uid text COLLATE "C" PRIMARY KEY,
+    keep_uid  text COLLATE "C" NOT NULL,
+    record    json NOT NULL,
+    at        text NOT NULL DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    id        bigint GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX merges_by_keep ON merges (keep_uid);
+GRANT SELECT ON merges TO incidents_reader;
+GRANT INSERT, UPDATE, DELETE ON merges TO incidents_editor;
+
+-- History documents gain "merged_into", last, only when it is set (as
+-- SQLite's view does), so a merge shows as a change of that one key.
+CREATE OR REPLACE FUNCTION incident_doc(i incidents) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN i.merged_into IS NULL THEN d
+        ELSE (rtrim(d::text, '}') || ', "merged_into" : ' || to_json(i.merged_into)::text || ' }')::json
+    END
+    FROM (SELECT json_build_object(
+        'uid', i.uid, 'title', i.title, 'event_type', i.event_type, 'sub_event_type', i.sub_event_type,
+        'date_start', i.date_start, 'date_end', i.date_end, 'date_precision', i.date_precision,
+        'place', i.place, 'latitude', i.latitude, 'longitude', i.longitude, 'geo_precision', i.geo_precision,
+        'country', i.country, 'admin1', i.admin1, 'admin1_code', i.admin1_code,
+        'admin2', i.admin2, 'admin2_code', i.admin2_code,
+        'reported_admin1', i.reported_admin1, 'reported_admin2', i.reported_admin2,
+        'fatalities', i.fatalities, 'fatalities_low', i.fatalities_low, 'fatalities_high', i.fatalities_high,
+        'civilian_fatalities', i.civilian_fatalities, 'actor1', i.actor1, 'actor2', i.actor2,
+        'assoc_actors', i.assoc_actors, 'notes', i.notes, 'tags', i.tags,
+        'created_at', i.created_at, 'updated_at', i.updated_at) AS d) doc
+$$;

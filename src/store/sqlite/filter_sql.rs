@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 
-use crate::filter::{Filter, Near, RegionKey};
+use crate::filter::{Filter, Near, RegionKey, Status};
 use crate::fold::fold;
 
 /// Registers the SQL functions the WHERE clause uses: `fold(text)` (case and
@@ -141,6 +141,11 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
             c[2]
         ));
     }
+    match f.status {
+        Status::Active => parts.push("i.merged_into IS NULL".into()),
+        Status::Merged => parts.push("i.merged_into IS NOT NULL".into()),
+        Status::Any => {}
+    }
     if parts.is_empty() {
         ("1".to_string(), args)
     } else {
@@ -225,7 +230,12 @@ mod tests {
     }
 
     #[test]
-    fn empty_filter_selects_everything() {
-        assert_eq!(where_clause(&Filter::default()).0, "1");
+    fn empty_filter_selects_the_active_incidents() {
+        assert_eq!(where_clause(&Filter::default()).0, "i.merged_into IS NULL");
+        let all = Filter {
+            status: Status::Any,
+            ..Filter::default()
+        };
+        assert_eq!(where_clause(&all).0, "1");
     }
 }

@@ -1,7 +1,7 @@
 //! Incident rows: insert, read, update, delete, history.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::filter_sql::where_clause;
 use super::{SqliteStore, SqliteWriter, now};
@@ -17,8 +17,8 @@ const COLUMNS: &str = "i.id, i.uid, i.title, i.event_type, i.sub_event_type, i.d
     i.date_precision, i.place, i.latitude, i.longitude, i.geo_precision, i.country, i.admin1, \
     i.admin1_code, i.admin2, i.admin2_code, i.fatalities, i.fatalities_low, i.fatalities_high, \
     i.civilian_fatalities, i.actor1, i.actor2, i.assoc_actors, i.notes, i.tags, i.created_at, \
-    i.updated_at, i.reported_admin1, i.reported_admin2, s.publisher, NULLIF(s.title, ''), \
-    NULLIF(s.url, ''), s.published, l.excerpt \
+    i.updated_at, i.reported_admin1, i.reported_admin2, i.merged_into, s.publisher, \
+    NULLIF(s.title, ''), NULLIF(s.url, ''), s.published, l.excerpt \
     FROM incidents i LEFT JOIN incident_sources l ON l.incident_id = i.id \
     LEFT JOIN sources s ON s.id = l.source_id";
 
@@ -99,6 +99,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Incident> {
         notes: row.get(24)?,
         tags: serde_json::from_str(&tags).map_err(|e| conversion(25, e.into()))?,
         sources: Vec::new(),
+        merged_into: row.get(30)?,
         created_at: row.get(26)?,
         updated_at: row.get(27)?,
     })
@@ -106,15 +107,15 @@ fn from_row(row: &Row) -> rusqlite::Result<Incident> {
 
 /// The source on this row, if the incident has one.
 fn source_from_row(row: &Row) -> rusqlite::Result<Option<Source>> {
-    let Some(publisher) = row.get(30)? else {
+    let Some(publisher) = row.get(31)? else {
         return Ok(None);
     };
     Ok(Some(Source {
         publisher,
-        title: row.get(31)?,
-        url: row.get(32)?,
-        published: row.get(33)?,
-        excerpt: row.get(34)?,
+        title: row.get(32)?,
+        url: row.get(33)?,
+        published: row.get(34)?,
+        excerpt: row.get(35)?,
     }))
 }
 
@@ -228,6 +229,7 @@ impl SqliteWriter<'_> {
             inc.reported_admin2,
             inc.created_at.as_deref().unwrap_or(ts),
             self.import_id,
+            inc.merged_into,
         ];
         match id {
             None => {
@@ -237,9 +239,11 @@ impl SqliteWriter<'_> {
                          date_end, date_precision, place, latitude, longitude, geo_precision, country, \
                          admin1, admin1_code, admin2, admin2_code, fatalities, fatalities_low, \
                          fatalities_high, civilian_fatalities, actor1, actor2, assoc_actors, notes, \
-                         tags, created_at, updated_at, reported_admin1, reported_admin2, import_id) \
+                         tags, created_at, updated_at, reported_admin1, reported_admin2, import_id, \
+                         merged_into) \
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, \
-                         ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?29, ?26, ?27, ?28, ?30)",
+                         ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?29, ?26, ?27, ?28, ?30, \
+                         ?31)",
                     )?
                     .execute(values)
                     .map_err(|e| match e.sqlite_error_code() {
@@ -263,8 +267,8 @@ impl SqliteWriter<'_> {
                          admin2_code = ?16, fatalities = ?17, fatalities_low = ?18, \
                          fatalities_high = ?19, civilian_fatalities = ?20, actor1 = ?21, \
                          actor2 = ?22, assoc_actors = ?23, notes = ?24, tags = ?25, \
-                         updated_at = ?26, reported_admin1 = ?27, reported_admin2 = ?28 \
-                         WHERE id = ?31",
+                         updated_at = ?26, reported_admin1 = ?27, reported_admin2 = ?28, \
+                         merged_into = ?31 WHERE id = ?32",
                     )?
                     .execute(rusqlite::params_from_iter(
                         values
@@ -278,9 +282,13 @@ impl SqliteWriter<'_> {
     }
 
     /// Links sources to an incident, adding sources not seen before.
+    /// Links the incident to exactly these sources (a merge undone takes
+    /// back the sources it attached).
     fn link_sources(&mut self, incident_id: i64, sources: &[Source]) -> Result<()> {
+        let mut ids = Vec::with_capacity(sources.len());
         for s in sources {
             let source_id = self.source_id(s)?;
+            ids.push(source_id);
             self.tx
                 .prepare_cached(
                     "INSERT INTO incident_sources (incident_id, source_id, excerpt) VALUES (?1, ?2, ?3) \
@@ -289,6 +297,12 @@ impl SqliteWriter<'_> {
                 )?
                 .execute(params![incident_id, source_id, s.excerpt])?;
         }
+        self.tx
+            .prepare_cached(
+                "DELETE FROM incident_sources WHERE incident_id = ?1 \
+                 AND source_id NOT IN (SELECT value FROM json_each(?2))",
+            )?
+            .execute(params![incident_id, serde_json::to_string(&ids)?])?;
         Ok(())
     }
 
@@ -337,7 +351,7 @@ fn not_found(uid: &str) -> Error {
     }
 }
 
-fn get_incident(conn: &rusqlite::Connection, uid: &str) -> Result<Option<Incident>> {
+fn get_incident(conn: &Connection, uid: &str) -> Result<Option<Incident>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} WHERE i.uid = ?1 ORDER BY l.source_id"
     ))?;
@@ -350,61 +364,13 @@ impl SqliteStore {
         get_incident(&self.conn, uid)
     }
 
-    /// Calls `f` with every incident matching `filter`, in date order,
-    /// streaming: memory use does not grow with the number of rows.
+    /// Calls `f` with every incident matching `filter`, in its order, streaming.
     pub fn for_each_incident(
         &self,
         filter: &Filter,
-        mut f: impl FnMut(Incident) -> Result<()>,
+        f: impl FnMut(Incident) -> Result<()>,
     ) -> Result<()> {
-        let (clause, args) = where_clause(filter);
-        let limit = filter
-            .limit
-            .map(|n| format!(" LIMIT {n}"))
-            .unwrap_or_default();
-        // The ids in order first: sorting them is cheap, sorting whole rows is not.
-        let sql = format!(
-            "SELECT i.id FROM incidents i WHERE {clause} ORDER BY {}{limit}",
-            match filter.order {
-                Order::Date => "i.date_start, i.id",
-                // The date `formats::acled::event_date` writes: the middle
-                // day of a span of up to seven days, else the 15th of the
-                // middle day's month.
-                Order::AcledDate => {
-                    "CASE WHEN julianday(i.date_end) - julianday(i.date_start) < 7 \
-                     THEN date(i.date_start, '+' || (CAST(julianday(i.date_end) \
-                       - julianday(i.date_start) AS INTEGER) / 2) || ' days') \
-                     ELSE substr(date(i.date_start, '+' || (CAST(julianday(i.date_end) \
-                       - julianday(i.date_start) AS INTEGER) / 2) || ' days'), 1, 7) || '-15' \
-                     END, i.uid"
-                }
-            },
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut fetch = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} WHERE i.id = ?1 ORDER BY l.source_id"
-        ))?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            let inc = read_incident(&mut fetch, params![id])?
-                .ok_or_else(|| not_found(&id.to_string()))?;
-            f(inc)?;
-        }
-        Ok(())
-    }
-
-    /// The stored JSON document of an incident (as history records it).
-    fn incident_doc(&self, uid: &str) -> Result<Option<serde_json::Value>> {
-        let doc: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT doc FROM incident_json WHERE uid = ?1",
-                params![uid],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?)
+        for_each_incident(&self.conn, filter, f)
     }
 
     /// How many incidents there are in all.
@@ -417,75 +383,151 @@ impl SqliteStore {
 
     /// The recorded changes of the incident or tally with this uid, oldest first.
     pub fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
-        let batch = |r: &Row, i: usize| -> rusqlite::Result<Option<ImportBatch>> {
-            let id: Option<i64> = r.get(i)?;
-            Ok(match id {
-                Some(id) => Some(ImportBatch {
-                    id,
-                    input: r.get(i + 1)?,
-                    format: r.get(i + 2)?,
-                }),
-                None => None,
-            })
-        };
-        let parse = |s: Option<String>| -> Result<Option<serde_json::Value>> {
-            Ok(s.map(|s| serde_json::from_str(&s)).transpose()?)
-        };
-        let mut stmt = self.conn.prepare(
-            "SELECT h.at, h.entity, h.uid, h.action, h.old, h.new, b.id, b.input, b.format, \
-             h.by_user, h.label \
-             FROM history h LEFT JOIN imports b ON b.id = h.import_id WHERE h.uid = ?1 ORDER BY h.id",
-        )?;
-        let rows = stmt.query_map(params![uid], |r| {
-            let old: Option<String> = r.get(4)?;
-            let new: Option<String> = r.get(5)?;
-            Ok((
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?),
-                (old, new),
-                batch(r, 6)?,
-                (r.get(9)?, r.get(10)?),
-            ))
-        })?;
-        let mut out: Vec<HistoryEntry> = Vec::new();
-        for row in rows {
-            let ((at, entity, uid, action), (old, new), import, (by, label)) = row?;
-            out.push(HistoryEntry {
-                at,
-                entity,
-                uid,
-                action,
-                old: parse(old)?,
-                new: parse(new)?,
-                import,
-                by,
-                label,
-            });
-        }
-        // An imported incident's insert is its import's (see schema.sql,
-        // migration 6), written out only when the incident is deleted.
-        type Created = (String, Option<ImportBatch>, Option<String>, Option<String>);
-        let created: Option<Created> = self
-            .conn
-            .query_row(
-                "SELECT b.at, b.id, b.input, b.format, b.by_user, b.label FROM incidents i \
-                 JOIN imports b ON b.id = i.import_id WHERE i.uid = ?1",
-                params![uid],
-                |r| Ok((r.get(0)?, batch(r, 1)?, r.get(4)?, r.get(5)?)),
-            )
-            .optional()?;
-        let created = created.map(|(at, import, by, label)| HistoryEntry {
+        history(&self.conn, uid)
+    }
+}
+
+impl SqliteWriter<'_> {
+    /// [`SqliteStore::for_each_incident`], inside the transaction.
+    pub fn for_each_incident(
+        &self,
+        filter: &Filter,
+        f: impl FnMut(Incident) -> Result<()>,
+    ) -> Result<()> {
+        for_each_incident(&self.tx, filter, f)
+    }
+
+    /// [`SqliteStore::history`], inside the transaction.
+    pub fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
+        history(&self.tx, uid)
+    }
+}
+
+/// Calls `f` with every incident matching `filter`, in its order,
+/// streaming: memory use does not grow with the number of rows.
+fn for_each_incident(
+    conn: &Connection,
+    filter: &Filter,
+    mut f: impl FnMut(Incident) -> Result<()>,
+) -> Result<()> {
+    let (clause, args) = where_clause(filter);
+    let limit = filter
+        .limit
+        .map(|n| format!(" LIMIT {n}"))
+        .unwrap_or_default();
+    // The ids in order first: sorting them is cheap, sorting whole rows is not.
+    let sql = format!(
+        "SELECT i.id FROM incidents i WHERE {clause} ORDER BY {}{limit}",
+        match filter.order {
+            Order::Date => "i.date_start, i.id",
+            // The date `formats::acled::event_date` writes: the middle
+            // day of a span of up to seven days, else the 15th of the
+            // middle day's month.
+            Order::AcledDate => {
+                "CASE WHEN julianday(i.date_end) - julianday(i.date_start) < 7 \
+                 THEN date(i.date_start, '+' || (CAST(julianday(i.date_end) \
+                   - julianday(i.date_start) AS INTEGER) / 2) || ' days') \
+                 ELSE substr(date(i.date_start, '+' || (CAST(julianday(i.date_end) \
+                   - julianday(i.date_start) AS INTEGER) / 2) || ' days'), 1, 7) || '-15' \
+                 END, i.uid"
+            }
+        },
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut fetch = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} WHERE i.id = ?1 ORDER BY l.source_id"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let inc =
+            read_incident(&mut fetch, params![id])?.ok_or_else(|| not_found(&id.to_string()))?;
+        f(inc)?;
+    }
+    Ok(())
+}
+
+/// The stored JSON document of an incident (as history records it).
+fn incident_doc(conn: &Connection, uid: &str) -> Result<Option<serde_json::Value>> {
+    let doc: Option<String> = conn
+        .query_row(
+            "SELECT doc FROM incident_json WHERE uid = ?1",
+            params![uid],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(doc.map(|d| serde_json::from_str(&d)).transpose()?)
+}
+
+/// The recorded changes of the incident or tally with this uid, oldest first.
+fn history(conn: &Connection, uid: &str) -> Result<Vec<HistoryEntry>> {
+    let batch = |r: &Row, i: usize| -> rusqlite::Result<Option<ImportBatch>> {
+        let id: Option<i64> = r.get(i)?;
+        Ok(match id {
+            Some(id) => Some(ImportBatch {
+                id,
+                input: r.get(i + 1)?,
+                format: r.get(i + 2)?,
+            }),
+            None => None,
+        })
+    };
+    let parse = |s: Option<String>| -> Result<Option<serde_json::Value>> {
+        Ok(s.map(|s| serde_json::from_str(&s)).transpose()?)
+    };
+    let mut stmt = conn.prepare(
+        "SELECT h.at, h.entity, h.uid, h.action, h.old, h.new, b.id, b.input, b.format, \
+         h.by_user, h.label \
+         FROM history h LEFT JOIN imports b ON b.id = h.import_id WHERE h.uid = ?1 ORDER BY h.id",
+    )?;
+    let rows = stmt.query_map(params![uid], |r| {
+        let old: Option<String> = r.get(4)?;
+        let new: Option<String> = r.get(5)?;
+        Ok((
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?),
+            (old, new),
+            batch(r, 6)?,
+            (r.get(9)?, r.get(10)?),
+        ))
+    })?;
+    let mut out: Vec<HistoryEntry> = Vec::new();
+    for row in rows {
+        let ((at, entity, uid, action), (old, new), import, (by, label)) = row?;
+        out.push(HistoryEntry {
             at,
-            entity: "incident".into(),
-            uid: uid.to_string(),
-            action: "insert".into(),
-            old: None,
-            new: None,
+            entity,
+            uid,
+            action,
+            old: parse(old)?,
+            new: parse(new)?,
             import,
             by,
             label,
         });
-        complete_history(out, created, || self.incident_doc(uid))
     }
+    // An imported incident's insert is its import's (see schema.sql,
+    // migration 6), written out only when the incident is deleted.
+    type Created = (String, Option<ImportBatch>, Option<String>, Option<String>);
+    let created: Option<Created> = conn
+        .query_row(
+            "SELECT b.at, b.id, b.input, b.format, b.by_user, b.label FROM incidents i \
+             JOIN imports b ON b.id = i.import_id WHERE i.uid = ?1",
+            params![uid],
+            |r| Ok((r.get(0)?, batch(r, 1)?, r.get(4)?, r.get(5)?)),
+        )
+        .optional()?;
+    let created = created.map(|(at, import, by, label)| HistoryEntry {
+        at,
+        entity: "incident".into(),
+        uid: uid.to_string(),
+        action: "insert".into(),
+        old: None,
+        new: None,
+        import,
+        by,
+        label,
+    });
+    complete_history(out, created, || incident_doc(conn, uid))
 }
 
 #[cfg(test)]

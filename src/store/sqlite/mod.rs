@@ -5,6 +5,7 @@
 mod aggregate;
 mod filter_sql;
 mod incidents;
+mod merges;
 mod places;
 mod tallies;
 
@@ -23,7 +24,7 @@ use crate::geo::Region;
 use crate::group::Dim;
 use crate::model::{Incident, Tally};
 use crate::store::{
-    Aggregate, Author, Entity, HistoryEntry, Mode, PlaceRow, Store, Upsert, Writer,
+    Aggregate, Author, Entity, HistoryEntry, MergeRecord, Mode, PlaceRow, Store, Upsert, Writer,
 };
 
 /// The schema, as append-only migrations (see schema.sql).
@@ -493,7 +494,7 @@ impl Writer for SqliteWriter<'_> {
         };
         // An import that changed nothing leaves nothing behind (importing
         // the same file again is a no-op).
-        if c.inserted + c.updated == 0 {
+        if !c.changed() {
             self.tx
                 .execute("DELETE FROM imports WHERE id = ?1", rusqlite::params![id])?;
         } else {
@@ -566,6 +567,25 @@ impl Writer for SqliteWriter<'_> {
             ],
         )?;
         Ok(())
+    }
+    fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
+        SqliteWriter::history(self, uid)
+    }
+    fn for_each_incident(
+        &self,
+        filter: &Filter,
+        f: &mut dyn FnMut(Incident) -> Result<()>,
+    ) -> Result<()> {
+        SqliteWriter::for_each_incident(self, filter, f)
+    }
+    fn save_merge(&mut self, m: &MergeRecord) -> Result<()> {
+        SqliteWriter::save_merge(self, m)
+    }
+    fn take_merge(&mut self, other: &str) -> Result<Option<MergeRecord>> {
+        SqliteWriter::take_merge(self, other)
+    }
+    fn merges_into(&self, keep: &str) -> Result<Vec<MergeRecord>> {
+        SqliteWriter::merges_into(self, keep)
     }
 }
 
@@ -715,6 +735,61 @@ mod tests {
             .query_row("SELECT count(*) FROM incidents", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn version_7_is_migrated_keeping_rows_and_history_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v7.db");
+        let c = Connection::open(&path).unwrap();
+        for (version, sql) in migrations().into_iter().take(7) {
+            c.execute_batch(&sql).unwrap();
+            c.pragma_update(None, "user_version", version).unwrap();
+        }
+        c.execute_batch(
+            "INSERT INTO incidents (uid, event_type, date_start, date_end, date_precision, latitude, \
+             longitude, tags, created_at, updated_at) VALUES ('OLD-1', 'Battles', '2020-01-01', \
+             '2020-01-01', 'day', 32.61234567891234, 36.1, '[\"a\"]', 'x', 'x'); \
+             INSERT INTO sources (publisher) VALUES ('SOHR'); \
+             INSERT INTO incident_sources (incident_id, source_id) VALUES (1, 1); \
+             UPDATE incidents SET notes = 'edited' WHERE uid = 'OLD-1';",
+        )
+        .unwrap();
+        let doc = |c: &Connection| -> String {
+            c.query_row("SELECT doc FROM incident_json", [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = doc(&c);
+        drop(c);
+
+        let mut store = SqliteStore::open(&path, &Author::default()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), schema_version());
+        assert!(dir.path().join("v7.db.schema-v7.backup").exists());
+        let old = store.get_incident("OLD-1").unwrap().unwrap();
+        assert_eq!(old.notes.as_deref(), Some("edited"));
+        assert_eq!(old.sources[0].publisher, "SOHR");
+        assert_eq!(old.merged_into, None);
+        assert_eq!(doc(&store.conn), before, "unmerged documents are unchanged");
+        let h = store.history("OLD-1").unwrap();
+        assert_eq!(h.len(), 2);
+        assert!(h[1].changes().contains("notes"), "{h:?}");
+        // The new column and table work on the migrated rows.
+        let mut merged = old.clone();
+        merged.merged_into = Some("OLD-2".into());
+        crate::store::write(&mut store, |w| {
+            w.update_incident(&merged)?;
+            w.save_merge(&crate::store::MergeRecord {
+                other: "OLD-1".into(),
+                keep: "OLD-2".into(),
+                filled: Vec::new(),
+                sources: Vec::new(),
+            })
+        })
+        .unwrap();
+        let got = store.get_incident("OLD-1").unwrap().unwrap();
+        assert_eq!(got.merged_into.as_deref(), Some("OLD-2"));
+        assert_eq!((got.notes, got.sources), (merged.notes, merged.sources));
+        assert!(store.integrity_problems().unwrap().is_empty());
     }
 
     #[test]
