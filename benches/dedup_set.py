@@ -908,9 +908,10 @@ def describe_rows(base_csv, second_csv):
     return rows
 
 
-def print_misses(k, top1_misses, false_dups, rows):
+def print_misses(k, top1_misses, false_dups, rows, original):
     def line(uid):
-        return f"      {uid}: {rows.get(uid, '')}"
+        of = f" (re-report of {original[uid]})" if uid in original else ""
+        return f"      {uid}{of}: {rows.get(uid, '')}"
 
     def pair(p):
         return "none" if not p else f"score {p['score']:.3f} {p['verdict']} reasons {json.dumps(p.get('reasons'), ensure_ascii=False)}"
@@ -1048,7 +1049,8 @@ def main():
             for kind, row, uid in sorted(out, key=lambda t: (t[0], t[1]["event_id_cnty"])):
                 f.write(f"{kind}\t{row['event_id_cnty']}\t{uid}\n")
     elif args.cmd == "score":
-        figures, top1_misses, false_dups = score(read_truth(args.truth), read_pairs(args.pairs))
+        truth = read_truth(args.truth)
+        figures, top1_misses, false_dups = score(truth, read_pairs(args.pairs))
         if args.json:
             print(json.dumps(figures))
         else:
@@ -1059,7 +1061,8 @@ def main():
             print(f"near-miss false pos.  {pct(figures['nearmiss_fp'])}  (of {figures['nearmisses']} near misses)")
             print(f"pairs                 {figures['pairs']}")
         if args.misses:
-            print_misses(args.misses, top1_misses, false_dups, describe_rows(args.base, args.second))
+            original = {s: b for kind, s, b in truth if kind == "rereport"}
+            print_misses(args.misses, top1_misses, false_dups, describe_rows(args.base, args.second), original)
     elif args.cmd == "ceiling":
         print(json.dumps({"top1_ceiling": ceiling(read_ged(args.base), read_csv(args.second), read_truth(args.truth))}))
     else:
