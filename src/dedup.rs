@@ -24,7 +24,7 @@ use crate::model::{GeoPrecision, Incident};
 /// The score at and above which a pair that is each one's best match is
 /// called a duplicate: chosen on the development set (benches/README.md,
 /// "Issue 15"), where it gives the precision target with the best recall.
-pub const DUPLICATE: f64 = 0.8;
+pub const DUPLICATE: f64 = 0.96;
 
 /// What `dedup` looks for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -156,6 +156,7 @@ struct Item {
     /// Only when located to a place or near one (geo precision 1 or 2).
     point: Option<(f64, f64)>,
     admin1: Option<String>,
+    country: Option<String>,
     admin2: Option<String>,
     place: Option<String>,
     event_type: String,
@@ -175,16 +176,40 @@ pub fn dataset(inc: &Incident) -> String {
     }
 }
 
-/// The alias table: folded name -> group key.
-fn aliases() -> &'static HashMap<String, String> {
-    static TABLE: OnceLock<HashMap<String, String>> = OnceLock::new();
+/// The alias table (`data/actor_aliases.tsv`): names to group keys, and
+/// pairs of related groups.
+struct Aliases {
+    groups: HashMap<String, String>,
+    related: HashSet<(String, String)>,
+}
+
+fn aliases() -> &'static Aliases {
+    static TABLE: OnceLock<Aliases> = OnceLock::new();
     TABLE.get_or_init(|| {
-        include_str!("../data/actor_aliases.tsv")
+        let mut table = Aliases {
+            groups: HashMap::new(),
+            related: HashSet::new(),
+        };
+        let lines = include_str!("../data/actor_aliases.tsv")
             .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(key, name)| (actor_words(name).join(" "), key.to_string()))
-            .collect()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+        for line in lines {
+            let Some((key, value)) = line.split_once('\t') else {
+                continue;
+            };
+            match key.strip_prefix('~') {
+                Some(a) => {
+                    table.related.insert((a.to_string(), value.to_string()));
+                    table.related.insert((value.to_string(), a.to_string()));
+                }
+                None => {
+                    table
+                        .groups
+                        .insert(actor_words(value).join(" "), key.to_string());
+                }
+            }
+        }
+        table
     })
 }
 
@@ -226,15 +251,22 @@ fn actor_words(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// The key an actor is compared by: its alias group, else its distinctive
-/// words ("Syrian Army" and "Army of Syria" differ; the table joins them).
+/// The key an actor is compared by: its alias group (looked up whole, then
+/// by each side of a colon: "NDF: National Defence Forces"), else its
+/// distinctive words ("Syrian Army" and "Army of Syria" differ; the table
+/// joins them).
 fn actor_key(name: &str) -> Option<String> {
+    let groups = &aliases().groups;
+    let whole = std::iter::once(name);
+    let sides = name.split_once(':').into_iter().flat_map(|(a, b)| [a, b]);
+    for part in whole.chain(sides) {
+        if let Some(key) = groups.get(&actor_words(part).join(" ")) {
+            return Some(key.clone());
+        }
+    }
     let words = actor_words(name);
     if words.is_empty() {
         return None;
-    }
-    if let Some(key) = aliases().get(&words.join(" ")) {
-        return Some(key.clone());
     }
     let distinctive: Vec<&str> = words
         .iter()
@@ -257,10 +289,12 @@ fn item(inc: &Incident) -> Item {
         inc.geo_precision,
         None | Some(GeoPrecision::Exact) | Some(GeoPrecision::Near)
     );
+    // A field may name several groups ("Ahrar al-Sham, HTS").
     let mut actors: Vec<String> = [&inc.actor1, &inc.actor2]
         .into_iter()
         .flatten()
-        .filter_map(|a| actor_key(a))
+        .flat_map(|a| a.split([',', ';']))
+        .filter_map(actor_key)
         .collect();
     actors.sort();
     actors.dedup();
@@ -273,7 +307,8 @@ fn item(inc: &Incident) -> Item {
             (Some(lat), Some(lon)) if located => Some((lat, lon)),
             _ => None,
         },
-        admin1: inc.admin1_code.clone().or_else(|| inc.country.clone()),
+        admin1: inc.admin1_code.clone(),
+        country: inc.country.clone(),
         admin2: inc.admin2_code.clone(),
         place: inc
             .place
@@ -326,7 +361,11 @@ fn actor_likeness(a: &[String], b: &[String]) -> Likeness {
     if a == b {
         return Likeness::Same;
     }
-    if a.iter().any(|x| b.contains(x)) {
+    let related = &aliases().related;
+    if a.iter().any(|x| {
+        b.iter()
+            .any(|y| x == y || related.contains(&(x.clone(), y.clone())))
+    }) {
         Likeness::Related
     } else {
         Likeness::Different
@@ -359,8 +398,8 @@ fn score(a: &Item, b: &Item) -> (f64, Reasons) {
     z += match gap {
         // Sharing a day says more the shorter the spans are.
         0 => curve(&[(1.0, 2.5), (7.0, 1.3), (31.0, 0.4)], f64::from(width)),
-        1 => 1.0,
-        2 => -0.8,
+        1 => 1.8,
+        2 => -2.0,
         3 => -2.0,
         _ => -3.5,
     };
@@ -381,21 +420,23 @@ fn score(a: &Item, b: &Item) -> (f64, Reasons) {
                 ],
                 d,
             );
-            // Near points already say "same place"; names count for less.
+            // Near points already say "same place"; a name that differs
+            // says a village nearby.
             z += match place {
                 Likeness::Same => 0.3,
                 Likeness::Related => 0.2,
-                Likeness::Different => -0.3,
+                Likeness::Different => -0.8,
                 Likeness::Unknown => 0.0,
             };
         }
         None => {
-            z += if a.admin1 != b.admin1 {
-                -3.0
-            } else if a.admin2.is_some() && a.admin2 == b.admin2 {
-                0.6
-            } else {
-                0.0
+            z += match (&a.admin1, &b.admin1) {
+                (Some(x), Some(y)) if x != y => -3.0,
+                (Some(_), Some(_)) if a.admin2.is_some() && a.admin2 == b.admin2 => 0.6,
+                (Some(_), Some(_)) => 0.0,
+                // One known only to the country: it may be anywhere in it.
+                _ if a.country == b.country => -0.3,
+                _ => -3.0,
             };
             z += match place {
                 Likeness::Same => 1.0,
@@ -424,20 +465,24 @@ fn score(a: &Item, b: &Item) -> (f64, Reasons) {
         Likeness::Different => -1.5,
         Likeness::Unknown => 0.0,
     };
+    // Sources mostly agree on a toll, or nearly (a few or a third more or
+    // less): equal is evidence, a larger toll more so (fewer events share
+    // it); far apart is strong evidence of two events.
     z += match (a.fatalities, b.fatalities) {
         (Some(x), Some(y)) if x == y => {
             if x >= 3 {
-                1.2
+                1.5
             } else {
-                0.6
+                1.2
             }
         }
         (Some(x), Some(y)) => {
             let (lo, hi) = (x.min(y), x.max(y));
-            if f64::from(hi - lo) <= (0.3 * f64::from(hi)).max(2.0) {
-                0.2
+            let diff = f64::from(hi - lo);
+            if diff <= (0.35 * f64::from(hi)).max(3.0) {
+                0.4 - 0.15 * diff.min(3.0)
             } else {
-                -1.2
+                -2.5
             }
         }
         _ => 0.0,
@@ -470,7 +515,8 @@ struct Blocks {
     bucket_days: i32,
     cell_degrees: f64,
     cells: HashMap<(i32, i32, i32), Vec<u32>>,
-    /// By province: every incident, and those located only to it.
+    /// By province and by country: every incident, and those located only
+    /// to it (under the finest of the two they have).
     regions: HashMap<(String, i32), Vec<u32>>,
     unlocated: HashMap<(String, i32), Vec<u32>>,
 }
@@ -490,11 +536,13 @@ impl Blocks {
                 if let Some((y, x)) = it.point.map(|p| b.cell(p)) {
                     b.cells.entry((y, x, t)).or_default().push(i);
                 }
-                if let Some(r) = &it.admin1 {
+                for r in it.admin1.iter().chain(&it.country) {
                     b.regions.entry((r.clone(), t)).or_default().push(i);
-                    if it.point.is_none() {
-                        b.unlocated.entry((r.clone(), t)).or_default().push(i);
-                    }
+                }
+                if it.point.is_none()
+                    && let Some(r) = it.admin1.as_ref().or(it.country.as_ref())
+                {
+                    b.unlocated.entry((r.clone(), t)).or_default().push(i);
                 }
             }
         }
@@ -538,15 +586,25 @@ impl Blocks {
                     }
                 }
             }
-            if let Some(r) = &it.admin1 {
-                // From the province: the incidents located only to it; for
-                // one located only to it, every incident in it.
-                let key = (r.clone(), t);
-                visit(if it.point.is_some() {
-                    self.unlocated.get(&key)
-                } else {
-                    self.regions.get(&key)
-                });
+            // Those located only to the province or country it is in; for
+            // one located only to a province or country, every incident in
+            // it, and those located only to its country. (Each pair is
+            // found from both sides.)
+            let key = |r: &String| (r.clone(), t);
+            match (it.point.is_some(), &it.admin1, &it.country) {
+                (true, admin1, country) => {
+                    for r in admin1.iter().chain(country) {
+                        visit(self.unlocated.get(&key(r)));
+                    }
+                }
+                (false, Some(admin1), country) => {
+                    visit(self.regions.get(&key(admin1)));
+                    if let Some(c) = country {
+                        visit(self.unlocated.get(&key(c)));
+                    }
+                }
+                (false, None, Some(country)) => visit(self.regions.get(&key(country))),
+                (false, None, None) => {}
             }
         }
     }
@@ -593,7 +651,7 @@ impl Pool {
                     pairs.push(Pair {
                         a: a.uid.clone(),
                         b: b.uid.clone(),
-                        score: (s * 1000.0).round() / 1000.0,
+                        score: (s * 10_000.0).round() / 10_000.0,
                         verdict: Verdict::Possible,
                         reasons,
                     });
@@ -607,6 +665,22 @@ impl Pool {
                 .then_with(|| x.b.cmp(&y.b))
         });
         match_best(&mut pairs, items);
+        // A pair that lost its incidents to better matches is less likely
+        // (the report matched elsewhere is the better explanation): where an
+        // incident has two near-identical candidates, the one another
+        // report does not explain comes first.
+        for p in pairs.iter_mut().filter(|p| !p.reasons.best_match) {
+            let s = 1.0 / (1.0 + (UNMATCHED - log_odds(p.score)).exp());
+            p.score = (s * 10_000.0).round() / 10_000.0;
+        }
+        pairs.retain(|p| p.score >= opts.min_score);
+        pairs.sort_by(|x, y| {
+            y.score
+                .total_cmp(&x.score)
+                .then_with(|| y.reasons.best_match.cmp(&x.reasons.best_match))
+                .then_with(|| x.a.cmp(&y.a))
+                .then_with(|| x.b.cmp(&y.b))
+        });
         pairs
     }
 
@@ -668,28 +742,71 @@ impl FromIterator<Incident> for Pool {
     }
 }
 
+/// How much more likely (in log-odds) a duplicate must be than the next
+/// best candidate of either side in the same dataset: a dataset's events
+/// that agree in everything another source reports (the same actors, place,
+/// day and toll) cannot be told apart, and a guess is no verdict.
+const MARGIN: f64 = 1.0;
+
+/// What a pair loses (in log-odds) when either incident is matched better
+/// elsewhere in the same dataset.
+const UNMATCHED: f64 = 1.5;
+
+fn log_odds(score: f64) -> f64 {
+    let s = score.clamp(1e-6, 1.0 - 1e-6);
+    (s / (1.0 - s)).ln()
+}
+
 /// Marks each incident's best match in every other dataset, one to one,
-/// best pairs first, and gives those scoring [`DUPLICATE`] or more that verdict.
+/// best pairs first, and gives the verdict `duplicate` to those scoring
+/// [`DUPLICATE`] or more that stand out by [`MARGIN`] from the runners-up.
+/// Two incidents of one dataset are never called duplicates: the dataset
+/// coded them as two events (they stay `possible`).
 fn match_best(pairs: &mut [Pair], items: &[Item]) {
     let dataset: HashMap<&str, &str> = items
         .iter()
         .map(|it| (it.uid.as_str(), it.dataset.as_str()))
         .collect();
-    let mut taken: HashSet<(String, String)> = HashSet::new();
-    for p in pairs.iter_mut() {
-        let da = dataset.get(p.a.as_str()).copied().unwrap_or("");
-        let db = dataset.get(p.b.as_str()).copied().unwrap_or("");
-        let ka = (p.a.clone(), db.to_string());
-        let kb = (p.b.clone(), da.to_string());
+    let ds = |u: &str| dataset.get(u).copied().unwrap_or("");
+    // The best two scores of each incident in each other dataset.
+    let mut top: HashMap<(&str, &str), [f64; 2]> = HashMap::new();
+    for p in pairs.iter() {
+        for (me, other) in [(&p.a, &p.b), (&p.b, &p.a)] {
+            let t = top.entry((me.as_str(), ds(other))).or_insert([f64::MIN; 2]);
+            if p.score > t[0] {
+                *t = [p.score, t[0]];
+            } else if p.score > t[1] {
+                t[1] = p.score;
+            }
+        }
+    }
+    let runner_up = |me: &str, other: &str| top.get(&(me, ds(other))).map_or(f64::MIN, |t| t[1]);
+    let mut taken: HashSet<(&str, &str)> = HashSet::new();
+    let mut verdicts = Vec::with_capacity(pairs.len());
+    for p in pairs.iter() {
+        let (ka, kb) = ((p.a.as_str(), ds(&p.b)), (p.b.as_str(), ds(&p.a)));
         if taken.contains(&ka) || taken.contains(&kb) {
+            verdicts.push((false, Verdict::Possible));
             continue;
         }
         taken.insert(ka);
         taken.insert(kb);
-        p.reasons.best_match = true;
-        if p.score >= DUPLICATE {
-            p.verdict = Verdict::Duplicate;
-        }
+        let stands_out = [runner_up(&p.a, &p.b), runner_up(&p.b, &p.a)]
+            .iter()
+            .all(|&r| r == f64::MIN || log_odds(p.score) - log_odds(r) >= MARGIN);
+        let duplicate = p.score >= DUPLICATE && stands_out && !p.reasons.same_source;
+        verdicts.push((
+            true,
+            if duplicate {
+                Verdict::Duplicate
+            } else {
+                Verdict::Possible
+            },
+        ));
+    }
+    for (p, (best, verdict)) in pairs.iter_mut().zip(verdicts) {
+        p.reasons.best_match = best;
+        p.verdict = verdict;
     }
 }
 

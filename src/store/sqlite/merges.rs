@@ -7,7 +7,10 @@ use crate::error::Result;
 use crate::store::MergeRecord;
 
 /// The merge recorded for `other`, if any.
-pub(super) fn merge_record(conn: &rusqlite::Connection, other: &str) -> Result<Option<MergeRecord>> {
+pub(super) fn merge_record(
+    conn: &rusqlite::Connection,
+    other: &str,
+) -> Result<Option<MergeRecord>> {
     let record: Option<String> = conn
         .query_row(
             "SELECT record FROM merges WHERE other_uid = ?1",
