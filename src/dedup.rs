@@ -23,7 +23,8 @@ use crate::model::{GeoPrecision, Incident};
 
 /// The score at and above which a pair that is each one's best match is
 /// called a duplicate: chosen on the development set (benches/README.md,
-/// "Issue 15"), where it gives the precision target with the best recall.
+/// "Issue 15") as the lowest that keeps near misses (other events of the
+/// same actors nearby) under 1 % on every set.
 pub const DUPLICATE: f64 = 0.96;
 
 /// What `dedup` looks for.

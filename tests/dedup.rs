@@ -557,3 +557,20 @@ fn a_backup_keeps_merges_so_the_copy_can_undo_them() {
     assert!(at(&["unmerge", "SYR1"]).contains("SYR1 is no longer merged into UCDP-1"));
     assert!(at(&["list", "--format", "csv"]).contains("SYR1"));
 }
+
+both!(upstream_changes_to_merged_incidents_are_conflicts);
+fn upstream_changes_to_merged_incidents_are_conflicts() {
+    let s = Session::new();
+    let (v1, v2) = versions(&s);
+    s.ok(&["import", &v1]);
+    s.ok(&["merge", "SYR1", "SYR3"]);
+    let out = s.ok(&["import", &v2, "--sync"]);
+    assert!(out.contains("conflict: SYR3 changed upstream, merged here"), "{out}");
+    assert!(!out.contains("conflict: SYR1"), "upstream did not change the kept one: {out}");
+    assert!(out.contains("1 deleted, 1 conflicts"), "SYR2 was not merged: {out}");
+    assert_eq!(s.json(&["show", "SYR3"])["fatalities"], 3);
+    s.ok(&["import", &v2, "--sync", "--theirs"]);
+    let merged = s.json(&["show", "SYR3"]);
+    assert_eq!(merged["fatalities"], 7, "upstream's values");
+    assert_eq!(merged["merged_into"], "SYR1", "still merged");
+}
