@@ -518,7 +518,10 @@ pub fn import(
                 if opts.sync {
                     coverage.add(&inc);
                 }
+                // An offline copy brings back the team's own changes: no
+                // upstream to be in conflict with.
                 if let (Some(o), Some(row)) = (&old, &row)
+                    && format != ImportFormat::Db
                     && *o != inc
                     && let Some(local) = sync::local_change(w, o)?
                 {

@@ -53,8 +53,9 @@ pub fn namespace(uid: &str) -> &str {
 }
 
 /// Whether and how `inc` was changed here since an import last wrote it:
-/// merged away, or changed by anything but an import (an edit, a merge, a
-/// local add) after the last import's change.
+/// merged away, or changed by anything but an import (an edit, a merge)
+/// after the last import's change. An incident no import ever wrote (added
+/// here) has no upstream to protect it from.
 pub fn local_change(w: &dyn Writer, inc: &Incident) -> Result<Option<Local>> {
     if inc.merged_into.is_some() {
         return Ok(Some(Local::Merged));
@@ -63,18 +64,21 @@ pub fn local_change(w: &dyn Writer, inc: &Incident) -> Result<Option<Local>> {
         return Ok(None);
     };
     let history = w.history(uid)?;
-    let last_import = history
+    let Some(last_import) = history
         .iter()
-        .rposition(|e| e.import.is_some() && e.action != "delete");
-    let since = last_import.map_or(0, |i| i + 1);
-    if !history[since..]
+        .rposition(|e| e.import.is_some() && e.action != "delete")
+    else {
+        return Ok(None);
+    };
+    if !history[last_import + 1..]
         .iter()
         .any(|e| e.import.is_none() && e.action != "delete")
     {
         return Ok(None);
     }
-    let imported = last_import
-        .and_then(|i| history[i].new.clone())
+    let imported = history[last_import]
+        .new
+        .clone()
         .and_then(|doc| serde_json::from_value::<Incident>(doc).ok())
         .map(Box::new);
     Ok(Some(Local::Edited(imported)))

@@ -565,9 +565,18 @@ fn upstream_changes_to_merged_incidents_are_conflicts() {
     s.ok(&["import", &v1]);
     s.ok(&["merge", "SYR1", "SYR3"]);
     let out = s.ok(&["import", &v2, "--sync"]);
-    assert!(out.contains("conflict: SYR3 changed upstream, merged here"), "{out}");
-    assert!(!out.contains("conflict: SYR1"), "upstream did not change the kept one: {out}");
-    assert!(out.contains("1 deleted, 1 conflicts"), "SYR2 was not merged: {out}");
+    assert!(
+        out.contains("conflict: SYR3 changed upstream, merged here"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("conflict: SYR1"),
+        "upstream did not change the kept one: {out}"
+    );
+    assert!(
+        out.contains("1 deleted, 1 conflicts"),
+        "SYR2 was not merged: {out}"
+    );
     assert_eq!(s.json(&["show", "SYR3"])["fatalities"], 3);
     s.ok(&["import", &v2, "--sync", "--theirs"]);
     let merged = s.json(&["show", "SYR3"]);

@@ -6,7 +6,7 @@ use incidents::dedup::{self, Pair};
 use incidents::formats::OutputFormat;
 use serde_json::{Map, Value};
 
-use super::{Ctx, FilterArgs, NearArgs, OutputArgs, note, say};
+use super::{Ctx, FilterArgs, NearArgs, OutputArgs, dry_run_prefix, note, say};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -87,11 +87,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
         return say(format!(
             "{}{} incidents merged into {} (see `incidents unmerge UID` to undo one)",
-            if a.dry_run {
-                "dry run, nothing changed: "
-            } else {
-                ""
-            },
+            dry_run_prefix(a.dry_run),
             merged,
             applied.len()
         ));

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use incidents::import::{self, ImportFormat, Options};
 use incidents::{Error, Result};
 
-use super::{Ctx, say};
+use super::{Ctx, dry_run_prefix, say};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -63,11 +63,7 @@ fn run_deletions(ctx: &Ctx, a: &Args) -> Result<()> {
     say_conflicts(&d.conflicts, a.theirs)?;
     say(format!(
         "{}{} (deletions): {} rows, {} deleted, {} not in this database, {} conflicts",
-        if d.dry_run {
-            "dry run, nothing changed: "
-        } else {
-            ""
-        },
+        dry_run_prefix(d.dry_run),
         a.file.display(),
         d.rows,
         d.deleted,
@@ -162,11 +158,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     };
     say(format!(
         "{}{} ({:?}): {} rows, {} new, {} updated, {} unchanged, {} rejected, {} without coordinates, {} placed in the nearest region, {} held in their stated country, {} admin1 disagreements, {} unrecognised admin1 labels{sync}",
-        if s.dry_run {
-            "dry run, nothing changed: "
-        } else {
-            ""
-        },
+        dry_run_prefix(s.dry_run),
         a.file.display(),
         format,
         s.rows,

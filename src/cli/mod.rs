@@ -335,6 +335,15 @@ pub fn note(msg: &str) {
     let _ = writeln!(std::io::stderr(), "{msg}");
 }
 
+/// How a summary of a write starts when it was a dry run.
+pub fn dry_run_prefix(dry_run: bool) -> &'static str {
+    if dry_run {
+        "dry run, nothing changed: "
+    } else {
+        ""
+    }
+}
+
 /// Writes a line to stdout, reporting a closed pipe as an error to stop on.
 pub fn say(msg: impl std::fmt::Display) -> Result<()> {
     writeln!(std::io::stdout().lock(), "{msg}").map_err(|e| Error::io("<stdout>", e))

@@ -11,12 +11,17 @@ pub(super) fn merge_record(
     conn: &rusqlite::Connection,
     other: &str,
 ) -> Result<Option<MergeRecord>> {
+    one_record(
+        conn,
+        "SELECT record FROM merges WHERE other_uid = ?1",
+        other,
+    )
+}
+
+/// The record `sql` returns for `other` (its one parameter), if any.
+fn one_record(conn: &rusqlite::Connection, sql: &str, other: &str) -> Result<Option<MergeRecord>> {
     let record: Option<String> = conn
-        .query_row(
-            "SELECT record FROM merges WHERE other_uid = ?1",
-            params![other],
-            |r| r.get(0),
-        )
+        .query_row(sql, params![other], |r| r.get(0))
         .optional()?;
     record
         .map(|r| MergeRecord::from_json(other, &r))
@@ -39,17 +44,11 @@ impl SqliteWriter<'_> {
 
     /// The merge recorded for `other`, removed.
     pub fn take_merge(&mut self, other: &str) -> Result<Option<MergeRecord>> {
-        let record: Option<String> = self
-            .tx
-            .query_row(
-                "DELETE FROM merges WHERE other_uid = ?1 RETURNING record",
-                params![other],
-                |r| r.get(0),
-            )
-            .optional()?;
-        record
-            .map(|r| MergeRecord::from_json(other, &r))
-            .transpose()
+        one_record(
+            &self.tx,
+            "DELETE FROM merges WHERE other_uid = ?1 RETURNING record",
+            other,
+        )
     }
 
     /// The merges recorded into `keep`, oldest first (several written in
