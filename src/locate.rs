@@ -90,6 +90,10 @@ impl Placement {
             Placement::Nearest(km) => Some(format!(
                 "note: {lat},{lon} is outside every region boundary; assigned to the nearest, {name}, {km:.1} km away"
             )),
+            Placement::Held(km) if *km == 0.0 => Some(format!(
+                "note: {lat},{lon} lies where the boundaries of {} and a neighbour overlap; assigned to {name}, in the country its source states",
+                inc.country.as_deref().unwrap_or("?")
+            )),
             Placement::Held(km) => Some(format!(
                 "note: {lat},{lon} lies outside {}, the country its source states; assigned to its nearest region, {name}, {km:.1} km away",
                 inc.country.as_deref().unwrap_or("?")

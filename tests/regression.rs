@@ -1165,3 +1165,48 @@ fn edit_of_a_row_with_estimates_out_of_order_failed() {
         (&8.into(), &15.into(), &20.into())
     );
 }
+
+// --- regions ---
+
+both!(point_in_a_border_sliver_refused_as_73_km_from_its_country);
+/// Syria's and Iraq's UN boundaries overlap in slivers along their border.
+/// A point there that its source places in Syria (a few km from Albu
+/// Kamal) went to Iraq by code order, and was then refused as "in IQ, 73 km
+/// from SY": the distance skipped the Syrian polygon that holds it.
+fn point_in_a_border_sliver_refused_as_73_km_from_its_country() {
+    let s = Session::new();
+    let out = s.run(&[
+        "add",
+        "--date",
+        "2019-01-01",
+        "--type",
+        "battles",
+        "--lat",
+        "34.3944",
+        "--lon",
+        "40.9544",
+        "--country",
+        "SY",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("overlap"), "{}", out.stderr);
+    let i = show(&s, "INC-000001");
+    assert_eq!(
+        (&i["country"], &i["admin1_code"]),
+        (&"SY".into(), &"SY-DY".into())
+    );
+    assert_eq!(i["admin2"], "Abu Kamal");
+    // Without a stated country the code order still decides.
+    s.ok(&[
+        "add",
+        "--date",
+        "2019-01-01",
+        "--type",
+        "battles",
+        "--lat",
+        "34.3944",
+        "--lon",
+        "40.9544",
+    ]);
+    assert_eq!(show(&s, "INC-000002")["country"], "IQ");
+}

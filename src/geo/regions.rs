@@ -459,10 +459,21 @@ impl Regions {
             return Ok(here);
         }
         let in_stated = |id: u32| self.entry(id).country() == stated;
-        let near = self
-            .admin_layer(Level::Admin1)
-            .nearest_where(lon, lat, OUTSIDE_MEASURED_KM, in_stated)
-            .and_then(|h| Some((self.entry(h.region), h.nearest_km?)));
+        let admin1 = self.admin_layer(Level::Admin1);
+        // Two UN boundaries that overlap along a border (the two countries'
+        // datasets draw it a little differently) give the sliver to the
+        // smaller code; a point there that its source places in the other
+        // country lies in that country's UN polygon too: it is held there.
+        let inside_stated = admin1
+            .containing(lon, lat)
+            .into_iter()
+            .find(|&id| in_stated(id) && self.entry(id).pcode().is_some())
+            .map(|id| (self.entry(id), 0.0));
+        let near = inside_stated.or_else(|| {
+            admin1
+                .nearest_where(lon, lat, OUTSIDE_MEASURED_KM, in_stated)
+                .and_then(|h| Some((self.entry(h.region), h.nearest_km?)))
+        });
         match near {
             Some((region, km)) if km <= HOLD_KM => {
                 let in_region = |id: u32| self.entry(id).parent() == Some(region.code());
@@ -470,10 +481,15 @@ impl Regions {
                 // Districts nest exactly in their governorate, so its nearest
                 // district is as near; the slack absorbs rounding.
                 let district = admin2
-                    .locate(lon, lat)
-                    .filter(|h| in_region(h.region))
-                    .or_else(|| admin2.nearest_where(lon, lat, km + 0.5, in_region))
-                    .map(|h| self.entry(h.region));
+                    .containing(lon, lat)
+                    .into_iter()
+                    .find(|&id| in_region(id))
+                    .or_else(|| {
+                        admin2
+                            .nearest_where(lon, lat, km + 0.5, in_region)
+                            .map(|h| h.region)
+                    })
+                    .map(|id| self.entry(id));
                 Ok(Assignment {
                     country: Some(stated),
                     admin1: Some(code_and_name(region)),
