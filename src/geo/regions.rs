@@ -27,7 +27,10 @@
 //!   within [`HOLD_KM`] (a coast, a border, rounded coordinates) goes to the
 //!   country's nearest admin1 region (and that region's nearest district);
 //!   farther, it is refused with [`OutsideCountry`]. A point the overlap rule
-//!   gave to another country is refused too: the UN boundary decides there.
+//!   gave to another country is refused too: the UN boundary decides there;
+//!   but where two UN boundaries overlap (slivers along a border), a point
+//!   its source places in the country that lost it by code order is held
+//!   there (0 km).
 //! - `resolve_in` tries ISO 3166-2 codes, P-codes and code aliases first,
 //!   then names. Dataset labels lose their unit word: "X governorate" asks
 //!   for an admin1 region, "X district", "Mintaqat X" and "Markaz X" for a
