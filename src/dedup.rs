@@ -687,7 +687,7 @@ impl Pool {
 
     /// The duplicate pairs as groups of incidents that report one event:
     /// three reports of one event are one group. A group never takes two
-    /// incidents of one dataset unless they are a duplicate pair themselves.
+    /// incidents of one dataset (a dataset's own pairs are never duplicates).
     pub fn groups(&self, pairs: &[Pair]) -> Vec<Vec<String>> {
         let dataset: HashMap<&str, &str> = self
             .items
@@ -716,7 +716,7 @@ impl Pool {
                 (Some(g), None) | (None, Some(g)) => {
                     let new = if ga.is_some() { &p.b } else { &p.a };
                     let ds = dataset_of(new);
-                    if p.reasons.same_source || !members[g].iter().any(|u| dataset_of(u) == ds) {
+                    if !members[g].iter().any(|u| dataset_of(u) == ds) {
                         group_of.insert(new.clone(), g);
                         members[g].push(new.clone());
                     }
