@@ -146,6 +146,10 @@ fn add(ctx: &Ctx, a: AddArgs) -> Result<()> {
             excerpt: None,
         }),
         notes: a.notes.clone(),
+        status: Default::default(),
+        review_note: None,
+        evidence: Vec::new(),
+        confidence: None,
         created_at: None,
         updated_at: None,
     };

@@ -185,6 +185,10 @@ fn write_feature(buf: &mut Vec<u8>, inc: &Incident) -> Result<bool> {
         tags,
         sources,
         merged_into,
+        status,
+        review_note,
+        evidence,
+        confidence,
         created_at,
         updated_at,
     } = inc;
@@ -262,6 +266,20 @@ fn write_feature(buf: &mut Vec<u8>, inc: &Incident) -> Result<bool> {
     if let Some(m) = merged_into {
         key!(buf, "merged_into");
         string(buf, m)?;
+    }
+    key!(buf, "status");
+    string(buf, status.as_str())?;
+    if let Some(n) = review_note {
+        key!(buf, "review_note");
+        string(buf, n)?;
+    }
+    if !evidence.is_empty() {
+        key!(buf, "evidence");
+        json(buf, evidence)?;
+    }
+    if let Some(c) = confidence {
+        key!(buf, "confidence");
+        json(buf, c)?;
     }
     key!(buf, "created_at");
     text(buf, created_at)?;

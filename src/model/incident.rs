@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::review::{Evidence, Review};
 use super::span::DateSpan;
 use super::taxonomy::{canonical_event_type, canonical_sub_event_type};
 use crate::error::{Error, Result};
@@ -187,6 +188,18 @@ pub struct Incident {
     /// hidden from list, report and export (see `filter::Status`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<String>,
+    /// Draft (machine-drafted, not yet counted), reviewed or rejected.
+    #[serde(default)]
+    pub status: Review,
+    /// Why a reviewer rejected (or annotated) the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_note: Option<String>,
+    /// The report spans a draft came from (empty for records a person typed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    /// The drafter's confidence, 0..=1 (none for records a person typed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
     #[serde(default)]
     pub created_at: Option<String>,
     #[serde(default)]
@@ -296,6 +309,10 @@ impl Incident {
             tags: Vec::new(),
             sources: Vec::new(),
             merged_into: None,
+            status: Review::Reviewed,
+            review_note: None,
+            evidence: Vec::new(),
+            confidence: None,
             created_at: None,
             updated_at: None,
         }

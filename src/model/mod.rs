@@ -3,6 +3,7 @@
 //! No SQL, no clap, no output formatting here.
 
 mod incident;
+mod review;
 mod span;
 mod tally;
 mod taxonomy;
@@ -10,6 +11,7 @@ mod taxonomy;
 pub use incident::{
     AdminLevel, Fatalities, GeoPrecision, Incident, MAX_TEXT, Source, check_coordinates, check_uid,
 };
+pub use review::{Evidence, Review};
 pub use span::{DatePrecision, DateSpan};
 pub use tally::{Tally, whole_as_integer};
 pub use taxonomy::{TAXONOMY, canonical_event_type, canonical_sub_event_type, closest};

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::incident::{Source, check_text, check_uid};
+use super::review::{Evidence, Review};
 use super::span::{DatePrecision, DateSpan};
 use crate::error::{Error, Result};
 
@@ -33,6 +34,18 @@ pub struct Tally {
     pub source: Option<Source>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Draft (machine-drafted, not yet counted), reviewed or rejected.
+    #[serde(default)]
+    pub status: Review,
+    /// Why a reviewer rejected (or annotated) the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_note: Option<String>,
+    /// The report spans a draft came from (empty for records a person typed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    /// The drafter's confidence, 0..=1 (none for records a person typed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
     #[serde(default)]
     pub created_at: Option<String>,
     #[serde(default)]

@@ -46,6 +46,10 @@ pub(super) fn from_row(row: &Row) -> Result<Incident> {
     let tags: serde_json::Value = row.get(24);
     let sources: Option<serde_json::Value> = row.get(30);
     Ok(Incident {
+        status: Default::default(),
+        review_note: None,
+        evidence: Vec::new(),
+        confidence: None,
         uid: row.get(0),
         title: row.get(1),
         event_type: row.get(2),

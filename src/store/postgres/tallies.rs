@@ -15,6 +15,10 @@ const COLUMNS: &str = "t.uid, t.region, t.region_code, t.place, t.period_start, 
 fn from_row(row: &Row) -> Tally {
     let publisher: Option<String> = row.get(13);
     Tally {
+        status: Default::default(),
+        review_note: None,
+        evidence: Vec::new(),
+        confidence: None,
         uid: row.get(0),
         region: row.get(1),
         region_code: row.get(2),

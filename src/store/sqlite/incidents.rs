@@ -64,6 +64,10 @@ fn from_row(row: &Row) -> rusqlite::Result<Incident> {
     let geo: Option<u8> = row.get(11)?;
     let tags: String = row.get(25)?;
     Ok(Incident {
+        status: Default::default(),
+        review_note: None,
+        evidence: Vec::new(),
+        confidence: None,
         uid: row.get(1)?,
         title: row.get(2)?,
         event_type: row.get(3)?,

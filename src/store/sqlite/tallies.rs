@@ -23,6 +23,10 @@ fn date(row: &Row, idx: usize) -> rusqlite::Result<NaiveDate> {
 fn from_row(row: &Row) -> rusqlite::Result<Tally> {
     let publisher: Option<String> = row.get(13)?;
     Ok(Tally {
+        status: Default::default(),
+        review_note: None,
+        evidence: Vec::new(),
+        confidence: None,
         uid: row.get(0)?,
         region: row.get(1)?,
         region_code: row.get(2)?,
@@ -166,6 +170,10 @@ mod tests {
 
     fn tally(uid: &str, start: &str, end: &str) -> Tally {
         Tally {
+            status: Default::default(),
+            review_note: None,
+            evidence: Vec::new(),
+            confidence: None,
             uid: Some(uid.into()),
             region: Some("Daraa".into()),
             region_code: Some("SY-DR".into()),
