@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use crate::check;
 use crate::dedup::{self, Pair, Pool};
 use crate::edit::Patch;
+use crate::extract;
 use crate::error::{Error, Result};
 use crate::filter::Filter;
 use crate::formats::fields::{RowError, Rows};
@@ -505,6 +506,37 @@ impl Database {
             Ok(())
         })?;
         Ok(n)
+    }
+
+    /// Drafts the incidents and tallies of a report (see [`extract`]),
+    /// placed with the database's own places and regions too.
+    pub fn extract(&self, report: &extract::Report) -> Result<extract::Drafts> {
+        Ok(extract::extract(report, self.gazetteer()?, self.regions()?))
+    }
+
+    /// Stores drafts in one transaction: all or, on an error, none.
+    /// Returns the uids of the incidents and of the tallies.
+    pub fn add_drafts(&mut self, drafts: &extract::Drafts) -> Result<(Vec<String>, Vec<String>)> {
+        let mut tallies = drafts.tallies.clone();
+        for t in &mut tallies {
+            if let Some(r) = &t.region {
+                let regions = self.region_names()?;
+                t.region_code = Some(locate::resolve_region(regions, r, &mut |_| {})?.code.clone());
+            }
+            t.normalize()?;
+        }
+        store::write(self.store.as_mut(), |w| {
+            let incidents = drafts
+                .incidents
+                .iter()
+                .map(|inc| w.insert_incident(inc))
+                .collect::<Result<Vec<String>>>()?;
+            let tallies = tallies
+                .iter()
+                .map(|t| w.upsert_tally(t).map(|(uid, _)| uid))
+                .collect::<Result<Vec<String>>>()?;
+            Ok((incidents, tallies))
+        })
     }
 
     /// Records a reported figure; its region (name or code) is resolved to

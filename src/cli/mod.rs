@@ -9,6 +9,7 @@ mod delete;
 mod demo;
 mod edit;
 mod export;
+mod extract;
 mod fields;
 mod geocode;
 mod history;
@@ -77,6 +78,8 @@ pub enum Command {
     Merge(merge::Args),
     /// Undo a merge exactly.
     Unmerge(unmerge::Args),
+    /// Draft incidents and tallies from a report's text, for review.
+    Extract(extract::Args),
     /// Show every recorded change of an incident or tally.
     History(history::Args),
     /// List the ACLED event types and sub-event types.
@@ -129,6 +132,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Geocode(a) => geocode::run(&ctx, a),
         Command::Places(a) => places::run(&ctx, a),
+        Command::Extract(a) => extract::run(&ctx, a),
         Command::Regions(a) => regions::run(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),

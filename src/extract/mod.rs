@@ -1,0 +1,552 @@
+//! Drafting incidents and tallies from the text of a report, as a coder
+//! would: one incident per distinct event (same day, place and actors),
+//! dated relative to the publication date without inventing a day, placed
+//! through the gazetteer in the report's context, typed in ACLED's
+//! taxonomy, with the spans of text each field came from. Aggregate
+//! figures become tallies, never incidents. Everything drafted is a
+//! `draft` until a person reviews it.
+
+mod actors;
+pub mod dates;
+mod events;
+pub mod numbers;
+mod places;
+mod tallies;
+pub mod text;
+
+use std::ops::Range;
+
+use chrono::{Duration, NaiveDate};
+
+use self::dates::{DateKind, DateMention};
+use self::events::Signal;
+use self::numbers::Count;
+use self::places::{Located, Mention, Resolver};
+use self::text::{Sentence, Word};
+use crate::geo::gazetteer::Gazetteer;
+use crate::geo::regions::Regions;
+use crate::locate;
+use crate::model::{
+    DatePrecision, DateSpan, Evidence, Fatalities, GeoPrecision, Incident, Review, Source, Tally,
+};
+
+/// What one report gave.
+#[derive(Debug, Default)]
+pub struct Drafts {
+    pub incidents: Vec<Incident>,
+    pub tallies: Vec<Tally>,
+    /// Things a reviewer should know (a place name not in the gazetteer).
+    pub warnings: Vec<String>,
+}
+
+/// The report being read and what is known about it.
+pub struct Report<'a> {
+    pub text: &'a str,
+    pub published: NaiveDate,
+    pub source: Source,
+}
+
+/// Reads a report from a file, or standard input for `-`, refusing what
+/// is not a readable English report (see [`text::check_report`]).
+pub fn read_report(input: &str) -> crate::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    // One byte over the limit is enough to refuse: a 50 MB file is not read whole.
+    let limit = text::MAX_REPORT_BYTES as u64 + 1;
+    let read = if input == "-" {
+        std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(input).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| crate::Error::io(input, e))?;
+    text::check_report(input, bytes)
+}
+
+/// Events older than this before publication are background ("in 2014,
+/// ISIS seized Mosul"), not news: a coder does not draft them.
+const BACKGROUND_DAYS: i64 = 365;
+
+/// One sentence's reading.
+struct Reading<'r> {
+    sentence: &'r Sentence,
+    words: Vec<Word>,
+    mentions: Vec<Mention>,
+    dates: Vec<&'r DateMention>,
+    counts: Vec<&'r Count>,
+}
+
+/// An event being assembled from one or more sentences.
+#[derive(Clone)]
+struct Draft<'a> {
+    signals: Vec<(Range<usize>, Signal)>,
+    words: Vec<Word>,
+    span: DateSpan,
+    date_confidence: f64,
+    date_range: Option<Range<usize>>,
+    located: Option<(Located<'a>, Range<usize>, String)>,
+    unknown_place: Option<(String, Range<usize>)>,
+    fatalities: Option<(u32, Option<u32>, Option<u32>, Range<usize>)>,
+    civilians: Option<(u32, Range<usize>)>,
+    actors: Vec<(Range<usize>, &'static str, bool)>,
+    sentences: Vec<Range<usize>>,
+    paragraph: usize,
+}
+
+/// Drafts the incidents and tallies of a report.
+pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Drafts {
+    let text = report.text;
+    let sentences = reported_sentences(text);
+    let mut resolver = Resolver::new(gazetteer, regions);
+    let all_words: Vec<Word> = sentences
+        .iter()
+        .flat_map(|s| text::words_in(text, s.range.clone()))
+        .collect();
+    let mut readings: Vec<Reading> = Vec::new();
+    let country_guess = {
+        let mut all_mentions = Vec::new();
+        for s in &sentences {
+            let words = text::words_in(text, s.range.clone());
+            all_mentions.extend(places::mentions(text, &words));
+        }
+        resolver.learn(&all_words, &all_mentions);
+        resolver.context.countries.first().cloned()
+    };
+    let date_mentions = dates::find_dates(text, report.published, country_guess.as_deref());
+    let counts = numbers::find_counts(text);
+    for s in &sentences {
+        let words = text::words_in(text, s.range.clone());
+        let within = |r: Range<usize>| r.start >= s.range.start && r.end <= s.range.end;
+        readings.push(Reading {
+            sentence: s,
+            mentions: places::mentions(text, &words),
+            dates: date_mentions
+                .iter()
+                .filter(|d| within(d.start..d.end))
+                .collect(),
+            counts: counts.iter().filter(|c| within(c.start..c.end)).collect(),
+            words,
+        });
+    }
+    let mut out = Drafts::default();
+    let mut drafts: Vec<Draft> = Vec::new();
+    for r in &readings {
+        if let Some(found) = tallies::tallies(text, r, &resolver, report) {
+            out.tallies.extend(found);
+            continue;
+        }
+        let signals = events::signals(&r.words, &text[r.sentence.range.clone()], r.sentence.range.start);
+        if signals.is_empty() {
+            continue;
+        }
+        for d in sentence_drafts(text, r, &signals, &resolver, report, &drafts) {
+            merge_or_push(&mut drafts, d);
+        }
+    }
+    for d in drafts {
+        if let Some(inc) = finish(text, d, &resolver, report, &mut out.warnings) {
+            out.incidents.push(inc);
+        }
+    }
+    out
+}
+
+/// The sentences that report something: not website furniture (photo
+/// captions, a lone "TT") and each only once (pages repeat headlines).
+fn reported_sentences(text: &str) -> Vec<Sentence> {
+    let mut seen = std::collections::HashSet::new();
+    text::sentences(text)
+        .into_iter()
+        .filter(|s| {
+            let t = &text[s.range.clone()];
+            let lower = t.to_lowercase();
+            let caption = lower.contains("(photo") || lower.contains("(archive") || lower.contains("file photo");
+            text::words(t).len() >= 4 && !caption && seen.insert(t.trim().to_string())
+        })
+        .collect()
+}
+
+/// The events of one sentence: usually one; one per place when the
+/// sentence lists several places ("shelling hit A, B and C").
+fn sentence_drafts<'a>(
+    text: &str,
+    r: &Reading,
+    signals: &[events::Found],
+    resolver: &Resolver<'a>,
+    report: &Report,
+    before: &[Draft<'a>],
+) -> Vec<Draft<'a>> {
+    let previous = before.last().filter(|d| d.paragraph == r.sentence.paragraph);
+    // The date nearest the first signal; else the paragraph's event's;
+    // else the publication date, less sure.
+    let first_signal = signals[0].range.start;
+    let date = r
+        .dates
+        .iter()
+        .min_by_key(|d| d.start.abs_diff(first_signal));
+    let (span, date_confidence, date_range) = match (date, previous) {
+        (Some(d), _) => (
+            d.span,
+            match d.kind {
+                DateKind::Explicit => 0.95,
+                DateKind::Relative => 0.9,
+                DateKind::Vague => 0.6,
+            },
+            Some(d.start..d.end),
+        ),
+        (None, Some(p)) => (p.span, p.date_confidence.min(0.7), None),
+        (None, None) => (
+            DateSpan {
+                start: report.published,
+                end: report.published,
+                precision: DatePrecision::Day,
+            },
+            0.4,
+            None,
+        ),
+    };
+    if span.end < report.published - Duration::days(BACKGROUND_DAYS) {
+        return Vec::new();
+    }
+    let located: Vec<(Located<'a>, Range<usize>, String, places::Cue)> = r
+        .mentions
+        .iter()
+        .filter_map(|m| {
+            resolver
+                .locate(m)
+                .map(|l| (l, m.range.clone(), m.name.clone(), m.cue))
+        })
+        .collect();
+    let unknown = r
+        .mentions
+        .iter()
+        .find(|m| {
+            m.cue != places::Cue::Province
+                && !places::is_country(&m.name)
+                && resolver.locate(m).is_none()
+        })
+        .map(|m| (m.name.clone(), m.range.clone()));
+    let base = Draft {
+        signals: signals.iter().map(|f| (f.range.clone(), f.signal)).collect(),
+        words: r.words.clone(),
+        span,
+        date_confidence,
+        date_range,
+        located: None,
+        unknown_place: unknown,
+        fatalities: deaths(text, r),
+        civilians: civilian_deaths(text, r),
+        actors: actors::actors(&r.words)
+            .into_iter()
+            .map(|a| (a.range, a.name, a.state))
+            .collect(),
+        sentences: vec![r.sentence.range.clone()],
+        paragraph: r.sentence.paragraph,
+    };
+    let towns: Vec<&(Located, Range<usize>, String, places::Cue)> = located
+        .iter()
+        .filter(|(l, _, _, cue)| matches!(l, Located::Place(..)) && *cue != places::Cue::From)
+        .collect();
+    if towns.len() > 1 && listed(text, &towns) {
+        // Different villages are different events; the toll cannot be
+        // shared out, so each is unknown.
+        return towns
+            .into_iter()
+            .map(|(l, range, name, _)| Draft {
+                located: Some((l.clone(), range.clone(), name.clone())),
+                fatalities: None,
+                civilians: None,
+                unknown_place: None,
+                ..base.clone()
+            })
+            .collect();
+    }
+    let best = located
+        .iter()
+        .min_by_key(|(l, range, _, cue)| (*cue == places::Cue::From, rank(l), range.start))
+        .map(|(l, range, name, _)| (l.clone(), range.clone(), name.clone()))
+        .or_else(|| {
+            // No place of its own: the paragraph's event's place.
+            previous.and_then(|p| p.located.clone())
+        });
+    vec![Draft {
+        located: best,
+        ..base
+    }]
+}
+
+/// Places rank before provinces; exact before near.
+fn rank(l: &Located) -> u8 {
+    match l {
+        Located::Place(_, GeoPrecision::Exact) => 0,
+        Located::Place(..) => 1,
+        Located::Region(_) => 2,
+    }
+}
+
+/// Whether places follow each other as a list ("A, B and C").
+fn listed(text: &str, towns: &[&(Located, Range<usize>, String, places::Cue)]) -> bool {
+    towns.windows(2).all(|w| {
+        let between = text[w[0].1.end..w[1].1.start].trim();
+        matches!(between, "," | "and" | ", and" | "or")
+    })
+}
+
+impl<'a> Draft<'a> {
+    fn strongest(&self) -> Signal {
+        self.signals
+            .iter()
+            .map(|(_, s)| *s)
+            .min()
+            .unwrap_or(Signal::Announcement)
+    }
+
+    fn place_key(&self) -> Option<String> {
+        self.located.as_ref().map(|(l, _, _)| match l {
+            Located::Place(p, _) => format!("p{}", p.id),
+            Located::Region(r) => format!("r{}", r.code),
+        })
+    }
+}
+
+/// Same day(s), same place and compatible signals: one event told in
+/// several sentences ("An air strike hit X on Monday. It killed five.").
+fn merge_or_push<'a>(drafts: &mut Vec<Draft<'a>>, d: Draft<'a>) {
+    let same = drafts.iter_mut().rev().find(|e| {
+        e.span.start <= d.span.end
+            && d.span.start <= e.span.end
+            && (e.place_key() == d.place_key() || d.place_key().is_none())
+            && e.strongest().compatible(d.strongest())
+    });
+    match same {
+        Some(e) => {
+            e.signals.extend(d.signals);
+            e.words.extend(d.words);
+            if e.date_range.is_none() && d.date_range.is_some() {
+                (e.span, e.date_range, e.date_confidence) = (d.span, d.date_range, d.date_confidence);
+            }
+            if e.located.is_none() {
+                e.located = d.located;
+            }
+            if e.unknown_place.is_none() {
+                e.unknown_place = d.unknown_place;
+            }
+            // The larger toll: later sentences often update it.
+            if d.fatalities.as_ref().map(|f| f.0) > e.fatalities.as_ref().map(|f| f.0) {
+                e.fatalities = d.fatalities;
+            }
+            if d.civilians.as_ref().map(|f| f.0) > e.civilians.as_ref().map(|f| f.0) {
+                e.civilians = d.civilians;
+            }
+            for a in d.actors {
+                if !e.actors.iter().any(|b| b.1 == a.1) {
+                    e.actors.push(a);
+                }
+            }
+            e.sentences.extend(d.sentences);
+        }
+        None => drafts.push(d),
+    }
+}
+
+/// Words that say people died.
+const DEATH: &[&str] = &[
+    "killed", "killing", "dead", "died", "deaths", "death", "lives", "bodies", "fatalities",
+    "kills", "slain", "perished", "executed", "assassinated", "murdered", "toll",
+];
+
+/// The deaths a sentence reports: a count next to people and a death word
+/// ("killing five civilians", "12 soldiers were killed"), or one person
+/// named as killed ("a man was shot dead"). None when no number is given.
+fn deaths(text: &str, r: &Reading) -> Option<(u32, Option<u32>, Option<u32>, Range<usize>)> {
+    let words = &r.words;
+    let death_near = |at: usize| {
+        let lo = at.saturating_sub(6);
+        words[lo..(at + 7).min(words.len())]
+            .iter()
+            .any(|w| DEATH.contains(&w.lower.as_str()))
+    };
+    for c in &r.counts {
+        let Some(i) = words.iter().position(|w| w.range.start >= c.end) else {
+            continue;
+        };
+        // "five civilians", "12 members of the security forces", "2 dead"
+        let people = words[i..(i + 3).min(words.len())]
+            .iter()
+            .any(|w| events::is_person(&w.lower) || DEATH.contains(&w.lower.as_str()));
+        let injured = words[i..(i + 2).min(words.len())]
+            .iter()
+            .any(|w| matches!(w.lower.as_str(), "injured" | "wounded" | "injuries"));
+        if people && !injured && death_near(i) && !after_including(text, c) {
+            return Some((
+                c.best.or(c.low)?,
+                c.low.filter(|l| Some(*l) != c.best),
+                c.high,
+                c.start..c.end,
+            ));
+        }
+    }
+    // "a man was killed", "killing a soldier", "his son, who was shot dead"
+    let killed = words.iter().position(|w| {
+        matches!(
+            w.lower.as_str(),
+            "killed" | "killing" | "dead" | "died" | "assassinated" | "executed" | "murdered"
+        )
+    })?;
+    let lo = killed.saturating_sub(8);
+    let window = &words[lo..(killed + 4).min(words.len())];
+    let nobody = window.windows(2).any(|p| {
+        p[0].lower == "no" && matches!(p[1].lower.as_str(), "one" | "casualties" | "deaths")
+    });
+    if nobody {
+        return Some((0, None, None, window[0].range.start..window[window.len() - 1].range.end));
+    }
+    window.windows(2).find_map(|p| {
+        let single = matches!(p[0].lower.as_str(), "a" | "an" | "one" | "his" | "her" | "their");
+        let person = events::is_person(&p[1].lower) && !p[1].lower.ends_with('s')
+            || matches!(p[1].lower.as_str(), "son" | "brother" | "father");
+        (single && person).then(|| (1, None, None, p[0].range.start..p[1].range.end))
+    })
+}
+
+/// "including 23 civilians": a part of the toll, not the toll.
+fn after_including(text: &str, c: &Count) -> bool {
+    let before = text[..c.start].trim_end().to_lowercase();
+    before.ends_with("including") || before.ends_with("among them") || before.ends_with("of whom")
+}
+
+/// Civilians among the dead: "including 23 civilians", "killing two children".
+fn civilian_deaths(text: &str, r: &Reading) -> Option<(u32, Range<usize>)> {
+    r.counts.iter().find_map(|c| {
+        let next = text[c.end..].split_whitespace().next()?.to_lowercase();
+        let next = next.trim_matches(|ch: char| !ch.is_alphanumeric());
+        let n = c.best?;
+        (events::is_civilian(next) && next != "people" && next != "person")
+            .then(|| (n, c.start..c.end))
+    })
+}
+
+/// An incident from an assembled event, or none when it has no place the
+/// report can be read to give and no violence to anchor it.
+fn finish(
+    text: &str,
+    d: Draft,
+    resolver: &Resolver,
+    report: &Report,
+    warnings: &mut Vec<String>,
+) -> Option<Incident> {
+    let strongest = d.strongest();
+    let kinds: Vec<Signal> = d.signals.iter().map(|s| s.1).collect();
+    let state = d.actors.iter().any(|a| a.2);
+    let (event_type, sub) = events::classify(strongest, &kinds, events::victims(&d.words), state, &d.words);
+    let mut inc = Incident::new(event_type, d.span);
+    inc.sub_event_type = Some(sub.to_string());
+    inc.status = Review::Draft;
+    inc.sources = vec![report.source.clone()];
+    let mut evidence = Vec::new();
+    let mut add = |field: &str, range: &Range<usize>| {
+        evidence.push(evidence_of(text, field, range.clone(), &d.sentences));
+    };
+    let signal_range = d.signals.iter().find(|s| s.1 == strongest).map(|s| s.0.clone())?;
+    add("event_type", &signal_range);
+    if let Some(r) = &d.date_range {
+        add("date", r);
+    }
+    let mut place_confidence = 0.3;
+    match &d.located {
+        Some((Located::Place(p, precision), range, name)) => {
+            add("place", range);
+            inc.place = Some(name.clone());
+            locate::set_place(&mut inc, p);
+            inc.geo_precision = Some(*precision);
+            place_confidence = if *precision == GeoPrecision::Exact { 0.95 } else { 0.8 };
+        }
+        Some((Located::Region(region), range, name)) => {
+            add("place", range);
+            inc.place = Some(name.clone());
+            locate::set_region_label(&mut inc, region);
+            place_confidence = 0.6;
+        }
+        None => {}
+    }
+    if let Some((name, range)) = &d.unknown_place
+        && d.located.as_ref().is_none_or(|l| matches!(l.0, Located::Region(_)))
+    {
+        add("place", range);
+        let at = match &d.located {
+            Some((Located::Region(r), _, _)) => format!("drafted at {} (province only)", r.name),
+            _ => "drafted without coordinates".to_string(),
+        };
+        warnings.push(format!(
+            "{:?} (character {}) is not in the gazetteer; {at}: add it with `incidents places add` and edit the draft",
+            name,
+            text::char_offset(text, range.start)
+        ));
+        inc.place = Some(name.clone());
+        place_confidence = 0.4;
+    }
+    if inc.latitude.is_none() {
+        // Nothing placed: the report's province, if it is about one.
+        if let Some(r) = main_province(resolver) {
+            locate::set_region_label(&mut inc, r);
+            place_confidence = 0.3;
+        }
+    }
+    if let Some((best, low, high, range)) = &d.fatalities {
+        add("fatalities", range);
+        inc.fatalities = Fatalities {
+            best: Some(*best),
+            low: *low,
+            high: *high,
+        };
+    }
+    if let Some((n, range)) = &d.civilians
+        && inc.fatalities.best.is_some_and(|b| b >= *n)
+    {
+        add("civilian_fatalities", range);
+        inc.civilian_fatalities = Some(*n);
+    }
+    let perpetrators: Vec<&(Range<usize>, &str, bool)> =
+        d.actors.iter().filter(|a| !matches!(a.1, "Civilians")).collect();
+    if let Some(a) = perpetrators.first() {
+        add("actor1", &a.0);
+        inc.actor1 = Some(a.1.to_string());
+    }
+    if let Some(a) = perpetrators.get(1) {
+        add("actor2", &a.0);
+        inc.actor2 = Some(a.1.to_string());
+    } else if inc.event_type == "Violence against civilians" {
+        inc.actor2 = Some("Civilians".into());
+    }
+    if locate::assign_regions(resolver.regions, &mut inc).is_err() {
+        return None;
+    }
+    let type_confidence = if strongest.is_violent() { 0.9 } else { 0.6 };
+    let c: f64 = d.date_confidence * place_confidence * type_confidence;
+    inc.confidence = Some((c.cbrt() * 100.0).round() / 100.0);
+    inc.evidence = evidence;
+    inc.normalize().ok()?;
+    Some(inc)
+}
+
+/// The province a report is about when it names one first.
+fn main_province<'a>(resolver: &Resolver<'a>) -> Option<&'a crate::geo::region::Region> {
+    let code = resolver.context.admin1.first()?;
+    resolver.regions.get(code)
+}
+
+/// Evidence for `range`, with the sentence it is in as context.
+fn evidence_of(text: &str, field: &str, range: Range<usize>, sentences: &[Range<usize>]) -> Evidence {
+    let sentence = sentences
+        .iter()
+        .find(|s| s.start <= range.start && range.end <= s.end)
+        .cloned()
+        .unwrap_or(range.clone());
+    Evidence {
+        field: field.to_string(),
+        start: text::char_offset(text, range.start),
+        end: text::char_offset(text, range.end),
+        text: text[range].to_string(),
+        context: text[sentence.clone()].to_string(),
+        context_start: text::char_offset(text, sentence.start),
+    }
+}

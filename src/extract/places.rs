@@ -1,0 +1,493 @@
+//! Where: place names found in a report ("in the town of Nawa", "the
+//! Al-Masmiyah checkpoint", "Jasim, north of Daraa", "the eastern Daraa
+//! countryside"), and what they mean in the report's context: the
+//! countries and provinces the report is about rank namesakes, so "Nawa"
+//! in a Daraa report is the Syrian town, not the larger one in India.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::text::Word;
+use crate::geo::countries;
+use crate::geo::gazetteer::{Gazetteer, Place};
+use crate::geo::normalize::normalize_name;
+use crate::geo::region::{Level, Region};
+use crate::geo::regions::Regions;
+use crate::model::GeoPrecision;
+
+/// How a name is introduced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// "in X", "the town of X": the event is at X.
+    At,
+    /// "near X", "outside X", "north of X": the event is close to X.
+    Near,
+    /// "X province", "X countryside": X is meant as a province.
+    Province,
+    /// "from X": where someone came from, the event's place only when no
+    /// other is named.
+    From,
+}
+
+/// A place name in the text.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub range: Range<usize>,
+    pub name: String,
+    pub cue: Cue,
+    /// "X, north of Y": Y, where the event is when X is not known.
+    pub anchor: Option<Box<Mention>>,
+}
+
+/// Words after which a capitalised name is a place.
+const BEFORE: &[&str] = &[
+    "in", "near", "at", "outside", "into", "to", "toward", "towards", "across", "around",
+    "inside", "between", "hit", "struck", "targeted", "targeting", "stormed", "entered",
+    "captured", "seized", "recaptured", "shelled", "bombed", "attacked", "besieged", "on",
+    "outskirts", "within", "through", "via", "retook", "liberated",
+];
+const NEAR: &[&str] = &["near", "outside", "outskirts", "around"];
+const DIRECTIONS: &[&str] = &[
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "north-east", "north-west", "south-east", "south-west",
+];
+/// Nouns that make "the NOUN of X" introduce a place.
+const PLACE_NOUNS: &[&str] = &[
+    "town", "village", "villages", "city", "district", "neighbourhood", "neighborhood", "area",
+    "province", "governorate", "region", "camp", "suburb", "outskirts", "countryside",
+    "municipality", "subdistrict", "capital", "towns", "cities", "hamlet", "locality",
+];
+/// Nouns after a name that make it a province ("Daraa countryside").
+const PROVINCE_AFTER: &[&str] = &["province", "governorate", "countryside", "region"];
+/// Nouns after a name that make it a place ("the Masmiyah checkpoint").
+const PLACE_AFTER: &[&str] = &[
+    "city", "town", "village", "district", "camp", "checkpoint", "neighbourhood", "neighborhood",
+    "area", "subdistrict", "suburb", "road", "highway", "bridge", "crossing", "airport", "base",
+    "prison", "market", "square", "hospital", "dam", "refinery", "field", "oilfield",
+];
+/// Names that are not places even after a cue: months, days, titles,
+/// organisations.
+const NOT_PLACE: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "forces", "force", "army", "state", "council", "ministry", "network",
+    "office", "observatory", "brigade", "brigades", "group", "front", "party", "movement",
+    "committee", "agency", "news", "gathering", "union", "organization", "organisation",
+    "coalition", "police", "guard", "units", "division", "battalion", "regiment", "corps",
+    "president", "minister", "general", "government", "islamic", "isis", "isil", "daesh", "reuters",
+    "afp", "ap", "mp", "un", "us", "u.s", "eu", "international", "human", "rights", "security",
+    "intelligence", "revolutionary", "popular", "mobilization", "mobilisation", "democratic",
+    "the", "a", "an", "his", "her", "their", "its", "this", "that", "these", "those", "some",
+    "he", "she", "they", "it", "we", "i", "tt", "photo", "archive", "internal", "ramadan", "eid",
+    "christmas", "hezbollah", "hamas", "taliban", "houthis", "houthi", "peshmerga", "shabaab",
+    "haram", "pkk", "sdf", "hts", "pmf", "ypg", "idf", "nato", "ocha", "sohr", "acled", "ucdp",
+];
+/// Arabic articles written lowercase inside names ("Deir ez-Zor", "Abu al-Duhur").
+const CONNECTORS: &[&str] = &[
+    "al", "el", "ad", "ar", "as", "ash", "az", "ez", "ed", "es", "at", "an", "bin", "ibn", "bani",
+    "de", "du", "des", "la", "le",
+];
+
+fn is_name_word(w: &Word) -> bool {
+    if w.is_capitalised() {
+        return !w.lower.chars().all(|c| c.is_ascii_digit());
+    }
+    // "al-Bab", "as-Suwayda": a lowercase article joined to a capital.
+    w.text
+        .split_once('-')
+        .is_some_and(|(a, rest)| {
+            CONNECTORS.contains(&a) && rest.chars().next().is_some_and(char::is_uppercase)
+        })
+}
+
+/// The place names of one sentence's words.
+pub fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if !is_name_word(&words[i]) {
+            i += 1;
+            continue;
+        }
+        // The run of name words, split at a possessive ("Syria's Daraa").
+        let start = i;
+        let mut end = i + 1;
+        while end < words.len() && !ends_possessive(&words[end - 1]) {
+            let w = &words[end];
+            let joined = text[words[end - 1].range.end..w.range.start].trim() == "";
+            if !joined {
+                break;
+            }
+            if is_name_word(w) {
+                end += 1;
+            } else if CONNECTORS.contains(&w.lower.as_str())
+                && end + 1 < words.len()
+                && is_name_word(&words[end + 1])
+            {
+                end += 2;
+            } else {
+                break;
+            }
+        }
+        i = end;
+        let run = &words[start..end];
+        if run.iter().any(|w| NOT_PLACE.contains(&strip_possessive(&w.lower))) {
+            continue;
+        }
+        let before: Vec<&str> = words[..start]
+            .iter()
+            .rev()
+            .take(4)
+            .map(|w| w.lower.as_str())
+            .collect();
+        let after = words.get(end).map(|w| w.lower.as_str());
+        let cue = if after.is_some_and(|a| PROVINCE_AFTER.contains(&a)) {
+            Some(Cue::Province)
+        } else if before.first().is_some_and(|b| NEAR.contains(b))
+            || (before.first() == Some(&"of")
+                && before
+                    .get(1)
+                    .is_some_and(|b| DIRECTIONS.contains(b) || *b == "outskirts"))
+        {
+            Some(Cue::Near)
+        } else if before.first() == Some(&"from") {
+            Some(Cue::From)
+        } else if before.first().is_some_and(|b| BEFORE.contains(b))
+            || (before.first() == Some(&"of")
+                && before.get(1).is_some_and(|b| PLACE_NOUNS.contains(b)))
+            || after.is_some_and(|a| PLACE_AFTER.contains(&a))
+            || possessive_before(words, start)
+            // "the eastern Daraa countryside", "western Idlib"
+            || before.first().is_some_and(|b| is_direction_adjective(b))
+        {
+            Some(Cue::At)
+        } else if let Some(prev) = out.last()
+            && list_continues(text, words, prev, start)
+        {
+            Some(prev.cue)
+        } else {
+            None
+        };
+        let Some(cue) = cue else { continue };
+        let range = run[0].range.start..run[run.len() - 1].range.end;
+        let name = strip_possessive(&text[range.clone()]).to_string();
+        let range = range.start..range.start + name.len();
+        // "X, north of Y": Y anchors X.
+        let anchor = anchor_after(text, words, end);
+        out.push(Mention {
+            range,
+            name,
+            cue,
+            anchor: anchor.map(Box::new),
+        });
+    }
+    out
+}
+
+fn is_direction_adjective(w: &str) -> bool {
+    matches!(
+        w,
+        "eastern" | "western" | "northern" | "southern" | "northeastern" | "northwestern"
+            | "southeastern" | "southwestern" | "central"
+    )
+}
+
+fn ends_possessive(w: &Word) -> bool {
+    w.lower.ends_with("'s")
+}
+
+fn strip_possessive(s: &str) -> &str {
+    s.strip_suffix("'s")
+        .or_else(|| s.strip_suffix("’s"))
+        .unwrap_or(s)
+}
+
+/// "Syria's Daraa": a name right after a possessive name.
+fn possessive_before(words: &[Word], start: usize) -> bool {
+    start > 0 && ends_possessive(&words[start - 1]) && is_name_word(&words[start - 1])
+}
+
+/// "in A, B and C": a name joined to the previous mention by a comma or "and".
+fn list_continues(text: &str, words: &[Word], prev: &Mention, start: usize) -> bool {
+    let between = &text[prev.range.end.min(words[start].range.start)..words[start].range.start];
+    let between = between.trim();
+    between == "," || between == "and" || between == ", and" || between == "or"
+}
+
+/// ", north of Y" right after a name.
+fn anchor_after(text: &str, words: &[Word], end: usize) -> Option<Mention> {
+    let w = |k: usize| words.get(end + k).map(|w| w.lower.as_str());
+    let comma = words
+        .get(end)
+        .is_some_and(|w| text[..w.range.start].trim_end().ends_with(','));
+    if !comma || !w(0).is_some_and(|d| DIRECTIONS.contains(&d)) || w(1) != Some("of") {
+        return None;
+    }
+    let first = end + 2;
+    let mut last = first;
+    while last < words.len() && is_name_word(&words[last]) {
+        last += 1;
+    }
+    if last == first {
+        return None;
+    }
+    let range = words[first].range.start..words[last - 1].range.end;
+    Some(Mention {
+        name: strip_possessive(&text[range.clone()]).to_string(),
+        range,
+        cue: Cue::Near,
+        anchor: None,
+    })
+}
+
+/// Demonyms that point at a country (weakly: "Turkish drones" strike Syria).
+const DEMONYMS: &[(&str, &str)] = &[
+    ("syrian", "SY"),
+    ("iraqi", "IQ"),
+    ("yemeni", "YE"),
+    ("lebanese", "LB"),
+    ("libyan", "LY"),
+    ("somali", "SO"),
+    ("nigerian", "NG"),
+    ("afghan", "AF"),
+    ("sudanese", "SD"),
+    ("malian", "ML"),
+    ("pakistani", "PK"),
+    ("ukrainian", "UA"),
+    ("palestinian", "PS"),
+    ("egyptian", "EG"),
+    ("jordanian", "JO"),
+    ("burkinabe", "BF"),
+    ("ethiopian", "ET"),
+    ("congolese", "CD"),
+    ("cameroonian", "CM"),
+    ("nigerien", "NE"),
+    ("mozambican", "MZ"),
+    ("kurdish", "IQ"),
+];
+
+/// Whether a name is a country's ("Iraq", "Syria").
+pub fn is_country(name: &str) -> bool {
+    countries::alpha2(name).is_some_and(|_| name.chars().count() > 3)
+}
+
+/// What a report is about: its countries (most named first) and provinces.
+#[derive(Debug, Default, Clone)]
+pub struct Context {
+    pub countries: Vec<String>,
+    pub admin1: Vec<String>,
+}
+
+/// Where a mention is.
+#[derive(Debug, Clone)]
+pub enum Located<'a> {
+    Place(Place, GeoPrecision),
+    Region(&'a Region),
+}
+
+pub struct Resolver<'a> {
+    pub gazetteer: &'a Gazetteer,
+    pub regions: &'a Regions,
+    pub context: Context,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(gazetteer: &'a Gazetteer, regions: &'a Regions) -> Resolver<'a> {
+        Resolver {
+            gazetteer,
+            regions,
+            context: Context::default(),
+        }
+    }
+
+    /// Learns the report's countries and provinces from all its words and
+    /// place mentions: country names and provinces count most, demonyms and
+    /// the countries of a name's namesakes least.
+    pub fn learn(&mut self, words: &[Word], mentions: &[Mention]) {
+        let mut votes: HashMap<String, f64> = HashMap::new();
+        for w in words {
+            if !w.is_capitalised() {
+                continue;
+            }
+            let lower = strip_possessive(&w.lower);
+            if let Some((_, c)) = DEMONYMS.iter().find(|(d, _)| *d == lower) {
+                *votes.entry(c.to_string()).or_default() += 1.0;
+            } else if lower.len() > 3
+                && let Some(c) = countries::alpha2(strip_possessive(&w.text))
+            {
+                *votes.entry(c).or_default() += 3.0;
+            }
+        }
+        for m in mentions {
+            if let Some(r) = self.region(&m.name, &[]) {
+                *votes.entry(r.country.clone()).or_default() += 2.0;
+            }
+            let found: Vec<Place> = self.places(&m.name, None);
+            let mut cs: Vec<&str> = found.iter().map(|p| p.country.as_str()).collect();
+            cs.sort_unstable();
+            cs.dedup();
+            for c in &cs {
+                *votes.entry(c.to_string()).or_default() += 1.0 / cs.len() as f64;
+            }
+        }
+        let mut ranked: Vec<(String, f64)> = votes.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let top = ranked.first().map_or(0.0, |r| r.1);
+        self.context.countries = ranked
+            .into_iter()
+            .filter(|(_, v)| *v >= top * 0.5 && *v > 0.0)
+            .map(|(c, _)| c)
+            .collect();
+        let countries: Vec<&str> = self.context.countries.iter().map(String::as_str).collect();
+        let mut admin1: Vec<String> = Vec::new();
+        for m in mentions {
+            let code = match self.region(&m.name, &countries) {
+                Some(r) if r.level == Level::Admin1 => Some(r.code.clone()),
+                Some(r) => r.parent.clone(),
+                None => self
+                    .places(&m.name, Some(&countries))
+                    .first()
+                    .and_then(|p| p.admin1_code.clone()),
+            };
+            if let Some(c) = code
+                && !admin1.contains(&c)
+            {
+                admin1.push(c);
+            }
+        }
+        self.context.admin1 = admin1;
+    }
+
+    /// A province or district named exactly `name` (any known spelling),
+    /// preferring `countries`.
+    pub fn region(&self, name: &str, countries: &[&str]) -> Option<&'a Region> {
+        let key = normalize_name(name);
+        if key.is_empty() {
+            return None;
+        }
+        let r = self.regions.resolve_in(name, countries).ok()?;
+        std::iter::once(r.region)
+            .chain(r.also)
+            .filter(|r| r.level != Level::Custom)
+            .filter(|r| countries.is_empty() || countries.contains(&r.country.as_str()))
+            .find(|r| {
+                normalize_name(&r.name) == key
+                    || r.alt_names.iter().any(|n| normalize_name(n) == key)
+                    || r.name_ar.as_deref().is_some_and(|n| normalize_name(n) == key)
+            })
+    }
+
+    /// The gazetteer's places named `name` exactly or in a variant
+    /// spelling, best first; within `countries` when given.
+    fn places(&self, name: &str, countries: Option<&[&str]>) -> Vec<Place> {
+        let found = match countries {
+            Some(cs) => cs
+                .iter()
+                .flat_map(|c| self.gazetteer.search(name, Some(c), 10))
+                .collect(),
+            None => self.gazetteer.search(name, None, 10),
+        };
+        let mut found: Vec<_> = found
+            .into_iter()
+            .filter(|c| c.kind.is_confident() && !c.place.is_abandoned())
+            .collect();
+        let in_context = |p: &Place| {
+            p.admin1_code
+                .as_ref()
+                .is_some_and(|a| self.context.admin1.contains(a))
+        };
+        found.sort_by(|a, b| {
+            in_context(&b.place)
+                .cmp(&in_context(&a.place))
+                .then(b.score.total_cmp(&a.score))
+        });
+        found.into_iter().map(|c| c.place).collect()
+    }
+
+    /// Where a mention is in the report's context, if anywhere known. A
+    /// country's name is no place: an event known only to the country is
+    /// placed by the rest of the report.
+    pub fn locate(&self, m: &Mention) -> Option<Located<'a>> {
+        if is_country(&m.name) {
+            return None;
+        }
+        let countries: Vec<&str> = self.context.countries.iter().map(String::as_str).collect();
+        let region = self.region(&m.name, &countries);
+        if m.cue == Cue::Province
+            && let Some(r) = region
+        {
+            return Some(Located::Region(r));
+        }
+        let precision = if m.cue == Cue::Near {
+            GeoPrecision::Near
+        } else {
+            GeoPrecision::Exact
+        };
+        // A province's name is also its capital's: the town is meant
+        // unless the text says "province"; a province with no such town
+        // stays a province.
+        if let Some(place) = self.places(&m.name, Some(&countries)).into_iter().next() {
+            return Some(Located::Place(place, precision));
+        }
+        if let Some(r) = region {
+            return Some(Located::Region(r));
+        }
+        let anchor = m.anchor.as_ref()?;
+        match self.locate(anchor)? {
+            Located::Place(p, _) => Some(Located::Place(p, GeoPrecision::Near)),
+            other => Some(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::text::words;
+
+    fn names(s: &str) -> Vec<(String, Cue)> {
+        mentions(s, &words(s))
+            .into_iter()
+            .map(|m| (m.name, m.cue))
+            .collect()
+    }
+
+    #[test]
+    fn names_after_cues_are_places() {
+        assert_eq!(
+            names("Gunmen killed a man in the town of Nawa in the western Daraa countryside"),
+            [
+                ("Nawa".to_string(), Cue::At),
+                ("Daraa".to_string(), Cue::Province)
+            ]
+        );
+        assert_eq!(
+            names("clashes at the Al-Masmiyah checkpoint, north of Daraa"),
+            [
+                ("Al-Masmiyah".to_string(), Cue::At),
+                ("Daraa".to_string(), Cue::Near)
+            ]
+        );
+        assert_eq!(
+            names("Syria's Daraa province and the Syrian Democratic Forces"),
+            [("Daraa".to_string(), Cue::Province)]
+        );
+        assert_eq!(
+            names("shelling hit Kafr Nabl, Maarat al-Numan and Saraqib"),
+            [
+                ("Kafr Nabl".to_string(), Cue::At),
+                ("Maarat al-Numan".to_string(), Cue::At),
+                ("Saraqib".to_string(), Cue::At)
+            ]
+        );
+        assert_eq!(names("On Tuesday, Ahmad said in March"), []);
+    }
+
+    #[test]
+    fn a_name_north_of_another_is_anchored_to_it() {
+        let s = "fighting in Jasim, north of Daraa";
+        let m = mentions(s, &words(s));
+        assert_eq!(m[0].name, "Jasim");
+        assert_eq!(m[0].anchor.as_ref().map(|a| a.name.as_str()), Some("Daraa"));
+    }
+}
