@@ -22,7 +22,9 @@ Rules
   overlap (date_start..date_end, both ends inclusive), AND the place agrees:
   within 25 km (haversine) when both have coordinates and the truth's
   geo_precision is 1 or 2; otherwise (the truth has geo_precision 3 or no
-  coordinates, or the extracted incident has none) the same admin1_code.
+  coordinates, or the extracted incident has none) the same admin1_code;
+  when the truth is known only to the country (geo_precision 4, no admin1),
+  the same country.
 - Strict match: a loose match with the same event_type.
 - One-to-one assignment per report, greedy on the best pair first: strict
   before loose, then the shorter distance (pairs matched on admin1 alone come
@@ -128,8 +130,8 @@ def load_truth(path):
                 raise TruthError(f"{path}: incident {i + 1}: field '{key}': expected a date YYYY-MM-DD")
         if not inc.get("event_type"):
             raise TruthError(f"{path}: incident {i + 1}: field 'event_type': expected an ACLED event type")
-        if not has_point(inc) and not inc.get("admin1_code"):
-            raise TruthError(f"{path}: incident {i + 1}: expected coordinates or an admin1_code")
+        if not has_point(inc) and not inc.get("admin1_code") and inc.get("geo_precision") != 4:
+            raise TruthError(f"{path}: incident {i + 1}: expected coordinates, an admin1_code or geo_precision 4 (country only)")
     for i, tally in enumerate(truth["tallies"]):
         if not isinstance(tally.get("value"), (int, float)):
             raise TruthError(f"{path}: tally {i + 1}: field 'value': expected a number")
@@ -206,6 +208,8 @@ def loose_match(ext, truth):
     code = truth.get("admin1_code")
     if code and ext.get("admin1_code") == code:
         return (haversine_km(ext, truth) if has_point(truth) and has_point(ext) else None, days)
+    if truth.get("geo_precision") == 4 and truth.get("country") and ext.get("country") == truth["country"]:
+        return (None, days)
     return None
 
 

@@ -177,14 +177,25 @@ fn sentence_drafts<'a>(
 ) -> Vec<Draft<'a>> {
     let previous = before.last().filter(|d| d.paragraph == r.sentence.paragraph);
     // The date nearest the first signal; else the paragraph's event's;
-    // else the publication date, less sure.
+    // else, in a story dated earlier, from that date to publication (the
+    // text does not say which day); else the publication date. All less sure.
     let first_signal = signals[0].range.start;
     let date = r
         .dates
         .iter()
         .min_by_key(|d| d.start.abs_diff(first_signal));
-    let (span, date_confidence, date_range) = match (date, previous) {
-        (Some(d), _) => (
+    let published = DateSpan {
+        start: report.published,
+        end: report.published,
+        precision: DatePrecision::Day,
+    };
+    let story = before
+        .iter()
+        .filter(|d| d.date_range.is_some())
+        .map(|d| d.span.start)
+        .min();
+    let (span, date_confidence, date_range) = match (date, previous, story) {
+        (Some(d), _, _) => (
             d.span,
             match d.kind {
                 DateKind::Explicit => 0.95,
@@ -193,16 +204,17 @@ fn sentence_drafts<'a>(
             },
             Some(d.start..d.end),
         ),
-        (None, Some(p)) => (p.span, p.date_confidence.min(0.7), None),
-        (None, None) => (
+        (None, Some(p), _) => (p.span, p.date_confidence.min(0.7), None),
+        (None, None, Some(start)) if start < report.published => (
             DateSpan {
-                start: report.published,
+                start,
                 end: report.published,
-                precision: DatePrecision::Day,
+                precision: DatePrecision::Range,
             },
-            0.4,
+            0.5,
             None,
         ),
+        _ => (published, 0.4, None),
     };
     if span.end < report.published - Duration::days(BACKGROUND_DAYS) {
         return Vec::new();
@@ -314,7 +326,8 @@ fn merge_or_push<'a>(drafts: &mut Vec<Draft<'a>>, d: Draft<'a>) {
     let same = drafts.iter_mut().rev().find(|e| {
         e.span.start <= d.span.end
             && d.span.start <= e.span.end
-            && (e.place_key() == d.place_key() || d.place_key().is_none())
+            && (e.place_key() == d.place_key()
+                || (d.place_key().is_none() && e.paragraph == d.paragraph))
             && e.strongest().compatible(d.strongest())
     });
     match same {

@@ -69,7 +69,8 @@ const PLACE_AFTER: &[&str] = &[
 /// organisations.
 const NOT_PLACE: &[&str] = &[
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday", "forces", "force", "army", "state", "council", "ministry", "network",
     "office", "observatory", "brigade", "brigades", "group", "front", "party", "movement",
     "committee", "agency", "news", "gathering", "union", "organization", "organisation",
@@ -82,6 +83,13 @@ const NOT_PLACE: &[&str] = &[
     "christmas", "hezbollah", "hamas", "taliban", "houthis", "houthi", "peshmerga", "shabaab",
     "haram", "pkk", "sdf", "hts", "pmf", "ypg", "idf", "nato", "ocha", "sohr", "acled", "ucdp",
 ];
+/// Words capitalised only because they start a sentence.
+const STARTERS: &[&str] = &[
+    "in", "on", "at", "near", "outside", "the", "a", "an", "from", "after", "before", "during",
+    "as", "and", "but", "while", "when", "since", "for", "by", "with", "of", "to", "into",
+    "meanwhile", "separately", "earlier", "later", "elsewhere", "also", "there", "late", "early",
+];
+
 /// Arabic articles written lowercase inside names ("Deir ez-Zor", "Abu al-Duhur").
 const CONNECTORS: &[&str] = &[
     "al", "el", "ad", "ar", "as", "ash", "az", "ez", "ed", "es", "at", "an", "bin", "ibn", "bani",
@@ -106,6 +114,11 @@ pub fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
     let mut i = 0;
     while i < words.len() {
         if !is_name_word(&words[i]) {
+            i += 1;
+            continue;
+        }
+        // A capitalised cue starting a sentence ("In Nawa, ...") is a cue.
+        if STARTERS.contains(&words[i].lower.as_str()) {
             i += 1;
             continue;
         }
@@ -305,20 +318,26 @@ impl<'a> Resolver<'a> {
     /// the countries of a name's namesakes least.
     pub fn learn(&mut self, words: &[Word], mentions: &[Mention]) {
         let mut votes: HashMap<String, f64> = HashMap::new();
+        // Bare country names and demonyms count least: "Iran's proxies in
+        // Iraq" is about Iraq. Names where something happened count most.
         for w in words {
             if !w.is_capitalised() {
                 continue;
             }
             let lower = strip_possessive(&w.lower);
             if let Some((_, c)) = DEMONYMS.iter().find(|(d, _)| *d == lower) {
-                *votes.entry(c.to_string()).or_default() += 1.0;
-            } else if lower.len() > 3
+                *votes.entry(c.to_string()).or_default() += 0.5;
+            } else if is_country(strip_possessive(&w.text))
                 && let Some(c) = countries::alpha2(strip_possessive(&w.text))
             {
-                *votes.entry(c).or_default() += 3.0;
+                *votes.entry(c).or_default() += 1.0;
             }
         }
         for m in mentions {
+            if let Some(c) = countries::alpha2(&m.name).filter(|_| is_country(&m.name)) {
+                *votes.entry(c).or_default() += 3.0;
+                continue;
+            }
             if let Some(r) = self.region(&m.name, &[]) {
                 *votes.entry(r.country.clone()).or_default() += 2.0;
             }
@@ -340,7 +359,7 @@ impl<'a> Resolver<'a> {
             .collect();
         let countries: Vec<&str> = self.context.countries.iter().map(String::as_str).collect();
         let mut admin1: Vec<String> = Vec::new();
-        for m in mentions {
+        for m in mentions.iter().filter(|m| !is_country(&m.name)) {
             let code = match self.region(&m.name, &countries) {
                 Some(r) if r.level == Level::Admin1 => Some(r.code.clone()),
                 Some(r) => r.parent.clone(),
