@@ -519,10 +519,6 @@ impl Database {
     pub fn add_drafts(&mut self, drafts: &extract::Drafts) -> Result<(Vec<String>, Vec<String>)> {
         let mut tallies = drafts.tallies.clone();
         for t in &mut tallies {
-            if let Some(r) = &t.region {
-                let regions = self.region_names()?;
-                t.region_code = Some(locate::resolve_region(regions, r, &mut |_| {})?.code.clone());
-            }
             t.normalize()?;
         }
         store::write(self.store.as_mut(), |w| {

@@ -22,6 +22,8 @@ pub enum Signal {
     Abduction,
     Sexual,
     Killing,
+    /// "attacked", "an attack on": violent, its type decided by the victims.
+    Attack,
     Riot,
     Protest,
     Arrest,
@@ -44,6 +46,9 @@ impl Signal {
 
     /// Whether two signals can describe the same event ("an air strike" and
     /// "killed"; "clashes" and "killed"), so sentences about one event merge.
+    /// A killing or an attack fits any violent event (it tells its
+    /// victims); otherwise only signals of one event type fit together
+    /// (a clash and then a roadside bomb are two events).
     pub fn compatible(self, other: Signal) -> bool {
         let family = |s: Signal| match s {
             Signal::Chemical
@@ -52,16 +57,15 @@ impl Signal {
             | Signal::Shelling
             | Signal::Explosive
             | Signal::Grenade
-            | Signal::Blast
-            | Signal::Territory
-            | Signal::Clash
-            | Signal::Killing
-            | Signal::Abduction
-            | Signal::Sexual => 0,
-            Signal::Riot | Signal::Protest => 1,
-            _ => 2 + s as u8,
+            | Signal::Blast => 0,
+            Signal::Territory | Signal::Clash => 1,
+            Signal::Riot | Signal::Protest => 2,
+            _ => 3 + s as u8,
         };
+        let wildcard = |s: Signal| matches!(s, Signal::Killing | Signal::Attack);
         family(self) == family(other)
+            || (wildcard(self) && other.is_violent())
+            || (wildcard(other) && self.is_violent())
     }
 }
 
@@ -192,6 +196,12 @@ const LEXICON: &[(&[&str], Signal)] = &[
     (&["tortured"], Signal::Killing),
     (&["bodies", "of"], Signal::Killing),
     (&["body", "of"], Signal::Killing),
+    (&["attack"], Signal::Attack),
+    (&["attacks"], Signal::Attack),
+    (&["attacked"], Signal::Attack),
+    (&["attacking"], Signal::Attack),
+    (&["assault"], Signal::Attack),
+    (&["assaulted"], Signal::Attack),
     (&["lynch*"], Signal::Riot),
     (&["riot*"], Signal::Riot),
     (&["mob"], Signal::Riot),
@@ -303,6 +313,19 @@ const NOT_HAPPENED: &[&str] = &[
     "possible",
     "ready",
     "anniversary",
+    // "the war has killed hundreds of thousands": the war's toll, not an event.
+    "war",
+    "conflict",
+    // Habits, not events: "ISIS has stepped up its attacks lately".
+    "lately",
+    "increasingly",
+    "often",
+    "frequently",
+    "regularly",
+    "usually",
+    "routinely",
+    "repeatedly",
+    "stepped",
 ];
 
 /// Words that end a clause for [`NOT_HAPPENED`]: after them the sentence
@@ -323,14 +346,14 @@ pub fn signals(words: &[Word], sentence_text: &str, sentence_start: usize) -> Ve
         if gap.contains([';', ':']) || CLAUSE_BREAK.contains(&w.lower.as_str()) {
             hypothetical = false;
         }
-        if NOT_HAPPENED.contains(&w.lower.as_str()) {
-            hypothetical = true;
-        }
         last_end = w.range.end;
         let found = LEXICON
             .iter()
             .filter(|(phrase, _)| matches_at(words, i, phrase))
             .max_by_key(|(phrase, signal)| (phrase.len(), std::cmp::Reverse(*signal)));
+        if found.is_none() && NOT_HAPPENED.contains(&w.lower.as_str()) {
+            hypothetical = true;
+        }
         match found {
             Some((phrase, signal)) => {
                 let end = words[i + phrase.len() - 1].range.end;
@@ -436,8 +459,8 @@ pub fn classify(
         Signal::Clash => ("Battles", "Armed clash"),
         Signal::Abduction => ("Violence against civilians", "Abduction/forced disappearance"),
         Signal::Sexual => ("Violence against civilians", "Sexual violence"),
-        Signal::Killing if victims == Victims::Armed => ("Battles", "Armed clash"),
-        Signal::Killing => ("Violence against civilians", "Attack"),
+        Signal::Killing | Signal::Attack if victims == Victims::Armed => ("Battles", "Armed clash"),
+        Signal::Killing | Signal::Attack => ("Violence against civilians", "Attack"),
         Signal::Riot if has("mob") || has("lynched") || has("lynching") => ("Riots", "Mob violence"),
         Signal::Riot => ("Riots", "Violent demonstration"),
         Signal::Protest if all.contains(&Signal::Killing) || has("live") => {

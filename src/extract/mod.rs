@@ -130,12 +130,15 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
     let mut out = Drafts::default();
     let mut drafts: Vec<Draft> = Vec::new();
     for r in &readings {
-        if let Some(found) = tallies::tallies(text, r, &resolver, report) {
+        if let Some(found) = tallies::tallies(text, r, &resolver, report, out.tallies.last()) {
             out.tallies.extend(found);
             continue;
         }
-        let signals = events::signals(&r.words, &text[r.sentence.range.clone()], r.sentence.range.start);
-        if signals.is_empty() {
+        let mut signals = events::signals(&r.words, &text[r.sentence.range.clone()], r.sentence.range.start);
+        // "attacks" with no day: a trend, not an event.
+        let day = r.dates.iter().any(|d| d.span.start == d.span.end);
+        signals.retain(|f| day || f.signal != Signal::Attack || !text[f.range.clone()].ends_with('s'));
+        if signals.is_empty() || tallies::aggregate(r) {
             continue;
         }
         for d in sentence_drafts(text, r, &signals, &resolver, report, &drafts) {
@@ -160,7 +163,10 @@ fn reported_sentences(text: &str) -> Vec<Sentence> {
             let t = &text[s.range.clone()];
             let lower = t.to_lowercase();
             let caption = lower.contains("(photo") || lower.contains("(archive") || lower.contains("file photo");
-            text::words(t).len() >= 4 && !caption && seen.insert(t.trim().to_string())
+            // A line that does not end as a sentence ends is a headline, a
+            // byline or a caption: it repeats or frames the story.
+            let sentence = t.trim_end().ends_with(['.', '!', '?', '"', '”', '\'', '’', ')']);
+            sentence && text::words(t).len() >= 4 && !caption && seen.insert(t.trim().to_string())
         })
         .collect()
 }
@@ -327,6 +333,8 @@ fn merge_or_push<'a>(drafts: &mut Vec<Draft<'a>>, d: Draft<'a>) {
         e.span.start <= d.span.end
             && d.span.start <= e.span.end
             && (e.place_key() == d.place_key()
+                || within(&e.located, &d.located)
+                || within(&d.located, &e.located)
                 || (d.place_key().is_none() && e.paragraph == d.paragraph))
             && e.strongest().compatible(d.strongest())
     });
@@ -337,7 +345,8 @@ fn merge_or_push<'a>(drafts: &mut Vec<Draft<'a>>, d: Draft<'a>) {
             if e.date_range.is_none() && d.date_range.is_some() {
                 (e.span, e.date_range, e.date_confidence) = (d.span, d.date_range, d.date_confidence);
             }
-            if e.located.is_none() {
+            // The finer place: "in Kirkuk province" then "the town of Dibis".
+            if e.located.is_none() || within(&d.located, &e.located) {
                 e.located = d.located;
             }
             if e.unknown_place.is_none() {
@@ -358,6 +367,17 @@ fn merge_or_push<'a>(drafts: &mut Vec<Draft<'a>>, d: Draft<'a>) {
             e.sentences.extend(d.sentences);
         }
         None => drafts.push(d),
+    }
+}
+
+/// Whether place `a` lies in province or district `b` ("Dibis" in
+/// "Kirkuk province"): a lead and its detail, one event.
+fn within(a: &Option<(Located, Range<usize>, String)>, b: &Option<(Located, Range<usize>, String)>) -> bool {
+    match (a, b) {
+        (Some((Located::Place(p, _), _, _)), Some((Located::Region(r), _, _))) => {
+            p.admin1_code.as_deref() == Some(r.code.as_str())
+        }
+        _ => false,
     }
 }
 
@@ -390,8 +410,22 @@ fn deaths(text: &str, r: &Reading) -> Option<(u32, Option<u32>, Option<u32>, Ran
             .iter()
             .any(|w| matches!(w.lower.as_str(), "injured" | "wounded" | "injuries"));
         if people && !injured && death_near(i) && !after_including(text, c) {
+            // "three soldiers and two civilians": one toll in two parts.
+            let more: u32 = r
+                .counts
+                .iter()
+                .skip_while(|o| o.start <= c.start)
+                .take(1)
+                .filter(|o| {
+                    let between = &text[c.end..o.start];
+                    between.split_whitespace().count() <= 3
+                        && between.trim_end().ends_with(" and")
+                        && !between.contains(',')
+                })
+                .filter_map(|o| o.best)
+                .sum();
             return Some((
-                c.best.or(c.low)?,
+                c.best.or(c.low)? + more,
                 c.low.filter(|l| Some(*l) != c.best),
                 c.high,
                 c.start..c.end,
@@ -414,6 +448,9 @@ fn deaths(text: &str, r: &Reading) -> Option<(u32, Option<u32>, Option<u32>, Ran
         return Some((0, None, None, window[0].range.start..window[window.len() - 1].range.end));
     }
     window.windows(2).find_map(|p| {
+        if p[0].lower == "both" && events::is_person(&p[1].lower) {
+            return Some((2, None, None, p[0].range.start..p[1].range.end));
+        }
         let single = matches!(p[0].lower.as_str(), "a" | "an" | "one" | "his" | "her" | "their");
         let person = events::is_person(&p[1].lower) && !p[1].lower.ends_with('s')
             || matches!(p[1].lower.as_str(), "son" | "brother" | "father");
@@ -498,8 +535,13 @@ fn finish(
         place_confidence = 0.4;
     }
     if inc.latitude.is_none() {
-        // Nothing placed: the report's province, if it is about one.
-        if let Some(r) = main_province(resolver) {
+        // Nothing placed: the town the report is about, else its province.
+        if let Some((p, name)) = &resolver.context.main_place {
+            inc.place.get_or_insert_with(|| name.clone());
+            locate::set_place(&mut inc, p);
+            inc.geo_precision = Some(GeoPrecision::Near);
+            place_confidence = 0.4;
+        } else if let Some(r) = main_province(resolver) {
             locate::set_region_label(&mut inc, r);
             place_confidence = 0.3;
         }

@@ -9,8 +9,8 @@ use std::ops::Range;
 
 use super::text::Word;
 use crate::geo::countries;
-use crate::geo::gazetteer::{Gazetteer, Place};
-use crate::geo::normalize::normalize_name;
+use crate::geo::gazetteer::{Gazetteer, MatchKind, Place};
+use crate::geo::normalize::{normalize_name, skeleton_key};
 use crate::geo::region::{Level, Region};
 use crate::geo::regions::Regions;
 use crate::model::GeoPrecision;
@@ -144,23 +144,28 @@ pub fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
         }
         i = end;
         let run = &words[start..end];
-        if run.iter().any(|w| NOT_PLACE.contains(&strip_possessive(&w.lower))) {
+        let acronym = |w: &Word| w.text.chars().count() <= 6 && w.text.chars().all(|c| c.is_uppercase());
+        if run.iter().any(|w| {
+            NOT_PLACE.contains(&strip_possessive(&w.lower))
+                || DEMONYMS.iter().any(|(d, _)| *d == strip_possessive(&w.lower))
+        }) || (run.len() == 1 && acronym(&run[0]))
+        {
             continue;
         }
         let before: Vec<&str> = words[..start]
             .iter()
             .rev()
-            .take(4)
+            .take(5)
             .map(|w| w.lower.as_str())
             .collect();
         let after = words.get(end).map(|w| w.lower.as_str());
         let cue = if after.is_some_and(|a| PROVINCE_AFTER.contains(&a)) {
             Some(Cue::Province)
         } else if before.first().is_some_and(|b| NEAR.contains(b))
-            || (before.first() == Some(&"of")
-                && before
-                    .get(1)
-                    .is_some_and(|b| DIRECTIONS.contains(b) || *b == "outskirts"))
+            // "north of X", "west of the city of X"
+            || before.windows(2).any(|p| {
+                p[0] == "of" && (DIRECTIONS.contains(&p[1]) || p[1] == "outskirts")
+            })
         {
             Some(Cue::Near)
         } else if before.first() == Some(&"from") {
@@ -277,11 +282,37 @@ const DEMONYMS: &[(&str, &str)] = &[
     ("nigerien", "NE"),
     ("mozambican", "MZ"),
     ("kurdish", "IQ"),
+    ("turkish", "TR"),
+    ("russian", "RU"),
+    ("israeli", "IL"),
+    ("iranian", "IR"),
+    ("american", "US"),
+    ("british", "GB"),
+    ("french", "FR"),
+    ("saudi", "SA"),
+    ("emirati", "AE"),
 ];
+
+/// Province names are written every which way ("Salahaddin", "Salah
+/// al-Din"): the same name, or for longer names the same consonant
+/// skeleton once the spaces are gone.
+fn same_region_name(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let joined = |s: &str| s.replace(' ', "");
+    let (a, b) = (joined(a), joined(b));
+    a.len() >= 6 && b.len() >= 6 && skeleton_key(&a).is_some_and(|k| skeleton_key(&b) == Some(k))
+}
 
 /// Whether a name is a country's ("Iraq", "Syria").
 pub fn is_country(name: &str) -> bool {
     countries::alpha2(name).is_some_and(|_| name.chars().count() > 3)
+}
+
+/// The country a demonym names ("iraqi" -> IQ).
+pub fn demonym(lower: &str) -> Option<&'static str> {
+    DEMONYMS.iter().find(|(d, _)| *d == lower).map(|(_, c)| *c)
 }
 
 /// What a report is about: its countries (most named first) and provinces.
@@ -289,6 +320,9 @@ pub fn is_country(name: &str) -> bool {
 pub struct Context {
     pub countries: Vec<String>,
     pub admin1: Vec<String>,
+    /// The town the report keeps coming back to (named at least twice):
+    /// where an event it does not place happened, most likely.
+    pub main_place: Option<(Place, String)>,
 }
 
 /// Where a mention is.
@@ -375,6 +409,17 @@ impl<'a> Resolver<'a> {
             }
         }
         self.context.admin1 = admin1;
+        let mut seen: HashMap<i64, (usize, Place, String)> = HashMap::new();
+        for m in mentions.iter().filter(|m| m.cue != Cue::Province) {
+            if let Some(Located::Place(p, _)) = self.locate(m) {
+                seen.entry(p.id).or_insert((0, p, m.name.clone())).0 += 1;
+            }
+        }
+        self.context.main_place = seen
+            .into_values()
+            .filter(|(n, _, _)| *n >= 2)
+            .max_by_key(|(n, p, _)| (*n, std::cmp::Reverse(p.id)))
+            .map(|(_, p, name)| (p, name));
     }
 
     /// A province or district named exactly `name` (any known spelling),
@@ -390,9 +435,10 @@ impl<'a> Resolver<'a> {
             .filter(|r| r.level != Level::Custom)
             .filter(|r| countries.is_empty() || countries.contains(&r.country.as_str()))
             .find(|r| {
-                normalize_name(&r.name) == key
-                    || r.alt_names.iter().any(|n| normalize_name(n) == key)
-                    || r.name_ar.as_deref().is_some_and(|n| normalize_name(n) == key)
+                std::iter::once(&r.name)
+                    .chain(&r.alt_names)
+                    .chain(&r.name_ar)
+                    .any(|n| same_region_name(&normalize_name(n), &key))
             })
     }
 
@@ -408,7 +454,10 @@ impl<'a> Resolver<'a> {
         };
         let mut found: Vec<_> = found
             .into_iter()
+            // A variant spelling far from the name written ("Zuhour" for
+            // "Az Zubayr") is another place more often than not.
             .filter(|c| c.kind.is_confident() && !c.place.is_abandoned())
+            .filter(|c| c.kind == MatchKind::Exact || c.edits * 4 <= name.chars().count())
             .collect();
         let in_context = |p: &Place| {
             p.admin1_code
@@ -420,7 +469,14 @@ impl<'a> Resolver<'a> {
                 .cmp(&in_context(&a.place))
                 .then(b.score.total_cmp(&a.score))
         });
-        found.into_iter().map(|c| c.place).collect()
+        // A village outside every province the report names is more
+        // likely a namesake than the place meant: leave it to the reviewer.
+        let known = !self.context.admin1.is_empty();
+        found
+            .into_iter()
+            .filter(|c| !known || in_context(&c.place) || c.place.population >= 50_000)
+            .map(|c| c.place)
+            .collect()
     }
 
     /// Where a mention is in the report's context, if anywhere known. A
