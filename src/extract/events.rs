@@ -197,6 +197,10 @@ const LEXICON: &[(&[&str], Signal)] = &[
     (&["bodies", "of"], Signal::Killing),
     (&["body", "of"], Signal::Killing),
     (&["attack"], Signal::Attack),
+    (&["fired", "at"], Signal::Attack),
+    (&["fired", "on"], Signal::Attack),
+    (&["fired", "upon"], Signal::Attack),
+    (&["shot", "at"], Signal::Attack),
     (&["attacks"], Signal::Attack),
     (&["attacked"], Signal::Attack),
     (&["attacking"], Signal::Attack),
@@ -264,8 +268,6 @@ const LEXICON: &[(&[&str], Signal)] = &[
 /// that happened: future, intent, fear, condition, denial, hypothesis.
 const NOT_HAPPENED: &[&str] = &[
     "would",
-    // "had been killed": before the news, undated background.
-    "had",
     "could",
     "might",
     "may",
@@ -326,6 +328,13 @@ const NOT_HAPPENED: &[&str] = &[
     "routinely",
     "repeatedly",
     "stepped",
+    "frequent",
+    "months",
+    "years",
+    // "No group has claimed either attack": a reference, not an event.
+    "no",
+    "either",
+    "neither",
 ];
 
 /// Words that end a clause for [`NOT_HAPPENED`]: after them the sentence
@@ -334,7 +343,10 @@ const CLAUSE_BREAK: &[&str] = &["but", "while", "however", "meanwhile", "when", 
 
 /// The event signals of one sentence's words, in order, leaving out those
 /// the sentence says did not (or not yet) happen.
-pub fn signals(words: &[Word], sentence_text: &str, sentence_start: usize) -> Vec<Found> {
+/// `dated`: the sentence gives a date; without one, "had been killed"
+/// tells of something before the news (undated background), while "said
+/// on Monday it had killed" is the news.
+pub fn signals(words: &[Word], sentence_text: &str, sentence_start: usize, dated: bool) -> Vec<Found> {
     let mut out = Vec::new();
     let mut i = 0;
     let mut hypothetical = false;
@@ -351,7 +363,7 @@ pub fn signals(words: &[Word], sentence_text: &str, sentence_start: usize) -> Ve
             .iter()
             .filter(|(phrase, _)| matches_at(words, i, phrase))
             .max_by_key(|(phrase, signal)| (phrase.len(), std::cmp::Reverse(*signal)));
-        if found.is_none() && NOT_HAPPENED.contains(&w.lower.as_str()) {
+        if found.is_none() && (NOT_HAPPENED.contains(&w.lower.as_str()) || (!dated && w.lower == "had")) {
             hypothetical = true;
         }
         match found {
@@ -399,7 +411,7 @@ pub enum Victims {
 
 const ARMED: &[&str] = &[
     "soldier", "soldiers", "troops", "fighters", "fighter", "militants", "militant", "militiamen",
-    "gunmen", "policemen", "policeman", "officers", "officer", "personnel", "guards", "guard",
+    "gunmen", "peshmerga", "policemen", "policeman", "officers", "officer", "personnel", "guards", "guard",
     "members", "member", "jihadists", "insurgents", "rebels", "combatants", "servicemen",
     "conscripts", "commander", "recruits",
 ];
@@ -491,7 +503,7 @@ mod tests {
     use crate::extract::text::words;
 
     fn kinds(s: &str) -> Vec<Signal> {
-        signals(&words(s), s, 0).into_iter().map(|f| f.signal).collect()
+        signals(&words(s), s, 0, false).into_iter().map(|f| f.signal).collect()
     }
 
     #[test]

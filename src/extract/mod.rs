@@ -134,7 +134,12 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
             out.tallies.extend(found);
             continue;
         }
-        let mut signals = events::signals(&r.words, &text[r.sentence.range.clone()], r.sentence.range.start);
+        let mut signals = events::signals(
+            &r.words,
+            &text[r.sentence.range.clone()],
+            r.sentence.range.start,
+            !r.dates.is_empty(),
+        );
         // "attacks" with no day: a trend, not an event.
         let day = r.dates.iter().any(|d| d.span.start == d.span.end);
         signals.retain(|f| day || f.signal != Signal::Attack || !text[f.range.clone()].ends_with('s'));

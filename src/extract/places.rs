@@ -392,23 +392,27 @@ impl<'a> Resolver<'a> {
             .map(|(c, _)| c)
             .collect();
         let countries: Vec<&str> = self.context.countries.iter().map(String::as_str).collect();
-        let mut admin1: Vec<String> = Vec::new();
-        for m in mentions.iter().filter(|m| !is_country(&m.name)) {
-            let code = match self.region(&m.name, &countries) {
-                Some(r) if r.level == Level::Admin1 => Some(r.code.clone()),
-                Some(r) => r.parent.clone(),
-                None => self
-                    .places(&m.name, Some(&countries))
-                    .first()
-                    .and_then(|p| p.admin1_code.clone()),
-            };
-            if let Some(c) = code
-                && !admin1.contains(&c)
-            {
-                admin1.push(c);
+        // Provinces named first, then the provinces of the towns named,
+        // each town read among the provinces already known.
+        self.context.admin1.clear();
+        for pass in [true, false] {
+            for m in mentions.iter().filter(|m| !is_country(&m.name)) {
+                let code = match self.region(&m.name, &countries) {
+                    Some(r) if r.level == Level::Admin1 => Some(r.code.clone()),
+                    Some(r) => r.parent.clone(),
+                    None if pass => None,
+                    None => self
+                        .places(&m.name, Some(&countries))
+                        .first()
+                        .and_then(|p| p.admin1_code.clone()),
+                };
+                if let Some(c) = code
+                    && !self.context.admin1.contains(&c)
+                {
+                    self.context.admin1.push(c);
+                }
             }
         }
-        self.context.admin1 = admin1;
         let mut seen: HashMap<i64, (usize, Place, String)> = HashMap::new();
         for m in mentions.iter().filter(|m| m.cue != Cue::Province) {
             if let Some(Located::Place(p, _)) = self.locate(m) {
