@@ -74,6 +74,8 @@ impl Signal {
 pub struct Found {
     pub range: Range<usize>,
     pub signal: Signal,
+    /// "the bombing", "the gunmen": an event already told, referred to again.
+    pub anaphoric: bool,
 }
 
 /// Phrases as lowercase words; a word ending in `*` matches any word that
@@ -205,6 +207,7 @@ const LEXICON: &[(&[&str], Signal)] = &[
     (&["attacked"], Signal::Attack),
     (&["attacking"], Signal::Attack),
     (&["assault"], Signal::Attack),
+    (&["raid"], Signal::Attack),
     (&["assaulted"], Signal::Attack),
     (&["lynch*"], Signal::Riot),
     (&["riot*"], Signal::Riot),
@@ -370,9 +373,11 @@ pub fn signals(words: &[Word], sentence_text: &str, sentence_start: usize, dated
             Some((phrase, signal)) => {
                 let end = words[i + phrase.len() - 1].range.end;
                 if !hypothetical {
+                    let before = i.checked_sub(1).map(|b| words[b].lower.as_str());
                     out.push(Found {
                         range: w.range.start..end,
                         signal: *signal,
+                        anaphoric: matches!(before, Some("the" | "this" | "that" | "both")),
                     });
                 }
                 last_end = end;

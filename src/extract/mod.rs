@@ -111,7 +111,8 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
         resolver.learn(&all_words, &all_mentions);
         resolver.context.countries.first().cloned()
     };
-    let date_mentions = dates::find_dates(text, report.published, country_guess.as_deref());
+    let mut date_mentions = dates::find_dates(text, report.published, country_guess.as_deref());
+    since_clauses(text, report.published, &mut date_mentions);
     let counts = numbers::find_counts(text);
     for s in &sentences {
         let words = text::words_in(text, s.range.clone());
@@ -146,6 +147,24 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
         if signals.is_empty() || tallies::aggregate(r) {
             continue;
         }
+        // A sentence whose every signal refers back ("the bombing", "the
+        // gunmen") adds to the event it refers to, however far back.
+        if signals.iter().all(|f| f.anaphoric)
+            && r.dates.iter().all(|d| reporting(text, d))
+            && r.mentions.iter().all(|m| resolver.locate(m).is_none())
+        {
+            let strongest = signals.iter().map(|f| f.signal).min();
+            if let Some(e) = drafts
+                .iter_mut()
+                .rev()
+                .find(|e| strongest.is_some_and(|s| e.strongest().compatible(s)))
+            {
+                for d in sentence_drafts(text, r, &signals, &resolver, report, &[]) {
+                    absorb(e, d);
+                }
+                continue;
+            }
+        }
         for d in sentence_drafts(text, r, &signals, &resolver, report, &drafts) {
             merge_or_push(&mut drafts, d);
         }
@@ -156,6 +175,35 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
         }
     }
     out
+}
+
+/// Whether a date follows a verb of speaking ("said on Tuesday", "told
+/// AFP yesterday").
+fn reporting(text: &str, d: &DateMention) -> bool {
+    let before = &text[text[..d.start].rfind(['.', ';', ',', '\n']).map_or(0, |i| i + 1)..d.start];
+    before.split_whitespace().rev().take(3).any(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "said" | "told" | "reported" | "announced" | "added" | "stated" | "says" | "tells"
+        )
+    })
+}
+
+/// "since President X took office on May 29": a day after a "since"
+/// clause starts a period that runs to publication.
+fn since_clauses(text: &str, published: NaiveDate, mentions: &mut [DateMention]) {
+    for d in mentions.iter_mut() {
+        let before = &text[text[..d.start].rfind(['.', ';', '\n']).map_or(0, |i| i + 1)..d.start];
+        let words: Vec<&str> = before.split_whitespace().rev().take(8).collect();
+        if d.kind != DateKind::Vague
+            && d.span.end < published
+            && words.iter().any(|w| w.eq_ignore_ascii_case("since"))
+            && let Ok(span) = DateSpan::new(d.span.start, published, DatePrecision::Range)
+        {
+            d.span = span;
+            d.kind = DateKind::Vague;
+        }
+    }
 }
 
 /// The sentences that report something: not website furniture (photo
@@ -191,10 +239,12 @@ fn sentence_drafts<'a>(
     // else, in a story dated earlier, from that date to publication (the
     // text does not say which day); else the publication date. All less sure.
     let first_signal = signals[0].range.start;
+    // A date that says when someone spoke ("told AFP yesterday", "said on
+    // Tuesday") dates the event only when nothing else does.
     let date = r
         .dates
         .iter()
-        .min_by_key(|d| d.start.abs_diff(first_signal));
+        .min_by_key(|d| (reporting(text, d), d.start.abs_diff(first_signal)));
     let published = DateSpan {
         start: report.published,
         end: report.published,
@@ -344,35 +394,38 @@ fn merge_or_push<'a>(drafts: &mut Vec<Draft<'a>>, d: Draft<'a>) {
             && e.strongest().compatible(d.strongest())
     });
     match same {
-        Some(e) => {
-            e.signals.extend(d.signals);
-            e.words.extend(d.words);
-            if e.date_range.is_none() && d.date_range.is_some() {
-                (e.span, e.date_range, e.date_confidence) = (d.span, d.date_range, d.date_confidence);
-            }
-            // The finer place: "in Kirkuk province" then "the town of Dibis".
-            if e.located.is_none() || within(&d.located, &e.located) {
-                e.located = d.located;
-            }
-            if e.unknown_place.is_none() {
-                e.unknown_place = d.unknown_place;
-            }
-            // The larger toll: later sentences often update it.
-            if d.fatalities.as_ref().map(|f| f.0) > e.fatalities.as_ref().map(|f| f.0) {
-                e.fatalities = d.fatalities;
-            }
-            if d.civilians.as_ref().map(|f| f.0) > e.civilians.as_ref().map(|f| f.0) {
-                e.civilians = d.civilians;
-            }
-            for a in d.actors {
-                if !e.actors.iter().any(|b| b.1 == a.1) {
-                    e.actors.push(a);
-                }
-            }
-            e.sentences.extend(d.sentences);
-        }
+        Some(e) => absorb(e, d),
         None => drafts.push(d),
     }
+}
+
+/// Adds what a later sentence tells of an event to it.
+fn absorb<'a>(e: &mut Draft<'a>, d: Draft<'a>) {
+    e.signals.extend(d.signals);
+    e.words.extend(d.words);
+    if e.date_range.is_none() && d.date_range.is_some() {
+        (e.span, e.date_range, e.date_confidence) = (d.span, d.date_range, d.date_confidence);
+    }
+    // The finer place: "in Kirkuk province" then "the town of Dibis".
+    if e.located.is_none() || within(&d.located, &e.located) {
+        e.located = d.located;
+    }
+    if e.unknown_place.is_none() {
+        e.unknown_place = d.unknown_place;
+    }
+    // The larger toll: later sentences often update it.
+    if d.fatalities.as_ref().map(|f| f.0) > e.fatalities.as_ref().map(|f| f.0) {
+        e.fatalities = d.fatalities;
+    }
+    if d.civilians.as_ref().map(|f| f.0) > e.civilians.as_ref().map(|f| f.0) {
+        e.civilians = d.civilians;
+    }
+    for a in d.actors {
+        if !e.actors.iter().any(|b| b.1 == a.1) {
+            e.actors.push(a);
+        }
+    }
+    e.sentences.extend(d.sentences);
 }
 
 /// Whether place `a` lies in province or district `b` ("Dibis" in

@@ -143,6 +143,11 @@ pub fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             }
         }
         i = end;
+        // "Borno State", "Nineveh Province": a province by its unit word.
+        let unit = end - start >= 2
+            && matches!(words[end - 1].lower.as_str(), "state" | "province" | "governorate")
+            && !matches!(words[end - 2].lower.as_str(), "islamic");
+        let end = if unit { end - 1 } else { end };
         let run = &words[start..end];
         let acronym = |w: &Word| w.text.chars().count() <= 6 && w.text.chars().all(|c| c.is_uppercase());
         if run.iter().any(|w| {
@@ -159,7 +164,7 @@ pub fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             .map(|w| w.lower.as_str())
             .collect();
         let after = words.get(end).map(|w| w.lower.as_str());
-        let cue = if after.is_some_and(|a| PROVINCE_AFTER.contains(&a)) {
+        let cue = if unit || after.is_some_and(|a| PROVINCE_AFTER.contains(&a)) {
             Some(Cue::Province)
         } else if before.first().is_some_and(|b| NEAR.contains(b))
             // "north of X", "west of the city of X"
@@ -168,6 +173,9 @@ pub fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             })
         {
             Some(Cue::Near)
+        } else if before.first() == Some(&"to") && before.get(1) == Some(&"according") {
+            // "according to Zira": a source, not a place.
+            None
         } else if before.first() == Some(&"from") {
             Some(Cue::From)
         } else if before.first().is_some_and(|b| BEFORE.contains(b))
