@@ -101,6 +101,9 @@ const LEXICON: &[(&[&str], Signal)] = &[
     (&["drone", "targeted"], Signal::Air),
     (&["drone", "hit"], Signal::Air),
     (&["warplane*"], Signal::Air),
+    // In conflict reporting a bare "strike" is an air, drone or missile strike.
+    (&["strike"], Signal::Air),
+    (&["strikes"], Signal::Air),
     (&["war", "planes"], Signal::Air),
     (&["helicopter", "gunship*"], Signal::Air),
     (&["barrel", "bomb*"], Signal::Air),

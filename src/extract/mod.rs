@@ -83,6 +83,8 @@ struct Draft<'a> {
     span: DateSpan,
     date_confidence: f64,
     date_range: Option<Range<usize>>,
+    /// The date is when someone spoke of the event, not of the event.
+    date_spoken: bool,
     located: Option<(Located<'a>, Range<usize>, String)>,
     unknown_place: Option<(String, Range<usize>)>,
     fatalities: Option<(u32, Option<u32>, Option<u32>, Range<usize>)>,
@@ -149,16 +151,15 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
         }
         // A sentence whose every signal refers back ("the bombing", "the
         // gunmen") adds to the event it refers to, however far back.
-        if signals.iter().all(|f| f.anaphoric)
-            && r.dates.iter().all(|d| reporting(text, d))
-            && r.mentions.iter().all(|m| resolver.locate(m).is_none())
-        {
+        if signals.iter().all(|f| f.anaphoric) {
             let strongest = signals.iter().map(|f| f.signal).min();
-            if let Some(e) = drafts
-                .iter_mut()
-                .rev()
-                .find(|e| strongest.is_some_and(|s| e.strongest().compatible(s)))
-            {
+            let own_date = r.dates.iter().any(|d| !reporting(text, d) && !possessive(text, d));
+            let places: Vec<Located> = r.mentions.iter().filter_map(|m| resolver.locate(m)).collect();
+            if let Some(e) = drafts.iter_mut().rev().find(|e| {
+                strongest.is_some_and(|s| e.strongest().compatible(s))
+                    && !own_date
+                    && places.iter().all(|l| close(l, &e.located))
+            }) {
                 for d in sentence_drafts(text, r, &signals, &resolver, report, &[]) {
                     absorb(e, d);
                 }
@@ -175,6 +176,26 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
         }
     }
     out
+}
+
+/// "Wednesday's strike": a date naming the event referred to, not a new one.
+fn possessive(text: &str, d: &DateMention) -> bool {
+    text[..d.end].ends_with("'s") || text[..d.end].ends_with("’s")
+}
+
+/// Whether a place is the same as, within, or close to an event's place.
+fn close(l: &Located, event: &Option<(Located, Range<usize>, String)>) -> bool {
+    match (l, event) {
+        (_, None) => true,
+        (Located::Region(a), Some((Located::Region(b), _, _))) => a.code == b.code,
+        (Located::Region(r), Some((Located::Place(p, _), _, _))) => {
+            p.admin1_code.as_deref() == Some(r.code.as_str())
+        }
+        (Located::Place(p, _), Some((Located::Region(r), _, _))) => {
+            p.admin1_code.as_deref() == Some(r.code.as_str())
+        }
+        (Located::Place(p, _), Some((Located::Place(q, _), _, _))) => km(p, q) <= NEAR_KM,
+    }
 }
 
 /// Whether a date follows a verb of speaking ("said on Tuesday", "told
@@ -197,7 +218,12 @@ fn since_clauses(text: &str, published: NaiveDate, mentions: &mut [DateMention])
         let words: Vec<&str> = before.split_whitespace().rev().take(8).collect();
         if d.kind != DateKind::Vague
             && d.span.end < published
-            && words.iter().any(|w| w.eq_ignore_ascii_case("since"))
+            && words.iter().enumerate().any(|(i, w)| {
+                w.eq_ignore_ascii_case("since")
+                    // "the clashes, which began on Aug. 26"
+                    || (i > 0
+                        && ["began", "started", "erupted"].iter().any(|v| w.eq_ignore_ascii_case(v)))
+            })
             && let Ok(span) = DateSpan::new(d.span.start, published, DatePrecision::Range)
         {
             d.span = span;
@@ -255,6 +281,7 @@ fn sentence_drafts<'a>(
         .filter(|d| d.date_range.is_some())
         .map(|d| d.span.start)
         .min();
+    let date_spoken = date.is_some_and(|d| reporting(text, d));
     let (span, date_confidence, date_range) = match (date, previous, story) {
         (Some(d), _, _) => (
             d.span,
@@ -304,6 +331,7 @@ fn sentence_drafts<'a>(
         span,
         date_confidence,
         date_range,
+        date_spoken,
         located: None,
         unknown_place: unknown,
         fatalities: deaths(text, r),
@@ -403,11 +431,15 @@ fn merge_or_push<'a>(drafts: &mut Vec<Draft<'a>>, d: Draft<'a>) {
 fn absorb<'a>(e: &mut Draft<'a>, d: Draft<'a>) {
     e.signals.extend(d.signals);
     e.words.extend(d.words);
-    if e.date_range.is_none() && d.date_range.is_some() {
-        (e.span, e.date_range, e.date_confidence) = (d.span, d.date_range, d.date_confidence);
+    // A date of the event itself over none, or over when it was spoken of
+    // ("said Thursday", then "Wednesday's strike").
+    if d.date_range.is_some() && (e.date_range.is_none() || (e.date_spoken && !d.date_spoken)) {
+        (e.span, e.date_range, e.date_confidence, e.date_spoken) =
+            (d.span, d.date_range, d.date_confidence, d.date_spoken);
     }
-    // The finer place: "in Kirkuk province" then "the town of Dibis".
-    if e.located.is_none() || within(&d.located, &e.located) {
+    // The finer place: "in Kirkuk province" then "the town of Dibis";
+    // "near Hodeida" then "the market of Bayt el-Faqih".
+    if e.located.is_none() || within(&d.located, &e.located) || finer(&d.located, &e.located) {
         e.located = d.located;
     }
     if e.unknown_place.is_none() {
@@ -426,6 +458,25 @@ fn absorb<'a>(e: &mut Draft<'a>, d: Draft<'a>) {
         }
     }
     e.sentences.extend(d.sentences);
+}
+
+/// Whether `a` is an exact place close to `b`, which is only near a place.
+fn finer(a: &Option<(Located, Range<usize>, String)>, b: &Option<(Located, Range<usize>, String)>) -> bool {
+    match (a, b) {
+        (
+            Some((Located::Place(p, GeoPrecision::Exact), _, _)),
+            Some((Located::Place(q, GeoPrecision::Near), _, _)),
+        ) => km(p, q) <= NEAR_KM,
+        _ => false,
+    }
+}
+
+/// Places this close are one place for telling an event again.
+const NEAR_KM: f64 = 30.0;
+
+fn km(p: &crate::geo::gazetteer::Place, q: &crate::geo::gazetteer::Place) -> f64 {
+    use geo::{Distance, Haversine, Point};
+    Haversine.distance(Point::new(p.longitude, p.latitude), Point::new(q.longitude, q.latitude)) / 1000.0
 }
 
 /// Whether place `a` lies in province or district `b` ("Dibis" in
@@ -525,7 +576,9 @@ fn after_including(text: &str, c: &Count) -> bool {
 /// Civilians among the dead: "including 23 civilians", "killing two children".
 fn civilian_deaths(text: &str, r: &Reading) -> Option<(u32, Range<usize>)> {
     r.counts.iter().find_map(|c| {
-        let next = text[c.end..].split_whitespace().next()?.to_lowercase();
+        let rest = text[c.end..].trim_start();
+        let rest = rest.strip_prefix("of them ").unwrap_or(rest);
+        let next = rest.split_whitespace().next()?.to_lowercase();
         let next = next.trim_matches(|ch: char| !ch.is_alphanumeric());
         let n = c.best?;
         (events::is_civilian(next) && next != "people" && next != "person")

@@ -133,6 +133,10 @@ pub(super) fn tallies(
     report: &Report,
     last: Option<&Tally>,
 ) -> Option<Vec<Tally>> {
+    // A sentence dated to a day tells an event, whatever else it counts.
+    if r.dates.iter().any(|d| d.span.start == d.span.end && !super::reporting(text, d)) {
+        return None;
+    }
     let long = |d: &&&DateMention| (d.span.end - d.span.start).num_days() + 1 >= MIN_DAYS;
     let periods: Vec<&DateMention> = r.dates.iter().filter(long).copied().collect();
     let inherited = match (periods.is_empty(), r.dates.is_empty(), last) {
