@@ -32,6 +32,8 @@ pub enum Signal {
     Agreement,
     Base,
     Deployment,
+    /// Forces moving into territory without a fight: an incursion.
+    Incursion,
     Transfer,
     Dismissal,
     Announcement,
@@ -226,7 +228,9 @@ const LEXICON: &[(&[&str], Signal)] = &[
     (&["sit-in*"], Signal::Protest),
     (&["marched"], Signal::Protest),
     (&["arrest*"], Signal::Arrest),
-    (&["detain*"], Signal::Arrest),
+    (&["detained"], Signal::Arrest),
+    (&["detains"], Signal::Arrest),
+    (&["detaining"], Signal::Arrest),
     (&["rounded", "up"], Signal::Arrest),
     (&["taken", "into", "custody"], Signal::Arrest),
     (&["apprehended"], Signal::Arrest),
@@ -261,6 +265,10 @@ const LEXICON: &[(&[&str], Signal)] = &[
     (&["deployment*"], Signal::Deployment),
     (&["redeployed"], Signal::Deployment),
     (&["reinforcements"], Signal::Deployment),
+    (&["incursion"], Signal::Incursion),
+    (&["incursions"], Signal::Incursion),
+    (&["advanced", "into"], Signal::Incursion),
+    (&["pushed", "into"], Signal::Incursion),
     (&["handed", "over"], Signal::Transfer),
     (&["withdrew", "from"], Signal::Transfer),
     (&["took", "over"], Signal::Transfer),
@@ -380,7 +388,10 @@ pub fn signals(words: &[Word], sentence_text: &str, sentence_start: usize, dated
                     out.push(Found {
                         range: w.range.start..end,
                         signal: *signal,
-                        anaphoric: matches!(before, Some("the" | "this" | "that" | "both")),
+                        // "the bombing", "Tuesday's blast", "ISIS's attack"
+                        anaphoric: before.is_some_and(|b| {
+                            matches!(b, "the" | "this" | "that" | "both") || b.ends_with("'s")
+                        }),
                     });
                 }
                 last_end = end;
@@ -421,7 +432,7 @@ const ARMED: &[&str] = &[
     "soldier", "soldiers", "troops", "fighters", "fighter", "militants", "militant", "militiamen",
     "gunmen", "peshmerga", "policemen", "policeman", "officers", "officer", "personnel", "guards", "guard",
     "members", "member", "jihadists", "insurgents", "rebels", "combatants", "servicemen",
-    "conscripts", "commander", "recruits",
+    "conscripts", "commander", "commanders", "recruits", "attacker", "attackers",
 ];
 const CIVILIAN: &[&str] = &[
     "civilian", "civilians", "children", "child", "women", "woman", "man", "men", "boy", "girl",
@@ -430,7 +441,7 @@ const CIVILIAN: &[&str] = &[
     "sons", "daughter", "daughters", "brother", "brothers", "father", "mother", "wife",
     "husband", "relatives", "sisters", "sister", "villagers", "passengers",
     "students", "student", "worker", "workers", "people", "person", "elder", "activist",
-    "activists", "cleric", "displaced", "refugees", "mukhtar", "youth", "teenager", "infant",
+    "activists", "cleric", "official", "officials", "displaced", "refugees", "mukhtar", "youth", "teenager", "infant",
     "baby",
 ];
 
@@ -501,7 +512,9 @@ pub fn classify(
         Signal::Base => ("Strategic developments", "Headquarters or base established"),
         Signal::Deployment => ("Strategic developments", "Change to group/activity"),
         Signal::Transfer => ("Strategic developments", "Non-violent transfer of territory"),
-        Signal::Dismissal | Signal::Announcement => ("Strategic developments", "Other"),
+        Signal::Dismissal | Signal::Announcement | Signal::Incursion => {
+            ("Strategic developments", "Other")
+        }
     }
 }
 

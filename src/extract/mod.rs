@@ -153,11 +153,14 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
         // gunmen") adds to the event it refers to, however far back.
         if signals.iter().all(|f| f.anaphoric) {
             let strongest = signals.iter().map(|f| f.signal).min();
-            let own_date = r.dates.iter().any(|d| !reporting(text, d) && !possessive(text, d));
+            // Its own day (not when it was spoken of) makes it another event.
+            let own_day = r.dates.iter().find(|d| {
+                d.span.start == d.span.end && !reporting(text, d) && !possessive(text, d)
+            });
             let places: Vec<Located> = r.mentions.iter().filter_map(|m| resolver.locate(m)).collect();
             if let Some(e) = drafts.iter_mut().rev().find(|e| {
                 strongest.is_some_and(|s| e.strongest().compatible(s))
-                    && !own_date
+                    && own_day.is_none_or(|d| e.span.start <= d.span.start && d.span.end <= e.span.end)
                     && places.iter().all(|l| close(l, &e.located))
             }) {
                 for d in sentence_drafts(text, r, &signals, &resolver, report, &[]) {
@@ -503,7 +506,7 @@ fn deaths(text: &str, r: &Reading) -> Option<(u32, Option<u32>, Option<u32>, Ran
     let words = &r.words;
     let death_near = |at: usize| {
         let lo = at.saturating_sub(6);
-        words[lo..(at + 7).min(words.len())]
+        words[lo..(at + 9).min(words.len())]
             .iter()
             .any(|w| DEATH.contains(&w.lower.as_str()))
     };
@@ -563,7 +566,15 @@ fn deaths(text: &str, r: &Reading) -> Option<(u32, Option<u32>, Option<u32>, Ran
         let single = matches!(p[0].lower.as_str(), "a" | "an" | "one" | "his" | "her" | "their");
         let person = events::is_person(&p[1].lower) && !p[1].lower.ends_with('s')
             || matches!(p[1].lower.as_str(), "son" | "brother" | "father");
-        (single && person).then(|| (1, None, None, p[0].range.start..p[1].range.end))
+        // "a mother and her son": two.
+        let pair = text[p[1].range.end..]
+            .split_whitespace()
+            .take(3)
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .collect::<Vec<_>>();
+        let two = pair.first().is_some_and(|w| w == "and")
+            && pair.get(2).is_some_and(|w| events::is_person(w) && !w.ends_with('s'));
+        (single && person).then(|| (if two { 2 } else { 1 }, None, None, p[0].range.start..p[1].range.end))
     })
 }
 

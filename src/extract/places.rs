@@ -154,6 +154,12 @@ pub fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             NOT_PLACE.contains(&strip_possessive(&w.lower))
                 || DEMONYMS.iter().any(|(d, _)| *d == strip_possessive(&w.lower))
         }) || (run.len() == 1 && acronym(&run[0]))
+            // "SDF-held", "Turkish-backed": who holds it, not where.
+            || run.iter().any(|w| {
+                ["-held", "-controlled", "-led", "-backed", "-based", "-run", "-linked"]
+                    .iter()
+                    .any(|s| w.lower.ends_with(s))
+            })
         {
             continue;
         }
