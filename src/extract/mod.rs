@@ -75,6 +75,9 @@ struct Reading<'r> {
     counts: Vec<&'r Count>,
 }
 
+/// A place as the text named it: where it is, the words, the name.
+type Placed<'a> = (Located<'a>, Range<usize>, String);
+
 /// An event being assembled from one or more sentences.
 #[derive(Clone)]
 struct Draft<'a> {
@@ -115,6 +118,9 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
     };
     let mut date_mentions = dates::find_dates(text, report.published, country_guess.as_deref());
     since_clauses(text, report.published, &mut date_mentions);
+    // A date after publication ("by Jan. 15") is a plan or a deadline:
+    // it dates no event.
+    date_mentions.retain(|d| d.span.start <= report.published);
     let counts = numbers::find_counts(text);
     for s in &sentences {
         let words = text::words_in(text, s.range.clone());
@@ -132,7 +138,21 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
     }
     let mut out = Drafts::default();
     let mut drafts: Vec<Draft> = Vec::new();
+    // The place last named in the paragraph, for a sentence naming none.
+    let mut named: Option<(usize, Placed)> = None;
     for r in &readings {
+        let earlier = named
+            .take()
+            .filter(|(paragraph, _)| *paragraph == r.sentence.paragraph);
+        named = r
+            .mentions
+            .iter()
+            .rev()
+            .filter(|m| m.cue != places::Cue::From)
+            .find_map(|m| resolver.locate(m).map(|l| (l, m.range.clone(), m.name.clone())))
+            .map(|p| (r.sentence.paragraph, p))
+            .or(earlier.clone());
+        let earlier = earlier.map(|(_, p)| p);
         if let Some(found) = tallies::tallies(text, r, &resolver, report, out.tallies.last()) {
             out.tallies.extend(found);
             continue;
@@ -163,13 +183,13 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
                     && own_day.is_none_or(|d| e.span.start <= d.span.start && d.span.end <= e.span.end)
                     && places.iter().all(|l| close(l, &e.located))
             }) {
-                for d in sentence_drafts(text, r, &signals, &resolver, report, &[]) {
+                for d in sentence_drafts(text, r, &signals, &resolver, report, &[], None) {
                     absorb(e, d);
                 }
                 continue;
             }
         }
-        for d in sentence_drafts(text, r, &signals, &resolver, report, &drafts) {
+        for d in sentence_drafts(text, r, &signals, &resolver, report, &drafts, earlier.as_ref()) {
             merge_or_push(&mut drafts, d);
         }
     }
@@ -262,6 +282,7 @@ fn sentence_drafts<'a>(
     resolver: &Resolver<'a>,
     report: &Report,
     before: &[Draft<'a>],
+    earlier: Option<&Placed<'a>>,
 ) -> Vec<Draft<'a>> {
     let previous = before.last().filter(|d| d.paragraph == r.sentence.paragraph);
     // The date nearest the first signal; else the paragraph's event's;
@@ -369,8 +390,11 @@ fn sentence_drafts<'a>(
         .min_by_key(|(l, range, _, cue)| (*cue == places::Cue::From, rank(l), range.start))
         .map(|(l, range, name, _)| (l.clone(), range.clone(), name.clone()))
         .or_else(|| {
-            // No place of its own: the paragraph's event's place.
-            previous.and_then(|p| p.located.clone())
+            // No place of its own: the paragraph's event's place, else the
+            // place the paragraph named last.
+            previous
+                .and_then(|p| p.located.clone())
+                .or_else(|| earlier.cloned())
         });
     vec![Draft {
         located: best,
@@ -705,9 +729,9 @@ fn finish(
     Some(inc)
 }
 
-/// The province a report is about when it names one first.
+/// The province a report is about, when most of its places are in one.
 fn main_province<'a>(resolver: &Resolver<'a>) -> Option<&'a crate::geo::region::Region> {
-    let code = resolver.context.admin1.first()?;
+    let code = resolver.context.province.as_ref()?;
     resolver.regions.get(code)
 }
 

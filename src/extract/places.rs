@@ -337,6 +337,8 @@ pub struct Context {
     /// The town the report keeps coming back to (named at least twice):
     /// where an event it does not place happened, most likely.
     pub main_place: Option<(Place, String)>,
+    /// The province at least half of the report's places are in.
+    pub province: Option<String>,
 }
 
 /// Where a mention is.
@@ -428,8 +430,30 @@ impl<'a> Resolver<'a> {
             }
         }
         let mut seen: HashMap<i64, (usize, Place, String)> = HashMap::new();
-        for m in mentions.iter().filter(|m| m.cue != Cue::Province) {
-            if let Some(Located::Place(p, _)) = self.locate(m) {
+        let mut per_province: HashMap<String, usize> = HashMap::new();
+        let mut placed = 0;
+        for m in mentions.iter().filter(|m| !is_country(&m.name)) {
+            let code = match self.locate(m) {
+                Some(Located::Region(r)) if r.level == Level::Admin1 => Some(r.code.clone()),
+                Some(Located::Region(r)) => r.parent.clone(),
+                Some(Located::Place(p, _)) => p.admin1_code.clone(),
+                None => None,
+            };
+            if let Some(c) = code {
+                *per_province.entry(c).or_default() += 1;
+                placed += 1;
+            }
+        }
+        self.context.province = per_province
+            .into_iter()
+            .filter(|(_, n)| 2 * n >= placed)
+            .max_by_key(|(c, n)| (*n, std::cmp::Reverse(c.clone())))
+            .map(|(c, _)| c);
+        let main_province = self.context.province.clone();
+        for m in mentions.iter().filter(|m| !matches!(m.cue, Cue::Province | Cue::From)) {
+            if let Some(Located::Place(p, _)) = self.locate(m)
+                && (main_province.is_none() || p.admin1_code == main_province)
+            {
                 seen.entry(p.id).or_insert((0, p, m.name.clone())).0 += 1;
             }
         }

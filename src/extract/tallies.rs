@@ -278,8 +278,7 @@ fn tally_region(
     if country.is_some() {
         return Some((country, None, None));
     }
-    if resolver.context.admin1.len() == 1 {
-        let p = main_province(resolver)?;
+    if let Some(p) = main_province(resolver) {
         return Some((Some(p.name.clone()), Some(p.code.clone()), None));
     }
     let c = resolver.context.countries.first()?;
