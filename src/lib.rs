@@ -12,6 +12,7 @@ pub mod dedup;
 pub mod edit;
 pub mod error;
 pub mod export;
+pub mod extract;
 pub mod field;
 pub mod filter;
 pub mod fold;

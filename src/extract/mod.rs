@@ -1,0 +1,2 @@
+pub mod dates;
+pub mod numbers;
