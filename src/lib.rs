@@ -13,6 +13,7 @@ pub mod edit;
 pub mod extract;
 pub mod error;
 pub mod export;
+pub mod extract;
 pub mod field;
 pub mod filter;
 pub mod fold;

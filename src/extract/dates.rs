@@ -21,13 +21,14 @@
 //!   context ("in May", "May 5", "May 2023"), as the lower-case words are a
 //!   verb and a noun; no month is read from a bare month name.
 //! - Anchors ("the fall of the regime") come from `data/date_anchors.tsv`
-//!   and are read only after "since", "after" and "before".
+//!   and are read only after "since", "after" and "before". On a tie with
+//!   a date ("since October 7"), the anchor wins.
 
 use std::sync::OnceLock;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
-use super::numbers::{Kind, Token, at, cardinal, joined, phrase, tokenize};
+use super::numbers::{Kind, Token, at, cardinal, joined, phrase, pieces, tokenize};
 use crate::model::{DatePrecision, DateSpan};
 
 /// A date phrase found in text: byte offsets into the text and the span it
@@ -54,26 +55,30 @@ pub enum DateKind {
 /// `published`; `country` (ISO alpha-2, e.g. "SY") chooses the anchors ("the
 /// fall of the regime" means 2024-12-08 in Syria, 2003-04-09 in Iraq).
 pub fn find_dates(text: &str, published: NaiveDate, country: Option<&str>) -> Vec<DateMention> {
-    let toks = tokenize(text);
-    let reader = Reader {
-        toks: &toks,
-        published,
-        country,
-    };
+    let periods = periods(published).unwrap_or_default();
     let mut mentions = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
-        match reader.mention(i).filter(|hit| hit.end > i) {
-            Some(hit) => {
-                mentions.push(DateMention {
-                    start: toks[i].start,
-                    end: toks[hit.end - 1].end,
-                    span: hit.span,
-                    kind: hit.kind,
-                });
-                i = hit.end;
+    for (offset, piece) in pieces(text) {
+        let toks = tokenize(piece);
+        let reader = Reader {
+            toks: &toks,
+            published,
+            country,
+            periods: &periods,
+        };
+        let mut i = 0;
+        while i < toks.len() {
+            match reader.mention(i).filter(|hit| hit.end > i) {
+                Some(hit) => {
+                    mentions.push(DateMention {
+                        start: offset + toks[i].start,
+                        end: offset + toks[hit.end - 1].end,
+                        span: hit.span,
+                        kind: hit.kind,
+                    });
+                    i = hit.end;
+                }
+                None => i += 1,
             }
-            None => i += 1,
         }
     }
     mentions
@@ -137,7 +142,7 @@ fn hit(end: usize, start: NaiveDate, last: NaiveDate, kind: DateKind) -> Option<
 
 /// The hit that reads furthest; the first of equals, so rules listed first
 /// win ties.
-fn longest<const N: usize>(hits: [Option<Hit>; N]) -> Option<Hit> {
+fn longest(hits: impl IntoIterator<Item = Option<Hit>>) -> Option<Hit> {
     hits.into_iter()
         .flatten()
         .reduce(|a, b| if b.end > a.end { b } else { a })
@@ -170,14 +175,23 @@ fn monday_of(date: NaiveDate) -> Option<NaiveDate> {
 }
 
 /// The third (`part` 0, 1 or 2) of a month or a year: see the module doc.
-fn third(start: NaiveDate, last: NaiveDate, part: u32, of_year: bool) -> Option<(NaiveDate, NaiveDate)> {
+fn third(
+    start: NaiveDate,
+    last: NaiveDate,
+    part: u32,
+    of_year: bool,
+) -> Option<(NaiveDate, NaiveDate)> {
     if of_year {
         let (first, _) = month_span(start.year(), 1 + 4 * part)?;
         let (_, end) = month_span(start.year(), 4 + 4 * part)?;
         Some((first, end))
     } else {
         let first = start.with_day(1 + 10 * part)?;
-        let end = if part == 2 { last } else { start.with_day(10 + 10 * part)? };
+        let end = if part == 2 {
+            last
+        } else {
+            start.with_day(10 + 10 * part)?
+        };
         Some((first, end))
     }
 }
@@ -262,6 +276,7 @@ struct Reader<'t> {
     toks: &'t [Token<'t>],
     published: NaiveDate,
     country: Option<&'t str>,
+    periods: &'t [Period],
 }
 
 impl Reader<'_> {
@@ -279,6 +294,10 @@ impl Reader<'_> {
 
     /// The longest phrase starting at token `i`.
     fn mention(&self, i: usize) -> Option<Hit> {
+        // Every phrase starts with a word or a number.
+        if self.toks[i].kind == Kind::Mark {
+            return None;
+        }
         longest([
             self.since(i),
             self.offset(i),
@@ -341,7 +360,11 @@ impl Reader<'_> {
         let (a, b) = (x.span.start, x.span.end);
         let (start, last, kind) = match (amount.units(plural)?, unit) {
             (Some(n), Unit::Day | Unit::Week) => {
-                let n = if unit == Unit::Week { n.checked_mul(7)? } else { n };
+                let n = if unit == Unit::Week {
+                    n.checked_mul(7)?
+                } else {
+                    n
+                };
                 if after {
                     (plus(a, n)?, plus(b, n)?, DateKind::Relative)
                 } else {
@@ -398,20 +421,26 @@ impl Reader<'_> {
         })
     }
 
-    /// The anchor phrase at `i` for the report's country.
+    /// The anchor phrase at `i`: a row of the report's country, else one
+    /// whose phrase means the same day wherever it is used and that the
+    /// country's rows lack ("the liberation of Mosul" in a Syrian report).
     fn anchor(&self, i: usize) -> Option<Hit> {
         let start = if self.at(i) == "the" { i + 1 } else { i };
-        let hits = anchors()
-            .iter()
-            .filter(|a| match self.country {
-                Some(country) => a.country.eq_ignore_ascii_case(country),
-                None => a.unambiguous,
-            })
-            .filter_map(|a| {
-                let end = self.anchor_words(start, &a.words)?;
-                hit(end, a.date, a.date, DateKind::Explicit)
-            });
-        hits.reduce(|a, b| if b.end > a.end { b } else { a })
+        let table = anchors();
+        let ours = |a: &Anchor| {
+            self.country
+                .is_some_and(|c| a.country.eq_ignore_ascii_case(c))
+        };
+        let hits = table.iter().map(|a| {
+            let end = self.anchor_words(start, &a.words)?;
+            let usable =
+                ours(a) || (a.unambiguous && !table.iter().any(|b| ours(b) && b.words == a.words));
+            if !usable {
+                return None;
+            }
+            hit(end, a.date, a.date, DateKind::Explicit)
+        });
+        longest(hits)
     }
 
     /// The token after `words` read from `i`, apostrophes skipped.
@@ -431,7 +460,7 @@ impl Reader<'_> {
     /// "3-5 June", "between 3 and 5 June 2023", "June 3-5", "from 30
     /// December to 2 January", "on the night of 5 to 6 June".
     fn explicit_range(&self, i: usize) -> Option<Hit> {
-        let hits = RANGES.iter().filter_map(|(open, joins)| {
+        let hits = RANGES.iter().map(|(open, joins)| {
             let first = self.day_month(self.phrase(i, open)?, true)?;
             if !joins.contains(&self.at(first.end)) {
                 return None;
@@ -440,7 +469,7 @@ impl Reader<'_> {
             let (start, last) = self.settle_range(&first, &second)?;
             hit(second.end, start, last, DateKind::Explicit)
         });
-        hits.reduce(|a, b| if b.end > a.end { b } else { a })
+        longest(hits)
     }
 
     /// The days of a range, each end taking what it lacks (month, year)
@@ -531,9 +560,18 @@ impl Reader<'_> {
 
     /// A day of the month at `k` ("5", "05", "5th"), not a time or a measure.
     fn day(&self, k: usize) -> Option<(u32, usize)> {
-        let t = self.toks.get(k).filter(|t| t.kind == Kind::Digits && t.raw.len() <= 2)?;
+        let t = self
+            .toks
+            .get(k)
+            .filter(|t| t.kind == Kind::Digits && t.raw.len() <= 2)?;
         let day: u32 = t.raw.parse().ok()?;
         if !(1..=31).contains(&day) {
+            return None;
+        }
+        // The end of a time ("5:30"), a fraction or a name ("A30")
+        if self.joined(k)
+            && (self.toks[k - 1].kind != Kind::Mark || matches!(self.at(k - 1), ":" | "/" | "."))
+        {
             return None;
         }
         if self.joined(k + 1) {
@@ -558,7 +596,10 @@ impl Reader<'_> {
     /// A year at `k`: four digits from 1900 to 2100, not part of a longer
     /// word ("1990s").
     fn year_at(&self, k: usize) -> Option<(i32, usize)> {
-        let t = self.toks.get(k).filter(|t| t.kind == Kind::Digits && t.raw.len() == 4)?;
+        let t = self
+            .toks
+            .get(k)
+            .filter(|t| t.kind == Kind::Digits && t.raw.len() == 4)?;
         if self.joined(k + 1) && self.toks[k + 1].kind != Kind::Mark {
             return None;
         }
@@ -578,7 +619,10 @@ impl Reader<'_> {
     /// "2023-06-05", "2023/06/05", and day first "5/6/2023", "05.06.2023".
     fn numeric_date(&self, i: usize) -> Option<Hit> {
         let sep = self.at(i + 1);
-        if !matches!(sep, "-" | "/" | ".") || self.at(i + 3) != sep || !(1..=4).all(|k| self.joined(i + k)) {
+        if !matches!(sep, "-" | "/" | ".")
+            || self.at(i + 3) != sep
+            || !(1..=4).all(|k| self.joined(i + k))
+        {
             return None;
         }
         let digits = |k: usize| self.toks.get(k).filter(|t| t.kind == Kind::Digits);
@@ -603,21 +647,42 @@ impl Reader<'_> {
             j += 1;
         }
         let p = self.published;
-        let last_month = p.checked_sub_months(Months::new(1))?;
         let ((start, last), end, kind, of_year) = if let Some((month, k)) = self.month_name(j) {
             match self.year_at(k) {
                 Some((year, k)) => (month_span(year, month)?, k, DateKind::Explicit, false),
-                None => (month_span(self.recent_month(month), month)?, k, DateKind::Explicit, false),
+                None => (
+                    month_span(self.recent_month(month), month)?,
+                    k,
+                    DateKind::Explicit,
+                    false,
+                ),
             }
         } else if let Some((year, k)) = self.year_at(j) {
             (year_span(year)?, k, DateKind::Explicit, true)
         } else if let Some(k) = self.phrase(j, &["last", "month"]) {
-            (month_span(last_month.year(), last_month.month())?, k, DateKind::Relative, false)
-        } else if let Some(k) = self.phrase(j, &["this", "month"]).or_else(|| self.phrase(j, &["the", "month"])) {
-            (month_span(p.year(), p.month())?, k, DateKind::Relative, false)
+            let last_month = p.checked_sub_months(Months::new(1))?;
+            (
+                month_span(last_month.year(), last_month.month())?,
+                k,
+                DateKind::Relative,
+                false,
+            )
+        } else if let Some(k) = self
+            .phrase(j, &["this", "month"])
+            .or_else(|| self.phrase(j, &["the", "month"]))
+        {
+            (
+                month_span(p.year(), p.month())?,
+                k,
+                DateKind::Relative,
+                false,
+            )
         } else if let Some(k) = self.phrase(j, &["last", "year"]) {
             (year_span(p.year() - 1)?, k, DateKind::Relative, true)
-        } else if let Some(k) = self.phrase(j, &["this", "year"]).or_else(|| self.phrase(j, &["the", "year"])) {
+        } else if let Some(k) = self
+            .phrase(j, &["this", "year"])
+            .or_else(|| self.phrase(j, &["the", "year"]))
+        {
             (year_span(p.year())?, k, DateKind::Relative, true)
         } else {
             return None;
@@ -664,13 +729,13 @@ impl Reader<'_> {
             (&["the", "day", "before", "yesterday"], 2, 2),
             (&["overnight"], 1, 0),
         ];
-        let hits = DAYS.iter().filter_map(|(words, back_start, back_end)| {
+        let hits = DAYS.iter().map(|(words, back_start, back_end)| {
             let end = self.phrase(i, words)?;
             let start = minus(self.published, *back_start)?;
             let last = minus(self.published, *back_end)?;
             hit(end, start, last, DateKind::Relative)
         });
-        hits.reduce(|a, b| if b.end > a.end { b } else { a })
+        longest(hits)
     }
 
     /// "Tuesday", "on Tuesday night", "Tuesday's attack", "last Tuesday",
@@ -699,8 +764,13 @@ impl Reader<'_> {
         } else if is_apostrophe(self.at(end)) && self.joined(end) && self.at(end + 1) == "s" {
             end += 2;
         }
-        let back = (7 + self.published.weekday().num_days_from_monday() - day.num_days_from_monday()) % 7;
-        let back = if back == 0 && strictly_before { 7 } else { back };
+        let back =
+            (7 + self.published.weekday().num_days_from_monday() - day.num_days_from_monday()) % 7;
+        let back = if back == 0 && strictly_before {
+            7
+        } else {
+            back
+        };
         let date = minus(self.published, u64::from(back))?;
         hit(end, date, date, DateKind::Relative)
     }
@@ -742,45 +812,15 @@ impl Reader<'_> {
     /// "this week", "last week", "earlier this month", "last month", "this
     /// year", "last year", "in recent days", "over the weekend".
     fn relative_period(&self, i: usize) -> Option<Hit> {
-        use DateKind::{Relative, Vague};
-        let p = self.published;
-        let week = monday_of(p)?;
-        let month = month_span(p.year(), p.month())?.0;
-        let last_month = p.checked_sub_months(Months::new(1))?;
-        let last_month = month_span(last_month.year(), last_month.month())?;
-        let year = ymd(p.year(), 1, 1)?;
-        let last_year = year_span(p.year() - 1)?;
-        // The weekend just past: this one from Saturday, on a Saturday or
-        // Sunday; "last weekend" then is the one before.
-        let saturday = minus(p, u64::from((p.weekday().num_days_from_monday() + 2) % 7))?;
-        let weekend = (saturday, plus(saturday, 1)?.min(p));
-        let last_weekend = if minus(p, 1)? <= saturday {
-            (minus(saturday, 7)?, minus(saturday, 6)?)
-        } else {
-            weekend
-        };
-        let periods: [(&[&str], (NaiveDate, NaiveDate), DateKind); 16] = [
-            (&["this", "week"], (week, p), Relative),
-            (&["earlier", "this", "week"], (week, p), Vague),
-            (&["last", "week"], (minus(week, 7)?, minus(week, 1)?), Relative),
-            (&["this", "month"], (month, p), Relative),
-            (&["earlier", "this", "month"], (month, p), Vague),
-            (&["last", "month"], last_month, Relative),
-            (&["this", "year"], (year, p), Relative),
-            (&["earlier", "this", "year"], (year, p), Vague),
-            (&["last", "year"], last_year, Relative),
-            (&["recent", "days"], (minus(p, 7)?, p), Vague),
-            (&["recent", "weeks"], (minus(p, 28)?, p), Vague),
-            (&["the", "weekend"], weekend, Relative),
-            (&["over", "the", "weekend"], weekend, Relative),
-            (&["at", "the", "weekend"], weekend, Relative),
-            (&["this", "weekend"], weekend, Relative),
-            (&["last", "weekend"], last_weekend, Relative),
-        ];
-        let hits = periods.iter().filter_map(|(words, (start, last), kind)| {
-            hit(self.phrase(i, words)?, *start, *last, *kind)
+        let hits = self.periods.iter().map(|period| {
+            hit(
+                self.phrase(i, period.words)?,
+                period.start,
+                period.last,
+                period.kind,
+            )
         });
-        hits.reduce(|a, b| if b.end > a.end { b } else { a })
+        longest(hits)
     }
 
     /// "the past 24 hours", "the last three days", "the past week", "the
@@ -809,7 +849,9 @@ impl Reader<'_> {
             Unit::Day => minus(p, n)?,
             Unit::Week => minus(p, n.checked_mul(7)?)?,
             Unit::Month => p.checked_sub_months(Months::new(u32::try_from(n).ok()?))?,
-            Unit::Year => p.checked_sub_months(Months::new(u32::try_from(n.checked_mul(12)?).ok()?))?,
+            Unit::Year => {
+                p.checked_sub_months(Months::new(u32::try_from(n.checked_mul(12)?).ok()?))?
+            }
         };
         hit(k + 1, start, p, DateKind::Vague)
     }
@@ -824,8 +866,73 @@ impl Reader<'_> {
     /// The year of the most recent `month` begun by publication.
     fn recent_month(&self, month: u32) -> i32 {
         let p = self.published;
-        if month <= p.month() { p.year() } else { p.year() - 1 }
+        if month <= p.month() {
+            p.year()
+        } else {
+            p.year() - 1
+        }
     }
+}
+
+/// A span named relative to publication ("last week"), worked out once
+/// per text.
+struct Period {
+    words: &'static [&'static str],
+    start: NaiveDate,
+    last: NaiveDate,
+    kind: DateKind,
+}
+
+/// The spans "this week", "last month", "over the weekend" and the like
+/// name when published on `p` (none for a date at the end of chrono's range).
+fn periods(p: NaiveDate) -> Option<Vec<Period>> {
+    use DateKind::{Relative, Vague};
+    let week = monday_of(p)?;
+    let month = month_span(p.year(), p.month())?.0;
+    let last_month = p.checked_sub_months(Months::new(1))?;
+    let last_month = month_span(last_month.year(), last_month.month())?;
+    let year = ymd(p.year(), 1, 1)?;
+    let last_year = year_span(p.year() - 1)?;
+    // The weekend just past: this one from Saturday, on a Saturday or
+    // Sunday; "last weekend" then is the one before.
+    let saturday = minus(p, u64::from((p.weekday().num_days_from_monday() + 2) % 7))?;
+    let weekend = (saturday, plus(saturday, 1)?.min(p));
+    let last_weekend = if minus(p, 1)? <= saturday {
+        (minus(saturday, 7)?, minus(saturday, 6)?)
+    } else {
+        weekend
+    };
+    let table: [(&'static [&'static str], (NaiveDate, NaiveDate), DateKind); 16] = [
+        (&["this", "week"], (week, p), Relative),
+        (&["earlier", "this", "week"], (week, p), Vague),
+        (
+            &["last", "week"],
+            (minus(week, 7)?, minus(week, 1)?),
+            Relative,
+        ),
+        (&["this", "month"], (month, p), Relative),
+        (&["earlier", "this", "month"], (month, p), Vague),
+        (&["last", "month"], last_month, Relative),
+        (&["this", "year"], (year, p), Relative),
+        (&["earlier", "this", "year"], (year, p), Vague),
+        (&["last", "year"], last_year, Relative),
+        (&["recent", "days"], (minus(p, 7)?, p), Vague),
+        (&["recent", "weeks"], (minus(p, 28)?, p), Vague),
+        (&["the", "weekend"], weekend, Relative),
+        (&["over", "the", "weekend"], weekend, Relative),
+        (&["at", "the", "weekend"], weekend, Relative),
+        (&["this", "weekend"], weekend, Relative),
+        (&["last", "weekend"], last_weekend, Relative),
+    ];
+    let periods = table
+        .into_iter()
+        .map(|(words, (start, last), kind)| Period {
+            words,
+            start,
+            last,
+            kind,
+        });
+    Some(periods.collect())
 }
 
 fn is_apostrophe(word: &str) -> bool {
@@ -848,10 +955,13 @@ fn anchors() -> &'static [Anchor] {
     static ANCHORS: OnceLock<Vec<Anchor>> = OnceLock::new();
     ANCHORS.get_or_init(|| {
         // The table is bundled and checked by a test; a malformed row is skipped.
-        let rows = ANCHOR_TABLE.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+        let rows = ANCHOR_TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty());
         let mut anchors: Vec<Anchor> = rows
             .filter_map(|line| {
-                let [country, phrase, date, _note] = line.split('\t').collect::<Vec<_>>()[..] else {
+                let [country, phrase, date, _note] = line.split('\t').collect::<Vec<_>>()[..]
+                else {
                     return None;
                 };
                 let words = anchor_words(phrase);
@@ -884,4 +994,659 @@ fn anchor_words(phrase: &str) -> Vec<String> {
         words.remove(0);
     }
     words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// A Tuesday.
+    const TUESDAY: &str = "2025-06-17";
+
+    /// The mentions in `text` as (phrase, start, end, precision, kind).
+    fn dates_in(
+        text: &str,
+        published: &str,
+        country: Option<&str>,
+    ) -> Vec<(String, String, String, DatePrecision, DateKind)> {
+        find_dates(text, d(published), country)
+            .into_iter()
+            .map(|m| {
+                (
+                    text[m.start..m.end].to_string(),
+                    m.span.start.to_string(),
+                    m.span.end.to_string(),
+                    m.span.precision,
+                    m.kind,
+                )
+            })
+            .collect()
+    }
+
+    /// The only mention in `text`: its phrase must be all of `text`; returns
+    /// (start, end, precision, kind).
+    fn only(
+        text: &str,
+        published: &str,
+        country: Option<&str>,
+    ) -> (String, String, DatePrecision, DateKind) {
+        let found = dates_in(text, published, country);
+        assert_eq!(found.len(), 1, "{text:?} ({published}) gave {found:?}");
+        let (phrase, start, end, precision, kind) = found.into_iter().next().unwrap();
+        assert_eq!(phrase, text, "{text:?} matched only {phrase:?}");
+        (start, end, precision, kind)
+    }
+
+    /// Asserts the span `text` gives when published on `published`.
+    fn says(text: &str, published: &str, start: &str, end: &str, precision: DatePrecision) {
+        let (s, e, p, _) = only(text, published, None);
+        assert_eq!(
+            (s.as_str(), e.as_str(), p),
+            (start, end, precision),
+            "{text:?} published {published}"
+        );
+    }
+
+    fn kind(text: &str, published: &str) -> DateKind {
+        only(text, published, None).3
+    }
+
+    use DatePrecision::{Day, Month, Range, Week, Year};
+
+    #[test]
+    fn today_yesterday_and_the_night() {
+        for text in [
+            "today",
+            "Today",
+            "tonight",
+            "this morning",
+            "this afternoon",
+            "this evening",
+            "earlier today",
+        ] {
+            says(text, TUESDAY, TUESDAY, TUESDAY, Day);
+        }
+        for text in [
+            "yesterday",
+            "Yesterday",
+            "last night",
+            "yesterday evening",
+            "late yesterday",
+        ] {
+            says(text, TUESDAY, "2025-06-16", "2025-06-16", Day);
+        }
+        says(
+            "the day before yesterday",
+            TUESDAY,
+            "2025-06-15",
+            "2025-06-15",
+            Day,
+        );
+        says("overnight", TUESDAY, "2025-06-16", "2025-06-17", Range);
+        says("yesterday", "2025-01-01", "2024-12-31", "2024-12-31", Day);
+        assert_eq!(kind("yesterday", TUESDAY), DateKind::Relative);
+    }
+
+    #[test]
+    fn weekdays_are_the_most_recent_on_or_before_publication() {
+        // Published on a Tuesday, "Tuesday" is that day.
+        for text in [
+            "on Tuesday",
+            "Tuesday",
+            "on Tuesday night",
+            "Tuesday morning",
+            "earlier on Tuesday",
+            "Tuesday's",
+        ] {
+            says(text, TUESDAY, TUESDAY, TUESDAY, Day);
+        }
+        // Published the day after.
+        says("on Tuesday", "2025-06-18", TUESDAY, TUESDAY, Day);
+        says("on Monday", TUESDAY, "2025-06-16", "2025-06-16", Day);
+        says("on Wednesday", TUESDAY, "2025-06-11", "2025-06-11", Day);
+        says("on Sunday", TUESDAY, "2025-06-15", "2025-06-15", Day);
+        // "Last Tuesday" published on a Tuesday is a week before.
+        says("last Tuesday", TUESDAY, "2025-06-10", "2025-06-10", Day);
+        says("last Tuesday", "2025-06-18", TUESDAY, TUESDAY, Day);
+        // Across a year boundary: Thursday 2 January 2025.
+        says("on Monday", "2025-01-02", "2024-12-30", "2024-12-30", Day);
+        assert_eq!(kind("on Tuesday", TUESDAY), DateKind::Relative);
+        let found = dates_in("Tuesday's attack killed two", TUESDAY, None);
+        assert_eq!(found[0].0, "Tuesday's");
+        // A plural is not a day.
+        assert_eq!(dates_in("protests on Mondays", TUESDAY, None), vec![]);
+    }
+
+    #[test]
+    fn days_and_weeks_ago() {
+        says("three days ago", TUESDAY, "2025-06-14", "2025-06-14", Day);
+        says("2 days ago", TUESDAY, "2025-06-15", "2025-06-15", Day);
+        says("a day ago", TUESDAY, "2025-06-16", "2025-06-16", Day);
+        // N weeks ago: the ISO week holding the day N weeks back.
+        says("two weeks ago", TUESDAY, "2025-06-02", "2025-06-08", Week);
+        says("a week ago", TUESDAY, "2025-06-09", "2025-06-15", Week);
+        says("a week ago", "2025-01-06", "2024-12-30", "2025-01-05", Week);
+        says("a month ago", TUESDAY, "2025-05-01", "2025-05-31", Month);
+        says("two years ago", TUESDAY, "2023-01-01", "2023-12-31", Year);
+        says("a few days ago", TUESDAY, "2025-06-10", "2025-06-15", Range);
+        assert_eq!(kind("a few days ago", TUESDAY), DateKind::Vague);
+        assert_eq!(kind("two weeks ago", TUESDAY), DateKind::Relative);
+    }
+
+    #[test]
+    fn weeks_months_and_years_around_publication() {
+        says("this week", TUESDAY, "2025-06-16", TUESDAY, Range);
+        says("earlier this week", TUESDAY, "2025-06-16", TUESDAY, Range);
+        says("last week", TUESDAY, "2025-06-09", "2025-06-15", Week);
+        // Across a year boundary (Thursday 2 January 2025).
+        says("last week", "2025-01-02", "2024-12-23", "2024-12-29", Week);
+        says("this month", TUESDAY, "2025-06-01", TUESDAY, Range);
+        says("earlier this month", TUESDAY, "2025-06-01", TUESDAY, Range);
+        says("last month", TUESDAY, "2025-05-01", "2025-05-31", Month);
+        says(
+            "last month",
+            "2025-01-10",
+            "2024-12-01",
+            "2024-12-31",
+            Month,
+        );
+        says(
+            "last month",
+            "2024-03-31",
+            "2024-02-01",
+            "2024-02-29",
+            Month,
+        );
+        // Early, mid and late: thirds of the month.
+        says(
+            "early last month",
+            "2025-01-10",
+            "2024-12-01",
+            "2024-12-10",
+            Range,
+        );
+        says(
+            "mid last month",
+            "2025-01-10",
+            "2024-12-11",
+            "2024-12-20",
+            Range,
+        );
+        says(
+            "late last month",
+            "2025-01-10",
+            "2024-12-21",
+            "2024-12-31",
+            Range,
+        );
+        says("this year", TUESDAY, "2025-01-01", TUESDAY, Range);
+        says("earlier this year", TUESDAY, "2025-01-01", TUESDAY, Range);
+        says("last year", "2025-01-03", "2024-01-01", "2024-12-31", Year);
+        says("the past week", TUESDAY, "2025-06-10", TUESDAY, Range);
+        says("the past 24 hours", TUESDAY, "2025-06-16", TUESDAY, Range);
+        says("the last three days", TUESDAY, "2025-06-14", TUESDAY, Range);
+        says("in recent days", TUESDAY, "2025-06-10", TUESDAY, Range);
+        // The weekend before a Tuesday; on a Sunday, this one and the one before.
+        says(
+            "over the weekend",
+            TUESDAY,
+            "2025-06-14",
+            "2025-06-15",
+            Range,
+        );
+        says(
+            "over the weekend",
+            "2025-06-15",
+            "2025-06-14",
+            "2025-06-15",
+            Range,
+        );
+        says(
+            "last weekend",
+            "2025-06-15",
+            "2025-06-07",
+            "2025-06-08",
+            Range,
+        );
+        assert_eq!(kind("earlier this month", TUESDAY), DateKind::Vague);
+        assert_eq!(kind("last month", TUESDAY), DateKind::Relative);
+    }
+
+    #[test]
+    fn explicit_days_with_and_without_a_year() {
+        for text in [
+            "5 June",
+            "June 5",
+            "June 5th",
+            "5th of June",
+            "the 5th of June",
+            "on 5 June",
+            "Jun. 5",
+            "on Thursday, 5 June",
+        ] {
+            says(text, TUESDAY, "2025-06-05", "2025-06-05", Day);
+        }
+        for text in [
+            "on 5 June 2023",
+            "June 5, 2023",
+            "5 June, 2023",
+            "2023-06-05",
+            "5/6/2023",
+            "05.06.2023",
+        ] {
+            says(text, TUESDAY, "2023-06-05", "2023-06-05", Day);
+        }
+        // Without a year: the most recent such date on or before publication.
+        says(
+            "on 30 December",
+            "2025-01-03",
+            "2024-12-30",
+            "2024-12-30",
+            Day,
+        );
+        says("on 20 June", TUESDAY, "2024-06-20", "2024-06-20", Day);
+        says("on 17 June", TUESDAY, TUESDAY, TUESDAY, Day);
+        says("29 February", TUESDAY, "2024-02-29", "2024-02-29", Day);
+        assert_eq!(kind("5 June", TUESDAY), DateKind::Explicit);
+        // Not days: an impossible day, a time, a measure.
+        let found = dates_in("31 June 2025", TUESDAY, None);
+        assert_eq!(
+            found.iter().map(|m| m.0.as_str()).collect::<Vec<_>>(),
+            ["June 2025"]
+        );
+        for text in ["June 40", "at 5:30 June", "5km June", "room 12/5 June"] {
+            assert_eq!(dates_in(text, TUESDAY, None), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn months_and_years() {
+        says("in June", TUESDAY, "2025-06-01", "2025-06-30", Month);
+        says("in July", TUESDAY, "2024-07-01", "2024-07-31", Month);
+        says(
+            "in December",
+            "2025-01-03",
+            "2024-12-01",
+            "2024-12-31",
+            Month,
+        );
+        says("in June 2023", TUESDAY, "2023-06-01", "2023-06-30", Month);
+        says("June 2023", TUESDAY, "2023-06-01", "2023-06-30", Month);
+        says(
+            "during Feb 2024",
+            TUESDAY,
+            "2024-02-01",
+            "2024-02-29",
+            Month,
+        );
+        says("in 2023", TUESDAY, "2023-01-01", "2023-12-31", Year);
+        // Early, mid and late June: days 1-10, 11-20 and 21-30.
+        says("early June", TUESDAY, "2025-06-01", "2025-06-10", Range);
+        says("mid-June", TUESDAY, "2025-06-11", "2025-06-20", Range);
+        says("in late June", TUESDAY, "2025-06-21", "2025-06-30", Range);
+        says(
+            "the end of June 2023",
+            TUESDAY,
+            "2023-06-21",
+            "2023-06-30",
+            Range,
+        );
+        says("late 2024", TUESDAY, "2024-09-01", "2024-12-31", Range);
+        // A bare month or year is read only after a preposition.
+        assert_eq!(dates_in("June said 2023 was hard", TUESDAY, None), vec![]);
+    }
+
+    #[test]
+    fn may_and_march_only_as_months() {
+        says("in May", TUESDAY, "2025-05-01", "2025-05-31", Month);
+        says("May 5", TUESDAY, "2025-05-05", "2025-05-05", Day);
+        says("early March", TUESDAY, "2025-03-01", "2025-03-10", Range);
+        for text in [
+            "fighters may attack",
+            "in may",
+            "Mayadin was shelled",
+            "the march on 5 routes",
+            "they may 5 times",
+            "the town of Mayadin in Deir ez-Zor",
+        ] {
+            assert_eq!(dates_in(text, TUESDAY, None), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn explicit_ranges() {
+        for text in [
+            "between 3 and 5 June",
+            "3-5 June",
+            "3–5 June",
+            "from 3 to 5 June",
+            "June 3-5",
+            "3 to 5 June",
+            "3 June to 5 June",
+        ] {
+            says(text, TUESDAY, "2025-06-03", "2025-06-05", Range);
+        }
+        says(
+            "on the night of 5 to 6 June",
+            TUESDAY,
+            "2025-06-05",
+            "2025-06-06",
+            Range,
+        );
+        says(
+            "the night of 5-6 June",
+            TUESDAY,
+            "2025-06-05",
+            "2025-06-06",
+            Range,
+        );
+        says(
+            "on the night of 5 June",
+            TUESDAY,
+            "2025-06-05",
+            "2025-06-05",
+            Day,
+        );
+        says(
+            "between 3 June and 5 July 2023",
+            TUESDAY,
+            "2023-06-03",
+            "2023-07-05",
+            Range,
+        );
+        says("June 3-5, 2023", TUESDAY, "2023-06-03", "2023-06-05", Range);
+        // Across a year boundary, with and without the year.
+        says(
+            "30 December to 2 January",
+            "2025-01-10",
+            "2024-12-30",
+            "2025-01-02",
+            Range,
+        );
+        says(
+            "from 30 December to 2 January 2025",
+            TUESDAY,
+            "2024-12-30",
+            "2025-01-02",
+            Range,
+        );
+        // A range runs from the most recent such start.
+        says("16-18 June", TUESDAY, "2025-06-16", "2025-06-18", Range);
+        assert_eq!(kind("3-5 June", TUESDAY), DateKind::Explicit);
+    }
+
+    #[test]
+    fn anchors_by_country() {
+        let since_fall = (
+            "2024-12-08".to_string(),
+            TUESDAY.to_string(),
+            Range,
+            DateKind::Vague,
+        );
+        for text in [
+            "since the fall of the regime",
+            "since the fall of Assad",
+            "since the regime's fall",
+            "since the regime’s fall",
+            "since the fall of the Assad regime",
+            "since Assad's ouster",
+        ] {
+            assert_eq!(only(text, TUESDAY, Some("SY")), since_fall, "{text}");
+        }
+        assert_eq!(
+            only("since the fall of the regime", TUESDAY, Some("sy")),
+            since_fall
+        );
+        let (start, ..) = only("since the fall of the regime", TUESDAY, Some("IQ"));
+        assert_eq!(start, "2003-04-09");
+        // Without a country only phrases that mean one day are read.
+        assert_eq!(
+            dates_in("since the fall of the regime", TUESDAY, None),
+            vec![]
+        );
+        says(
+            "since the liberation of Mosul",
+            TUESDAY,
+            "2017-07-10",
+            TUESDAY,
+            Range,
+        );
+        // An anchor is read only after since, after or before.
+        assert_eq!(
+            dates_in("the fall of the regime", TUESDAY, Some("SY")),
+            vec![]
+        );
+        // A phrase the country lacks is read when it means one day everywhere.
+        let (start, ..) = only("since the liberation of Mosul", TUESDAY, Some("SY"));
+        assert_eq!(start, "2017-07-10");
+        assert_eq!(dates_in("since the invasion", TUESDAY, Some("SY")), vec![]);
+        let (start, ..) = only("since the invasion", TUESDAY, Some("UA"));
+        assert_eq!(start, "2022-02-24");
+        // "October 7" is the 2023 attack, not the most recent 7 October.
+        let (start, ..) = only("since October 7", TUESDAY, Some("PS"));
+        assert_eq!(start, "2023-10-07");
+        let (start, ..) = only("on October 7", TUESDAY, Some("PS"));
+        assert_eq!(start, "2024-10-07");
+    }
+
+    #[test]
+    fn since_and_days_after() {
+        says("since 5 June", TUESDAY, "2025-06-05", TUESDAY, Range);
+        says("since June", TUESDAY, "2025-06-01", TUESDAY, Range);
+        says("since 2023", TUESDAY, "2023-01-01", TUESDAY, Range);
+        says("since Sunday", TUESDAY, "2025-06-15", TUESDAY, Range);
+        says("since last week", TUESDAY, "2025-06-09", TUESDAY, Range);
+        says(
+            "since the start of the year",
+            TUESDAY,
+            "2025-01-01",
+            TUESDAY,
+            Range,
+        );
+        assert_eq!(kind("since June", TUESDAY), DateKind::Vague);
+        let sy = |text| only(text, TUESDAY, Some("SY"));
+        // Days after X: X+1 .. X+10; weeks after X: X+7 .. X+42.
+        assert_eq!(
+            sy("days after the fall of the regime"),
+            (
+                "2024-12-09".into(),
+                "2024-12-18".into(),
+                Range,
+                DateKind::Vague
+            )
+        );
+        assert_eq!(
+            sy("weeks after the fall of the regime"),
+            (
+                "2024-12-15".into(),
+                "2025-01-19".into(),
+                Range,
+                DateKind::Vague
+            )
+        );
+        assert_eq!(
+            sy("two days after the fall of the regime"),
+            (
+                "2024-12-10".into(),
+                "2024-12-10".into(),
+                Day,
+                DateKind::Relative
+            )
+        );
+        assert_eq!(sy("the day after the fall of Assad").0, "2024-12-09");
+        assert_eq!(sy("days before the fall of the regime").0, "2024-11-28");
+        says(
+            "days after 5 June",
+            TUESDAY,
+            "2025-06-06",
+            "2025-06-15",
+            Range,
+        );
+        says(
+            "a week after 1 June",
+            TUESDAY,
+            "2025-06-08",
+            "2025-06-08",
+            Day,
+        );
+        // A vague span after X ends at publication.
+        says("days after 12 June", TUESDAY, "2025-06-13", TUESDAY, Range);
+        // Nothing after "since" but a date: no mention.
+        assert_eq!(dates_in("since then", TUESDAY, None), vec![]);
+    }
+
+    #[test]
+    fn mentions_are_in_order_and_do_not_overlap() {
+        let text = "Two people were killed on Tuesday in Nawa; on 5 June a car bomb killed three, \
+                    and 38 killings were recorded in June, since the fall of the regime.";
+        let found = dates_in(text, TUESDAY, Some("SY"));
+        let phrases: Vec<&str> = found.iter().map(|m| m.0.as_str()).collect();
+        assert_eq!(
+            phrases,
+            [
+                "on Tuesday",
+                "on 5 June",
+                "in June",
+                "since the fall of the regime"
+            ]
+        );
+        let mentions = find_dates(text, d(TUESDAY), Some("SY"));
+        assert!(mentions.windows(2).all(|w| w[0].end <= w[1].start));
+    }
+
+    #[test]
+    fn offsets_are_bytes_in_unicode_text() {
+        let text = "قُتل رجلان في درعا يوم الثلاثاء — on Tuesday — و«5 June» ٥";
+        let mentions = find_dates(text, d(TUESDAY), None);
+        let phrases: Vec<&str> = mentions.iter().map(|m| &text[m.start..m.end]).collect();
+        assert_eq!(phrases, ["on Tuesday", "5 June"]);
+    }
+
+    #[test]
+    fn long_texts_keep_offsets() {
+        let filler = "word ".repeat(30_000);
+        let text = format!("{filler}\n\non Tuesday {filler}{filler}since 5 June {filler}");
+        let found = dates_in(&text, TUESDAY, None);
+        let phrases: Vec<&str> = found.iter().map(|m| m.0.as_str()).collect();
+        assert_eq!(phrases, ["on Tuesday", "since 5 June"]);
+    }
+
+    #[test]
+    fn the_anchor_table_is_well_formed() {
+        let rows: Vec<&str> = ANCHOR_TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .collect();
+        assert_eq!(anchors().len(), rows.len(), "a row failed to parse");
+        for line in rows {
+            let fields: Vec<&str> = line.split('\t').collect();
+            assert_eq!(fields.len(), 4, "{line}");
+            assert!(
+                fields[0].len() == 2 && fields[0].bytes().all(|b| b.is_ascii_uppercase()),
+                "{line}"
+            );
+            assert!(!fields[3].is_empty(), "no note: {line}");
+        }
+        // Every phrase reads back as an anchor in its own country.
+        for a in anchors() {
+            let text = format!("since {}", a.words.join(" "));
+            let found = find_dates(&text, d("2100-01-01"), Some(a.country));
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].span.start, a.date, "{text}");
+        }
+    }
+
+    fn published() -> impl Strategy<Value = NaiveDate> {
+        (0u64..73_000).prop_map(|n| plus(d("1900-01-01"), n).unwrap())
+    }
+
+    /// Text mixing date words, numbers, marks and any characters.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            proptest::sample::select(
+                &[
+                    " ",
+                    "-",
+                    "–",
+                    ",",
+                    ".",
+                    "/",
+                    ":",
+                    "'",
+                    "’",
+                    "on ",
+                    "in ",
+                    "since ",
+                    "between ",
+                    " and ",
+                    " to ",
+                    "the ",
+                    "night of ",
+                    "early ",
+                    "mid-",
+                    "last ",
+                    "this ",
+                    "week",
+                    "month",
+                    "year",
+                    "days",
+                    "weeks",
+                    " ago",
+                    " after ",
+                    " before ",
+                    "Tuesday",
+                    "yesterday",
+                    "overnight",
+                    "June ",
+                    "May ",
+                    "Feb.",
+                    "5",
+                    "31",
+                    "29",
+                    "2023",
+                    "2100",
+                    "1899",
+                    "th",
+                    "fall of the regime",
+                    "a few ",
+                    "99999999999",
+                    "ي",
+                    "٥",
+                    "\u{301}",
+                ][..]
+            )
+            .prop_map(str::to_string),
+            any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_spans_are_ordered_char_boundaries(
+            text in tricky_text(),
+            published in published(),
+            country in proptest::option::of(proptest::sample::select(&["SY", "IQ", "PS", "xx"][..])),
+        ) {
+            let found = find_dates(&text, published, country);
+            for m in &found {
+                prop_assert!(m.start < m.end && m.end <= text.len());
+                prop_assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+                prop_assert!(m.span.start <= m.span.end);
+            }
+            prop_assert!(found.windows(2).all(|w| w[0].end <= w[1].start));
+        }
+
+        #[test]
+        fn arbitrary_strings_never_panic(text in "\\PC*", published in published()) {
+            for m in find_dates(&text, published, Some("SY")) {
+                prop_assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+            }
+        }
+    }
 }

@@ -23,25 +23,64 @@ pub struct Count {
 
 /// Every number phrase in `text`, in order, not overlapping.
 pub fn find_counts(text: &str) -> Vec<Count> {
-    let toks = tokenize(text);
     let mut counts = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
-        let next = match count_at(&toks, i) {
-            Found::Count(end, estimate) => {
-                counts.extend(estimate.count(toks[i].start, toks[end - 1].end));
-                end
-            }
-            Found::Skip(end) => end,
-            Found::Nothing => i + 1,
-        };
-        i = next.max(i + 1);
+    for (offset, piece) in pieces(text) {
+        let toks = tokenize(piece);
+        let mut i = 0;
+        while i < toks.len() {
+            let next = match count_at(&toks, i) {
+                Found::Count(end, estimate) => {
+                    let (start, end_byte) = (offset + toks[i].start, offset + toks[end - 1].end);
+                    counts.extend(estimate.count(start, end_byte));
+                    end
+                }
+                Found::Skip(end) => end,
+                Found::Nothing => i + 1,
+            };
+            i = next.max(i + 1);
+        }
     }
     counts
 }
 
 // ---------------------------------------------------------------------------
 // Tokens, shared with the date grammar
+
+/// The most text the grammars tokenize at once, so that memory stays small
+/// whatever the size of the input.
+const PIECE: usize = 100_000;
+
+/// `text` in pieces of at most [`PIECE`] bytes with their offsets, cut at the
+/// last blank line of each piece, else at its last white space. No phrase
+/// spans a blank line; one spanning the cut of a paragraph longer than a
+/// piece is lost.
+pub(super) fn pieces(text: &str) -> Vec<(usize, &str)> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while text.len() - start > PIECE {
+        let mut end = start + PIECE;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let window = &text[start..end];
+        let space = || {
+            let (k, c) = window
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())?;
+            Some(start + k + c.len_utf8())
+        };
+        let cut = window
+            .rfind("\n\n")
+            .map(|k| start + k + 2)
+            .or_else(space)
+            .unwrap_or(end);
+        pieces.push((start, &text[start..cut]));
+        start = cut;
+    }
+    pieces.push((start, &text[start..]));
+    pieces
+}
 
 /// What a token is: a run of letters, a run of ASCII digits, or any other
 /// single character (punctuation, symbols). Digits of other scripts count as
@@ -444,10 +483,7 @@ fn finish(toks: &[Token<'_>], first: usize, end: usize, estimate: Estimate) -> F
     let largest = estimate.high.unwrap_or(estimate.best);
     let month_after = toks.get(end).and_then(month_of).is_some()
         || (at(toks, end) == "of" && toks.get(end + 1).and_then(month_of).is_some());
-    let month_before = first
-        .checked_sub(1)
-        .and_then(|p| month_of(&toks[p]))
-        .is_some();
+    let month_before = month_ends_at(toks, first.checked_sub(1));
     let day_of_month = (1..=31).contains(&largest) && (month_after || month_before);
     let not_count = day_of_month
         || is_year(toks, first, end)
@@ -489,15 +525,20 @@ fn is_year(toks: &[Token<'_>], first: usize, end: usize) -> bool {
     if end > first + 1 {
         return end >= first + 3 && year(end - 1);
     }
-    let month = |k: Option<usize>| k.and_then(|k| toks.get(k)).and_then(month_of).is_some();
     let prev = before(toks, first);
-    month(first.checked_sub(1))
+    month_ends_at(toks, first.checked_sub(1))
         || YEAR_WORDS.contains(&prev)
         || (prev == "of" && PART_WORDS.contains(&before(toks, first - 1)))
         || (prev == ","
             && first >= 2
             && toks[first - 2].kind == Kind::Digits
-            && month(first.checked_sub(3)))
+            && month_ends_at(toks, first.checked_sub(3)))
+}
+
+/// True when a month name ends at token `k`: "June", "Jun", "Jun.".
+fn month_ends_at(toks: &[Token<'_>], k: Option<usize>) -> bool {
+    let is_month = |k: usize| toks.get(k).and_then(month_of).is_some();
+    k.is_some_and(|k| is_month(k) || (at(toks, k) == "." && joined(toks, k) && is_month(k - 1)))
 }
 
 /// True when the tokens at `i` say a time of day: "a.m.", "p.m.", "o'clock".
@@ -555,7 +596,8 @@ fn digits(toks: &[Token<'_>], i: usize) -> Option<(u64, usize)> {
 fn run_end(toks: &[Token<'_>], i: usize) -> usize {
     let mut j = i + 1;
     while joined(toks, j)
-        && (toks[j].kind == Kind::Digits || matches!(at(toks, j), "-" | "–" | "/" | "." | ":" | ","))
+        && (toks[j].kind == Kind::Digits
+            || matches!(at(toks, j), "-" | "–" | "/" | "." | ":" | ","))
     {
         j += 1;
     }
@@ -597,8 +639,11 @@ fn in_digits(toks: &[Token<'_>], i: usize, second: bool) -> Parsed {
 }
 
 fn in_words(toks: &[Token<'_>], i: usize) -> Parsed {
-    if let Some(j) = phrase(toks, i, &["half", "a", "dozen"]) {
-        return Parsed::Value(6, j);
+    // "half a dozen", "half a million"
+    if let Some(j) = phrase(toks, i, &["half", "a"])
+        && let Some(scale) = multiplier(at(toks, j))
+    {
+        return Parsed::Value(scale / 2, j + 1);
     }
     if let Some((value, j)) = number_words(toks, i) {
         // "no one" is nobody
@@ -724,23 +769,25 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The counts in `text` as (phrase, best, low, high).
-    fn counts(text: &str) -> Vec<(&str, Option<u32>, Option<u32>, Option<u32>)> {
+    /// What a count says: (best, low, high).
+    type Figures = (Option<u32>, Option<u32>, Option<u32>);
+
+    /// The counts in `text` as (phrase, figures).
+    fn counts(text: &str) -> Vec<(&str, Figures)> {
         find_counts(text)
             .into_iter()
-            .map(|c| (&text[c.start..c.end], c.best, c.low, c.high))
+            .map(|c| (&text[c.start..c.end], (c.best, c.low, c.high)))
             .collect()
     }
 
-    /// The only count in `text`: its phrase and (best, low, high).
-    fn one(text: &str) -> (&str, (Option<u32>, Option<u32>, Option<u32>)) {
+    /// The only count in `text`.
+    fn one(text: &str) -> (&str, Figures) {
         let found = counts(text);
         assert_eq!(found.len(), 1, "{text:?} gave {found:?}");
-        let (phrase, best, low, high) = found[0];
-        (phrase, (best, low, high))
+        found[0]
     }
 
-    fn exact(n: u32) -> (Option<u32>, Option<u32>, Option<u32>) {
+    fn exact(n: u32) -> Figures {
         (Some(n), None, None)
     }
 
@@ -748,7 +795,10 @@ mod tests {
     fn digits_and_thousands() {
         assert_eq!(one("38 people were killed"), ("38", exact(38)));
         assert_eq!(one("1,200 families fled"), ("1,200", exact(1200)));
-        assert_eq!(one("displaced 12,345,678"), ("12,345,678", exact(12_345_678)));
+        assert_eq!(
+            one("displaced 12,345,678"),
+            ("12,345,678", exact(12_345_678))
+        );
         // Only commas group thousands: "1.200" is a decimal, not a count.
         assert_eq!(counts("1.200 families"), vec![]);
         assert_eq!(counts("a 1.5 tonne bomb"), vec![]);
@@ -776,6 +826,7 @@ mod tests {
             ("a dozen", 12),
             ("two dozen", 24),
             ("half a dozen", 6),
+            ("half a million", 500_000),
             ("zero", 0),
         ] {
             assert_eq!(one(&format!("{text} people")), (text, exact(n)), "{text}");
@@ -801,7 +852,11 @@ mod tests {
             ("several hundred", 300),
             ("a few dozen", 36),
         ] {
-            assert_eq!(one(&format!("{text} civilians")), (text, exact(n)), "{text}");
+            assert_eq!(
+                one(&format!("{text} civilians")),
+                (text, exact(n)),
+                "{text}"
+            );
         }
         // The quantifier, not the phrase: "how many", "as many as possible".
         assert_eq!(counts("how many died is unknown"), vec![]);
@@ -849,16 +904,22 @@ mod tests {
     #[test]
     fn ranges_give_low_high_and_the_low_as_best() {
         let range = |l, h| (Some(l), Some(l), Some(h));
-        assert_eq!(one("between 5 and 7 killed"), ("between 5 and 7", range(5, 7)));
+        assert_eq!(
+            one("between 5 and 7 killed"),
+            ("between 5 and 7", range(5, 7))
+        );
         assert_eq!(one("5 to 7"), ("5 to 7", range(5, 7)));
         assert_eq!(one("5-7 dead"), ("5-7", range(5, 7)));
         assert_eq!(one("5–7 dead"), ("5–7", range(5, 7)));
         assert_eq!(one("5 or 6"), ("5 or 6", range(5, 6)));
         assert_eq!(one("one or two"), ("one or two", range(1, 2)));
         assert_eq!(one("from 10 to 15"), ("from 10 to 15", range(10, 15)));
-        assert_eq!(one("dozens to hundreds"), ("dozens to hundreds", range(12, 100)));
+        assert_eq!(
+            one("dozens to hundreds"),
+            ("dozens to hundreds", range(12, 100))
+        );
         // Not a range when the second is not larger.
-        assert_eq!(counts("7 to 5"), vec![("7", Some(7), None, None), ("5", Some(5), None, None)]);
+        assert_eq!(counts("7 to 5"), vec![("7", exact(7)), ("5", exact(5))]);
     }
 
     #[test]
@@ -898,6 +959,8 @@ mod tests {
             "between 2011 and 2024",
             "the end of 2024",
             "on 5 May",
+            "on Nov. 17",
+            "by Jan. 15, 2021",
         ] {
             assert_eq!(counts(text), vec![], "{text}");
         }
@@ -907,7 +970,10 @@ mod tests {
         // "may" the verb is not the month
         assert_eq!(one("5 may have died"), ("5", exact(5)));
         // 2000 people is a count; only "in 2000" is a year
-        assert_eq!(one("more than 2000 people"), ("more than 2000", (Some(2000), Some(2000), None)));
+        assert_eq!(
+            one("more than 2000 people"),
+            ("more than 2000", (Some(2000), Some(2000), None))
+        );
     }
 
     #[test]
@@ -937,7 +1003,7 @@ mod tests {
             "an M4 rifle",
             "the 1990s",
             "120mm mortar",
-            "call +963 11",
+            "call +963",
         ] {
             assert_eq!(counts(text), vec![], "{text}");
         }
@@ -956,29 +1022,88 @@ mod tests {
     fn offsets_are_bytes_in_unicode_text() {
         let text = "قُتل 5 أشخاص في درعا، وأصيب twenty-one — «٥» لا";
         let found = counts(text);
-        assert_eq!(
-            found,
-            vec![("5", Some(5), None, None), ("twenty-one", Some(21), None, None)]
-        );
+        assert_eq!(found, vec![("5", exact(5)), ("twenty-one", exact(21))]);
         let first = find_counts(text)[0];
         assert_eq!(first.start, text.find('5').unwrap());
     }
 
     #[test]
+    fn long_texts_are_read_in_pieces_with_offsets_kept() {
+        let filler = "word ".repeat(30_000);
+        let text = format!("{filler}\n\n12 killed. {filler}{filler}at least 7 {filler}ثلاثة 9");
+        assert!(pieces(&text).len() > 3);
+        assert_eq!(
+            counts(&text),
+            vec![
+                ("12", exact(12)),
+                ("at least 7", (Some(7), Some(7), None)),
+                ("9", exact(9))
+            ]
+        );
+        // Pieces cover the text, in order, each cut at a char boundary.
+        let multibyte = "ثلاثة ".repeat(40_000);
+        let parts = pieces(&multibyte);
+        assert!(parts.len() > 1);
+        assert_eq!(parts.iter().map(|(_, p)| *p).collect::<String>(), multibyte);
+        assert!(parts.windows(2).all(|w| w[0].0 + w[0].1.len() == w[1].0));
+        let unbroken = "x".repeat(250_001);
+        assert_eq!(pieces(&unbroken).len(), 3);
+    }
+
+    #[test]
     fn figures_beyond_u32_are_dropped() {
         assert_eq!(counts("99999999999 people"), vec![]);
-        assert_eq!(counts("a million million"), vec![]);
+        assert_eq!(counts("4294967296 people"), vec![]);
+        assert_eq!(counts("5 million million"), vec![]);
+        assert_eq!(one("4294967295"), ("4294967295", exact(u32::MAX)));
     }
 
     /// Text mixing number words, digits, months, marks and any characters.
     fn tricky_text() -> impl Strategy<Value = String> {
         let piece = prop_oneof![
-            proptest::sample::select(&[
-                " ", "-", "–", ",", ".", ":", "/", "'", "’", "+", "$", "%", "at least ", "between ",
-                " and ", " to ", " or ", "a ", "half ", "dozen", "dozens of ", "hundred", "twenty",
-                "-five", "one", "5", "12", "1,200", "2023", "June ", "May ", "th", "km", "year-old",
-                "a.m.", "ي", "٥", "é", "\u{301}",
-            ][..])
+            proptest::sample::select(
+                &[
+                    " ",
+                    "-",
+                    "–",
+                    ",",
+                    ".",
+                    ":",
+                    "/",
+                    "'",
+                    "’",
+                    "+",
+                    "$",
+                    "%",
+                    "at least ",
+                    "between ",
+                    " and ",
+                    " to ",
+                    " or ",
+                    "a ",
+                    "half ",
+                    "dozen",
+                    "dozens of ",
+                    "hundred",
+                    "twenty",
+                    "-five",
+                    "one",
+                    "5",
+                    "12",
+                    "1,200",
+                    "2023",
+                    "June ",
+                    "May ",
+                    "th",
+                    "km",
+                    "year-old",
+                    "a.m.",
+                    "ي",
+                    "٥",
+                    "é",
+                    "\u{301}",
+                ][..]
+            )
             .prop_map(str::to_string),
             any::<char>().prop_map(String::from),
         ];
