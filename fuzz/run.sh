@@ -16,7 +16,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(date_parser csv_reader acled_reader ucdp_reader geojson_reader filter_parser filter_parser_regions)
+    targets=(date_parser csv_reader acled_reader ucdp_reader geojson_reader filter_parser filter_parser_regions extract_grammars extractor)
 fi
 
 if ! cargo +nightly --version >/dev/null 2>&1 || ! cargo +nightly fuzz --version >/dev/null 2>&1; then
@@ -43,6 +43,8 @@ seed csv_reader "$fixtures"/bad/*.csv "$fixtures"/fuzz/csv_*
 seed acled_reader "$fixtures"/acled_sample.csv "$fixtures"/bad/acled_*.csv "$fixtures"/fuzz/acled_*
 seed ucdp_reader "$fixtures"/ucdp_sample.csv "$fixtures"/bad/ucdp_*.csv "$fixtures"/fuzz/ucdp_*
 seed geojson_reader "$fixtures"/bad/*.geojson "$fixtures"/fuzz/geojson_*
+seed extractor "$fixtures"/extract/*.txt
+seed extract_grammars "$fixtures"/extract/*.txt
 mkdir -p corpus/date_parser corpus/filter_parser corpus/filter_parser_regions
 for d in 2025-06-17 2025-W24 2025-06 2025 2024-02-29 2025-W53; do
     printf '%s' "$d" > "corpus/date_parser/seed-$d"
