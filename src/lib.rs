@@ -10,7 +10,6 @@ pub mod check;
 pub mod database;
 pub mod dedup;
 pub mod edit;
-pub mod extract;
 pub mod error;
 pub mod export;
 pub mod extract;

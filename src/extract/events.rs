@@ -441,17 +441,27 @@ const CIVILIAN: &[&str] = &[
     "sons", "daughter", "daughters", "brother", "brothers", "father", "mother", "wife",
     "husband", "relatives", "sisters", "sister", "villagers", "passengers",
     "students", "student", "worker", "workers", "people", "person", "elder", "activist",
-    "activists", "cleric", "official", "officials", "displaced", "refugees", "mukhtar", "youth", "teenager", "infant",
+    "activists", "cleric", "displaced", "refugees", "mukhtar", "youth", "teenager", "infant",
     "baby",
 ];
 
+/// Who the attackers are, not their victims ("gunmen killed a man").
+const PERPETRATORS: &[&str] = &[
+    "gunmen", "militants", "militant", "attacker", "attackers", "assailants", "insurgents",
+    "jihadists",
+];
+
+/// Armed victims win: an attack that kills soldiers and civilians is a
+/// battle, as ACLED codes it.
 pub fn victims(words: &[Word]) -> Victims {
-    let armed = words.iter().any(|w| ARMED.contains(&w.lower.as_str()));
+    let armed = words.iter().any(|w| {
+        ARMED.contains(&w.lower.as_str()) && !PERPETRATORS.contains(&w.lower.as_str())
+    });
     let civilian = words.iter().any(|w| {
         CIVILIAN.contains(&w.lower.as_str()) && !matches!(w.lower.as_str(), "people" | "person")
     });
     match (armed, civilian) {
-        (true, false) => Victims::Armed,
+        (true, _) => Victims::Armed,
         (false, true) => Victims::Civilian,
         _ => Victims::Unknown,
     }
@@ -551,6 +561,7 @@ mod tests {
             ("Battles", "Armed clash")
         );
         let w = words("gunmen killed a shepherd");
+        assert_eq!(victims(&w), Victims::Civilian, "gunmen are the attackers");
         assert_eq!(
             classify(Signal::Killing, &[Signal::Killing], victims(&w), false, &w).0,
             "Violence against civilians"

@@ -429,7 +429,6 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        let mut seen: HashMap<i64, (usize, Place, String)> = HashMap::new();
         let mut per_province: HashMap<String, usize> = HashMap::new();
         let mut placed = 0;
         for m in mentions.iter().filter(|m| !is_country(&m.name)) {
@@ -450,11 +449,20 @@ impl<'a> Resolver<'a> {
             .max_by_key(|(c, n)| (*n, std::cmp::Reverse(c.clone())))
             .map(|(c, _)| c);
         let main_province = self.context.province.clone();
+        // The town named most often (at least twice, by any wording) in
+        // the report's province.
+        let mut seen: HashMap<i64, (usize, Place, String)> = HashMap::new();
         for m in mentions.iter().filter(|m| !matches!(m.cue, Cue::Province | Cue::From)) {
             if let Some(Located::Place(p, _)) = self.locate(m)
                 && (main_province.is_none() || p.admin1_code == main_province)
             {
-                seen.entry(p.id).or_insert((0, p, m.name.clone())).0 += 1;
+                let key = normalize_name(&m.name);
+                let times = words
+                    .iter()
+                    .filter(|w| w.is_capitalised() && normalize_name(&w.text) == key)
+                    .count()
+                    .max(1);
+                seen.entry(p.id).or_insert((times, p, m.name.clone()));
             }
         }
         self.context.main_place = seen
