@@ -78,6 +78,25 @@ pub struct Found {
     pub signal: Signal,
     /// "the bombing", "the gunmen": an event already told, referred to again.
     pub anaphoric: bool,
+    /// "a car bomb attack": one event, not a count of them.
+    pub singular: bool,
+}
+
+/// "the bombing", "the huge explosion", "Tuesday's blast", "ISIS's attack":
+/// the words before a signal refer back to an event already told.
+fn refers_back(before: &[Word]) -> bool {
+    let Some(last) = before.last() else {
+        return false;
+    };
+    if last.lower.ends_with("'s") {
+        return true;
+    }
+    // The article may stand before an adjective or two, never after "a".
+    before
+        .iter()
+        .rev()
+        .take_while(|w| !matches!(w.lower.as_str(), "a" | "an"))
+        .any(|w| matches!(w.lower.as_str(), "the" | "this" | "that" | "both"))
 }
 
 /// Phrases as lowercase words; a word ending in `*` matches any word that
@@ -384,14 +403,11 @@ pub fn signals(words: &[Word], sentence_text: &str, sentence_start: usize, dated
             Some((phrase, signal)) => {
                 let end = words[i + phrase.len() - 1].range.end;
                 if !hypothetical {
-                    let before = i.checked_sub(1).map(|b| words[b].lower.as_str());
                     out.push(Found {
                         range: w.range.start..end,
                         signal: *signal,
-                        // "the bombing", "Tuesday's blast", "ISIS's attack"
-                        anaphoric: before.is_some_and(|b| {
-                            matches!(b, "the" | "this" | "that" | "both") || b.ends_with("'s")
-                        }),
+                        anaphoric: refers_back(&words[i.saturating_sub(3)..i]),
+                        singular: i > 0 && matches!(words[i - 1].lower.as_str(), "a" | "an"),
                     });
                 }
                 last_end = end;

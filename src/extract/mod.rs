@@ -62,6 +62,26 @@ pub fn read_report(input: &str) -> crate::Result<String> {
     text::check_report(input, bytes)
 }
 
+/// "A day later", "the next day": the story's date moved by a day.
+fn next_day(text: &str, r: &Reading, story: DateSpan) -> DateSpan {
+    let lower = text[r.sentence.range.clone()].to_lowercase();
+    let shift = if ["a day later", "the next day", "the following day", "the day after"]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        1
+    } else if ["a day earlier", "the day before", "the previous day"].iter().any(|p| lower.contains(p)) {
+        -1
+    } else {
+        return story;
+    };
+    let moved = |d: NaiveDate| d + Duration::days(shift);
+    DateSpan::new(moved(story.start), moved(story.end), story.precision).unwrap_or(story)
+}
+
+/// A date phrase longer than this is a period, not an event's date.
+const MAX_EVENT_DAYS: i64 = 62;
+
 /// Events older than this before publication are background ("in 2014,
 /// ISIS seized Mosul"), not news: a coder does not draft them.
 const BACKGROUND_DAYS: i64 = 365;
@@ -153,16 +173,17 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
             .map(|p| (r.sentence.paragraph, p))
             .or(earlier.clone());
         let earlier = earlier.map(|(_, p)| p);
-        if let Some(found) = tallies::tallies(text, r, &resolver, report, out.tallies.last()) {
-            out.tallies.extend(found);
-            continue;
-        }
         let mut signals = events::signals(
             &r.words,
             &text[r.sentence.range.clone()],
             r.sentence.range.start,
             !r.dates.is_empty(),
         );
+        let singular = signals.iter().any(|f| f.singular && f.signal.is_violent());
+        if let Some(found) = tallies::tallies(text, r, &resolver, report, out.tallies.last(), singular) {
+            out.tallies.extend(found);
+            continue;
+        }
         // "attacks" with no day: a trend, not an event.
         let day = r.dates.iter().any(|d| d.span.start == d.span.end);
         signals.retain(|f| day || f.signal != Signal::Attack || !text[f.range.clone()].ends_with('s'));
@@ -286,25 +307,24 @@ fn sentence_drafts<'a>(
 ) -> Vec<Draft<'a>> {
     let previous = before.last().filter(|d| d.paragraph == r.sentence.paragraph);
     // The date nearest the first signal; else the paragraph's event's;
-    // else, in a story dated earlier, from that date to publication (the
-    // text does not say which day); else the publication date. All less sure.
+    // else the story's (a report tells of one day unless it says
+    // otherwise); else the publication date. All but the first less sure.
+    // A period ("since 1991", "this year") dates no event.
     let first_signal = signals[0].range.start;
     // A date that says when someone spoke ("told AFP yesterday", "said on
     // Tuesday") dates the event only when nothing else does.
     let date = r
         .dates
         .iter()
+        .filter(|d| (d.span.end - d.span.start).num_days() <= MAX_EVENT_DAYS)
         .min_by_key(|d| (reporting(text, d), d.start.abs_diff(first_signal)));
     let published = DateSpan {
         start: report.published,
         end: report.published,
         precision: DatePrecision::Day,
     };
-    let story = before
-        .iter()
-        .filter(|d| d.date_range.is_some())
-        .map(|d| d.span.start)
-        .min();
+    // The story's date: that of the last event the report dated.
+    let story = before.iter().rev().find(|d| d.date_range.is_some()).map(|d| d.span);
     let date_spoken = date.is_some_and(|d| reporting(text, d));
     let (span, date_confidence, date_range) = match (date, previous, story) {
         (Some(d), _, _) => (
@@ -317,15 +337,7 @@ fn sentence_drafts<'a>(
             Some(d.start..d.end),
         ),
         (None, Some(p), _) => (p.span, p.date_confidence.min(0.7), None),
-        (None, None, Some(start)) if start < report.published => (
-            DateSpan {
-                start,
-                end: report.published,
-                precision: DatePrecision::Range,
-            },
-            0.5,
-            None,
-        ),
+        (None, None, Some(span)) => (next_day(text, r, span), 0.5, None),
         _ => (published, 0.4, None),
     };
     if span.end < report.published - Duration::days(BACKGROUND_DAYS) {

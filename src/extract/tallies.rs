@@ -132,7 +132,13 @@ pub(super) fn tallies(
     resolver: &super::Resolver,
     report: &Report,
     last: Option<&Tally>,
+    singular_event: bool,
 ) -> Option<Vec<Tally>> {
+    // "In April, a car bomb attack killed four": one event, however long
+    // its date.
+    if singular_event {
+        return None;
+    }
     // A sentence dated to a day tells an event, whatever else it counts.
     if r.dates.iter().any(|d| d.span.start == d.span.end && !super::reporting(text, d)) {
         return None;
