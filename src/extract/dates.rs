@@ -302,8 +302,21 @@ impl Reader<'_> {
             self.since(i),
             self.offset(i),
             self.preposition(i),
+            self.last_month_named(i),
             self.point(i, Context::Free),
         ])
+    }
+
+    /// "last April": the most recent April before the month of publication.
+    fn last_month_named(&self, i: usize) -> Option<Hit> {
+        if self.at(i) != "last" {
+            return None;
+        }
+        let (month, end) = self.month_name(i + 1)?;
+        let p = self.published;
+        let year = if month < p.month() { p.year() } else { p.year() - 1 };
+        let (start, last) = month_span(year, month)?;
+        hit(end, start, last, DateKind::Explicit)
     }
 
     /// A phrase naming a day or span by itself, in `context`.
@@ -1215,6 +1228,13 @@ mod tests {
         );
         assert_eq!(kind("earlier this month", TUESDAY), DateKind::Vague);
         assert_eq!(kind("last month", TUESDAY), DateKind::Relative);
+    }
+
+    #[test]
+    fn last_and_a_month_name_is_that_month_before_the_current_one() {
+        says("Last April, 72 people were killed.", "2024-06-05", "2024-04-01", "2024-04-30", DatePrecision::Month);
+        says("killed last June", "2024-06-05", "2023-06-01", "2023-06-30", DatePrecision::Month);
+        says("killed last December", "2025-01-03", "2024-12-01", "2024-12-31", DatePrecision::Month);
     }
 
     #[test]

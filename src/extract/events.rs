@@ -207,6 +207,7 @@ const LEXICON: &[(&[&str], Signal)] = &[
     (&["killed"], Signal::Killing),
     (&["killing"], Signal::Killing),
     (&["kills"], Signal::Killing),
+    (&["died"], Signal::Killing),
     (&["shot", "dead"], Signal::Killing),
     (&["shot", "and", "killed"], Signal::Killing),
     (&["gunned", "down"], Signal::Killing),
@@ -348,6 +349,8 @@ const NOT_HAPPENED: &[&str] = &[
     "possible",
     "ready",
     "anniversary",
+    // "since the army took control": the start of a period, background.
+    "since",
     // "the war has killed hundreds of thousands": the war's toll, not an event.
     "war",
     "conflict",
@@ -372,7 +375,7 @@ const NOT_HAPPENED: &[&str] = &[
 
 /// Words that end a clause for [`NOT_HAPPENED`]: after them the sentence
 /// reports a fact again ("Officials feared unrest; on Monday, gunmen killed...").
-const CLAUSE_BREAK: &[&str] = &["but", "while", "however", "meanwhile", "when", "after", "since"];
+const CLAUSE_BREAK: &[&str] = &["but", "while", "however", "meanwhile", "when", "after"];
 
 /// The event signals of one sentence's words, in order, leaving out those
 /// the sentence says did not (or not yet) happen.

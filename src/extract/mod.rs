@@ -89,6 +89,8 @@ const BACKGROUND_DAYS: i64 = 365;
 /// One sentence's reading.
 struct Reading<'r> {
     sentence: &'r Sentence,
+    /// In the report's first paragraph (its lead).
+    lead: bool,
     words: Vec<Word>,
     mentions: Vec<Mention>,
     dates: Vec<&'r DateMention>,
@@ -147,6 +149,7 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
         let within = |r: Range<usize>| r.start >= s.range.start && r.end <= s.range.end;
         readings.push(Reading {
             sentence: s,
+            lead: s.paragraph == sentences[0].paragraph,
             mentions: places::mentions(text, &words),
             dates: date_mentions
                 .iter()
@@ -341,6 +344,15 @@ fn sentence_drafts<'a>(
         _ => (published, 0.4, None),
     };
     if span.end < report.published - Duration::days(BACKGROUND_DAYS) {
+        return Vec::new();
+    }
+    // A development or a change of hands told with no date of its own,
+    // outside the lead and any dated event's paragraph, is background
+    // ("Regime forces took control of the governorate with Russia's help").
+    let weak = signals
+        .iter()
+        .all(|f| !f.signal.is_violent() || f.signal == Signal::Territory);
+    if weak && date.is_none() && previous.is_none() && !r.lead {
         return Vec::new();
     }
     let located: Vec<(Located<'a>, Range<usize>, String, places::Cue)> = r

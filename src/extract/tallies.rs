@@ -54,6 +54,9 @@ const VICTIM_WORDS: &[(&str, &str)] = &[
     ("detained", "arrests"),
 ];
 
+/// Quantities that are no figure a source reports.
+const VAGUE: &[&str] = &["many", "several", "a few", "few", "some", "scores", "dozens", "dozens of", "numerous", "a couple"];
+
 /// Periods shorter than this are an event's dates, not a tally's.
 const MIN_DAYS: i64 = 7;
 
@@ -159,6 +162,10 @@ pub(super) fn tallies(
         let Some(value) = c.best.or(c.low) else {
             continue;
         };
+        // "many of the assassinations": a manner of speaking, not a figure.
+        if VAGUE.contains(&text[c.start..c.end].to_lowercase().as_str()) {
+            continue;
+        }
         let (metric, civilian, part_of) = match (metric_of(r, &(c.start..c.end)), out.last()) {
             (Some((m, civ)), _) => (m, civ, None),
             // "including 23 civilians", "eight of them civilians": part of
