@@ -542,3 +542,61 @@ SELECT id, uid, json_patch(json_object(
     'created_at', created_at, 'updated_at', updated_at),
     json_object('merged_into', merged_into))
 FROM incidents;
+
+-- migration 9
+-- Review (issue 16). Every incident and tally is a `draft` (drafted by
+-- `extract` from a report, never counted), `reviewed` (what `add`, `import`
+-- and `seed` write, and every row written before this migration) or
+-- `rejected`, with the reviewer's note, the spans of the report a draft
+-- came from (`evidence`, a JSON array, NULL when there are none) and the
+-- drafter's confidence.
+ALTER TABLE incidents ADD COLUMN status TEXT NOT NULL DEFAULT 'reviewed'
+    CHECK (status IN ('draft', 'reviewed', 'rejected'));
+ALTER TABLE incidents ADD COLUMN review_note TEXT;
+ALTER TABLE incidents ADD COLUMN evidence TEXT;
+ALTER TABLE incidents ADD COLUMN confidence REAL CHECK (confidence BETWEEN 0 AND 1);
+ALTER TABLE tallies ADD COLUMN status TEXT NOT NULL DEFAULT 'reviewed'
+    CHECK (status IN ('draft', 'reviewed', 'rejected'));
+ALTER TABLE tallies ADD COLUMN review_note TEXT;
+ALTER TABLE tallies ADD COLUMN evidence TEXT;
+ALTER TABLE tallies ADD COLUMN confidence REAL CHECK (confidence BETWEEN 0 AND 1);
+-- Nearly every incident is reviewed: the default filter (reviewed, not
+-- merged) reads the date and region indexes as before. The few drafts
+-- (the review queue, --status draft, a report's note of what awaits
+-- review) have an index of their own.
+CREATE INDEX incidents_drafts ON incidents (created_at, uid) WHERE status = 'draft';
+-- History documents gain "status" (always, after "merged_into") and
+-- "review_note" (when set), so a review shows as a change of status, made
+-- by whom and when. Documents written before gain the status every row
+-- had then, so the first change after this migration shows only itself.
+DROP VIEW incident_json;
+CREATE VIEW incident_json (id, uid, doc) AS
+SELECT id, uid, json_patch(json_object(
+    'uid', uid, 'title', title, 'event_type', event_type, 'sub_event_type', sub_event_type,
+    'date_start', date_start, 'date_end', date_end, 'date_precision', date_precision,
+    'place', place, 'latitude', latitude, 'longitude', longitude, 'geo_precision', geo_precision,
+    'country', country, 'admin1', admin1, 'admin1_code', admin1_code,
+    'admin2', admin2, 'admin2_code', admin2_code,
+    'reported_admin1', reported_admin1, 'reported_admin2', reported_admin2,
+    'fatalities', fatalities, 'fatalities_low', fatalities_low, 'fatalities_high', fatalities_high,
+    'civilian_fatalities', civilian_fatalities, 'actor1', actor1, 'actor2', actor2,
+    'assoc_actors', assoc_actors, 'notes', notes, 'tags', json(tags),
+    'created_at', created_at, 'updated_at', updated_at),
+    json_object('merged_into', merged_into, 'status', status, 'review_note', review_note))
+FROM incidents;
+DROP VIEW tally_json;
+CREATE VIEW tally_json (id, uid, doc) AS
+SELECT t.id, t.uid, json_patch(json_object(
+    'uid', t.uid, 'region', t.region, 'region_code', t.region_code, 'place', t.place,
+    'period_start', t.period_start, 'period_end', t.period_end, 'metric', t.metric,
+    'value', t.value, 'derived', json(CASE t.derived WHEN 1 THEN 'true' ELSE 'false' END),
+    'source', json((SELECT json_object('publisher', s.publisher, 'title', s.title, 'url', s.url,
+                                       'published', s.published, 'excerpt', t.excerpt)
+                    FROM sources s WHERE s.id = t.source_id)),
+    'notes', t.notes, 'created_at', t.created_at, 'updated_at', t.updated_at),
+    json_object('status', t.status, 'review_note', t.review_note))
+FROM tallies t;
+UPDATE history SET old = json_patch(old, '{"status":"reviewed"}')
+WHERE json_type(old) = 'object' AND json_type(old, '$.status') IS NULL;
+UPDATE history SET new = json_patch(new, '{"status":"reviewed"}')
+WHERE json_type(new) = 'object' AND json_type(new, '$.status') IS NULL;

@@ -107,7 +107,7 @@ pub fn check(store: &dyn Store, regions: &Regions) -> Result<Report> {
     let mut links = store.incident_custom_regions()?;
     let mut merged: Vec<(String, String)> = Vec::new();
     let every = Filter {
-        status: Status::Any,
+        status: Status::All,
         ..Filter::default()
     };
     store.for_each_incident(&every, &mut |inc| {

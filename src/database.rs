@@ -15,7 +15,7 @@ use crate::dedup::{self, Pair, Pool};
 use crate::edit::Patch;
 use crate::extract;
 use crate::error::{Error, Result};
-use crate::filter::Filter;
+use crate::filter::{Filter, Status};
 use crate::formats::fields::{RowError, Rows};
 use crate::geo::{Gazetteer, Region, Regions};
 use crate::group::Dim;
@@ -25,6 +25,7 @@ use crate::merge;
 use crate::model::{Incident, Tally, check_coordinates};
 use crate::report::{self, Period, Report};
 use crate::report_scope;
+use crate::review;
 use crate::store::{self, Author, HistoryEntry, Location, MergeRecord, PlaceRow, Store};
 use crate::sync;
 
@@ -243,6 +244,17 @@ impl Database {
         report::grouped(self.store.as_ref(), &f, dims)
     }
 
+    /// The draft incidents a grouped report over the filter (within
+    /// `period` when given) leaves out: awaiting review, never counted.
+    pub fn grouped_drafts(&self, filter: &Filter, period: Option<Period>) -> Result<u64> {
+        let mut f = filter.clone();
+        if let Some(p) = period {
+            f.from = Some(p.start);
+            f.to = Some(p.end);
+        }
+        report::drafts(self.store.as_ref(), &f)
+    }
+
     /// Grouped rows as a GeoJSON choropleth of the regions they name.
     pub fn write_grouped_geojson<W: Write>(
         &self,
@@ -321,6 +333,44 @@ impl Database {
             note,
         };
         crate::edit::edit(self.store.as_mut(), &locator, uid, patch)
+    }
+
+    /// The drafts awaiting review, oldest first (see [`review::queue`]).
+    pub fn review_queue(&self, source: Option<&str>) -> Result<Vec<review::Record>> {
+        review::queue(self.store.as_ref(), source)
+    }
+
+    /// The incident or tally `uid`, whatever its status.
+    pub fn record(&self, uid: &str) -> Result<review::Record> {
+        review::find(self.store.as_ref(), uid)
+    }
+
+    /// Accepts a draft with edits, in one write (see [`review::accept`]).
+    pub fn accept(
+        &mut self,
+        uid: &str,
+        patch: &Patch,
+        dry_run: bool,
+        pick: &dyn Fn(&[String]) -> Option<usize>,
+        note: &dyn Fn(&str),
+    ) -> Result<review::Record> {
+        let regions = full_regions(&self.regions, self.store.as_ref())?;
+        let locator = Locator {
+            regions,
+            pick,
+            note,
+        };
+        review::accept(self.store.as_mut(), &locator, uid, patch, dry_run)
+    }
+
+    /// Rejects a draft, keeping the reason (see [`review::reject`]).
+    pub fn reject(&mut self, uid: &str, reason: &str, dry_run: bool) -> Result<review::Record> {
+        review::reject(self.store.as_mut(), uid, reason, dry_run)
+    }
+
+    /// Accepts every draft citing `source` (see [`review::accept_all_from`]).
+    pub fn accept_all_from(&mut self, source: &str, dry_run: bool) -> Result<Vec<String>> {
+        review::accept_all_from(self.store.as_mut(), source, dry_run)
     }
 
     /// Deletes an incident; its last values stay in its history.
@@ -548,12 +598,13 @@ impl Database {
     }
 
     /// The tallies reported for a region (and its districts) that overlap
-    /// `from..=to`.
+    /// `from..=to`, with a status `status` selects.
     pub fn tallies(
         &self,
         region: Option<&str>,
         from: Option<chrono::NaiveDate>,
         to: Option<chrono::NaiveDate>,
+        status: Status,
         note: &mut dyn FnMut(&str),
     ) -> Result<Vec<Tally>> {
         let codes = match region {
@@ -564,7 +615,7 @@ impl Database {
             }
             None => None,
         };
-        self.store.tallies(codes.as_deref(), from, to)
+        self.store.tallies(codes.as_deref(), from, to, status)
     }
 
     /// Deletes a tally; its last values stay in its history.

@@ -211,10 +211,10 @@ fn clear(inc: &mut Incident, field: Field) -> Result<()> {
     Ok(())
 }
 
-/// Applies `patch` to the incident `uid` and returns whether anything
-/// changed. A place name without coordinates is geocoded first, outside
-/// the write transaction, which a choice on a terminal would hold open.
-pub fn edit(store: &mut dyn Store, locator: &Locator, uid: &str, patch: &Patch) -> Result<bool> {
+/// `patch` with its place name geocoded (when it gives a place without
+/// coordinates): done before the write transaction, which a choice on a
+/// terminal would otherwise hold open.
+pub fn locate(store: &dyn Store, locator: &Locator, patch: &Patch) -> Result<Patch> {
     let mut patch = patch.clone();
     if patch.coordinates.is_none()
         && let Some(place) = &patch.place
@@ -222,6 +222,13 @@ pub fn edit(store: &mut dyn Store, locator: &Locator, uid: &str, patch: &Patch) 
         let chosen = locator.place(store, place, patch.country.as_deref())?;
         patch.coordinates = Some((chosen.latitude, chosen.longitude));
     }
+    Ok(patch)
+}
+
+/// Applies `patch` to the incident `uid` and returns whether anything
+/// changed.
+pub fn edit(store: &mut dyn Store, locator: &Locator, uid: &str, patch: &Patch) -> Result<bool> {
+    let patch = locate(store, locator, patch)?;
     crate::store::write(store, |w| {
         let old = w.get_incident(uid)?.ok_or_else(|| Error::NotFound {
             what: "incident".into(),

@@ -68,6 +68,12 @@ pub enum Error {
         "{user} may read but not change this database ({database}): list, show, report and export work; an administrator can allow changes with GRANT incidents_editor TO {user};"
     )]
     NotPermitted { user: String, database: String },
+    /// A review decision (accepting or rejecting a draft) by a login that
+    /// may change data but not review it.
+    #[error(
+        "{user} may draft and edit but not review in this database ({database}): accepting or rejecting a draft takes the incidents_reviewer role; an administrator can grant it with GRANT incidents_reviewer TO {user};"
+    )]
+    NotReviewer { user: String, database: String },
     /// The database server cannot be reached or refuses the login.
     #[error("cannot open PostgreSQL database {database} on {server}: {reason}")]
     Connect {
@@ -102,6 +108,8 @@ pub enum DatabaseErrorKind {
     NotADatabase,
     /// The login lacks a privilege the operation needs.
     PermissionDenied,
+    /// The login may change data but not decide a review.
+    ReviewRefused,
     Other,
 }
 

@@ -5,8 +5,9 @@
 
 use chrono::NaiveDate;
 
+use crate::error::{Error, Result};
 use crate::fold::fold;
-use crate::model::Incident;
+use crate::model::{Incident, Review};
 
 /// A region an incident may be filtered by, as resolved by `geo::Regions`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,21 +40,77 @@ pub enum Order {
     AcledDate,
 }
 
-/// Which incidents by whether they were merged into another: a merged
-/// incident is kept (to unmerge it) but hidden unless asked for.
+/// Which records by where they stand: reviewed, draft or rejected (see
+/// [`Review`]), or merged into another incident (kept, to unmerge it).
+/// The first four split the records between them: a merged record is in
+/// `Merged` whatever its review status. Tallies are never merged.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Status {
-    /// Not merged into another incident.
+    /// Reviewed and not merged: what list, report and export show by default.
     #[default]
-    Active,
+    Reviewed,
+    /// Drafted (by `extract`), awaiting review; not merged.
+    Draft,
+    /// Rejected by a reviewer; not merged.
+    Rejected,
     /// Merged into another incident.
     Merged,
-    /// Both.
-    Any,
+    /// Every record.
+    All,
+}
+
+impl Status {
+    /// `reviewed` (or `active`, its name before review statuses existed),
+    /// `draft`, `rejected`, `merged` or `all`.
+    pub fn parse(s: &str) -> Result<Status> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "reviewed" | "active" => Ok(Status::Reviewed),
+            "draft" => Ok(Status::Draft),
+            "rejected" => Ok(Status::Rejected),
+            "merged" => Ok(Status::Merged),
+            "all" => Ok(Status::All),
+            _ => Err(Error::invalid(
+                "status",
+                s,
+                "reviewed, draft, rejected, merged or all",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Reviewed => "reviewed",
+            Status::Draft => "draft",
+            Status::Rejected => "rejected",
+            Status::Merged => "merged",
+            Status::All => "all",
+        }
+    }
+
+    /// The review status it selects among records not merged; `None` for
+    /// `Merged` and `All`, which do not select by it.
+    pub fn review(self) -> Option<Review> {
+        match self {
+            Status::Reviewed => Some(Review::Reviewed),
+            Status::Draft => Some(Review::Draft),
+            Status::Rejected => Some(Review::Rejected),
+            Status::Merged | Status::All => None,
+        }
+    }
+
+    /// Whether a record with this review status, merged into another
+    /// incident or not, is selected: the meaning the stores' SQL follows.
+    pub fn selects(self, review: Review, merged: bool) -> bool {
+        match self {
+            Status::Merged => merged,
+            Status::All => true,
+            other => !merged && other.review() == Some(review),
+        }
+    }
 }
 
 /// Which incidents to select. Empty fields do not filter; `status` selects
-/// active incidents unless told otherwise.
+/// reviewed incidents not merged unless told otherwise.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
     pub region: Option<RegionKey>,
@@ -170,11 +227,7 @@ impl Filter {
                 .any(|f| fold(f).contains(&needle))
         };
         let point = inc.latitude.zip(inc.longitude);
-        let status = match self.status {
-            Status::Active => inc.merged_into.is_none(),
-            Status::Merged => inc.merged_into.is_some(),
-            Status::Any => true,
-        };
+        let status = self.status.selects(inc.status, inc.merged_into.is_some());
         region
             && dates
             && status
@@ -305,7 +358,7 @@ mod tests {
     }
 
     #[test]
-    fn status_selects_by_merge() {
+    fn status_selects_by_review_and_merge() {
         let mut i = Incident::new(
             "Riots",
             crate::model::DateSpan::parse("d", "2025-06-17").unwrap(),
@@ -315,12 +368,51 @@ mod tests {
             ..Filter::default()
         };
         let selected = |i: &Incident| {
-            [Status::Active, Status::Merged, Status::Any].map(|s| f(s).matches(i, &[]))
+            [
+                Status::Reviewed,
+                Status::Draft,
+                Status::Rejected,
+                Status::Merged,
+                Status::All,
+            ]
+            .map(|s| f(s).matches(i, &[]))
         };
-        assert_eq!(selected(&i), [true, false, true]);
+        assert_eq!(selected(&i), [true, false, false, false, true]);
+        i.status = Review::Draft;
+        assert_eq!(selected(&i), [false, true, false, false, true]);
+        assert!(
+            !Filter::default().matches(&i, &[]),
+            "drafts hidden by default"
+        );
+        i.status = Review::Rejected;
+        assert_eq!(selected(&i), [false, false, true, false, true]);
         i.merged_into = Some("INC-000001".into());
-        assert_eq!(selected(&i), [false, true, true]);
-        assert!(!Filter::default().matches(&i, &[]), "hidden by default");
+        assert_eq!(selected(&i), [false, false, false, true, true]);
+        i.status = Review::Reviewed;
+        assert_eq!(selected(&i), [false, false, false, true, true]);
+        assert!(
+            !Filter::default().matches(&i, &[]),
+            "merged hidden by default"
+        );
+    }
+
+    #[test]
+    fn status_names() {
+        for s in [
+            Status::Reviewed,
+            Status::Draft,
+            Status::Rejected,
+            Status::Merged,
+            Status::All,
+        ] {
+            assert_eq!(Status::parse(s.as_str()).unwrap(), s);
+        }
+        assert_eq!(Status::parse(" Active ").unwrap(), Status::Reviewed);
+        let e = Status::parse("deleted").unwrap_err().to_string();
+        assert!(
+            e.contains("reviewed, draft, rejected, merged or all"),
+            "{e}"
+        );
     }
 
     #[test]

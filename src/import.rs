@@ -146,7 +146,7 @@ fn database_rows(path: &Path) -> Result<Rows<'static>> {
     let store = crate::store::open_read_only(&crate::store::Location::File(path.to_path_buf()))?;
     let mut rows = Vec::new();
     let all = Filter {
-        status: Status::Any,
+        status: Status::All,
         ..Filter::default()
     };
     store.for_each_incident(&all, &mut |incident| {
@@ -180,6 +180,17 @@ fn bring_history(w: &mut dyn Writer, input: &str, uids: &[String]) -> Result<()>
         }
     }
     Ok(())
+}
+
+/// The review of `from` (status, note, evidence, confidence) on `inc`:
+/// what an offline copy brings back with an incident it changed. A
+/// dataset's row does not carry one: it is inserted reviewed, and a stored
+/// incident it updates keeps its own.
+fn take_review(inc: &mut Incident, from: &Incident) {
+    inc.status = from.status;
+    inc.review_note.clone_from(&from.review_note);
+    inc.evidence.clone_from(&from.evidence);
+    inc.confidence = from.confidence;
 }
 
 /// A row whose dataset admin1 label names another region than its point.
@@ -486,6 +497,9 @@ pub fn import(
                 let (inc, placed, row) = match (&old, p.row) {
                     (Some(old), Some(row)) => {
                         let mut inc = field::merge(old, &row.incident, row.carried);
+                        if format == ImportFormat::Db {
+                            take_review(&mut inc, &row.incident);
+                        }
                         let placed = placer.place(&mut inc, &p.location);
                         (inc, placed, Some(row))
                     }

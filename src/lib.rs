@@ -25,6 +25,7 @@ pub mod merge;
 pub mod model;
 pub mod report;
 pub mod report_scope;
+pub mod review;
 pub mod seeds;
 pub mod store;
 pub mod sync;

@@ -354,7 +354,7 @@ pub struct FilterSpec {
     pub near: Option<String>,
     pub radius: Option<String>,
     pub bbox: Option<String>,
-    /// active (the default), merged or all.
+    /// reviewed (the default; `active` too), draft, rejected, merged or all.
     pub status: Option<String>,
     pub limit: Option<usize>,
     /// The database's countries (alpha-2): a region name that matches in
@@ -379,16 +379,6 @@ pub fn parse_radius(s: &str) -> Result<f64> {
             s,
             "a distance such as 25km or 500m, up to 20000km",
         )),
-    }
-}
-
-/// Parses a merge status: `active`, `merged` or `all`.
-fn parse_status(s: &str) -> Result<Status> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "active" => Ok(Status::Active),
-        "merged" => Ok(Status::Merged),
-        "all" => Ok(Status::Any),
-        _ => Err(Error::invalid("status", s, "active, merged or all")),
     }
 }
 
@@ -470,7 +460,7 @@ impl FilterSpec {
         f.text = self.text.clone();
         f.tag = self.tag.clone();
         if let Some(s) = &self.status {
-            f.status = parse_status(s)?;
+            f.status = Status::parse(s)?;
         }
         if let Some(b) = &self.bbox {
             let v = parse_numbers("bbox", b, 4, "MIN_LON,MIN_LAT,MAX_LON,MAX_LAT in degrees")?;
@@ -565,11 +555,12 @@ mod tests {
         assert_eq!(f.from, NaiveDate::from_ymd_opt(2025, 6, 1));
         assert_eq!(f.to, NaiveDate::from_ymd_opt(2025, 6, 30));
         assert_eq!(f.event_type.as_deref(), Some("Battles"));
-        assert_eq!(f.status, Status::Active);
+        assert_eq!(f.status, Status::Reviewed);
         for (given, status) in [
-            ("active", Status::Active),
+            ("active", Status::Reviewed),
+            ("Draft", Status::Draft),
             ("Merged", Status::Merged),
-            ("all", Status::Any),
+            ("all", Status::All),
         ] {
             let spec = FilterSpec {
                 status: Some(given.into()),
@@ -586,7 +577,7 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            e.contains("status") && e.contains("active, merged or all"),
+            e.contains("status") && e.contains("reviewed, draft, rejected, merged or all"),
             "{e}"
         );
         for bad in [

@@ -1,6 +1,9 @@
 //! Reports: a filter and a period in, a `Report` out (serialisable; the
 //! rendering lives in `formats`).
 //!
+//! A report counts reviewed records only, always: drafts in its scope are
+//! said (`awaiting_review`), never counted, and any other status is refused.
+//!
 //! The counting rule: an incident counts in a period only when its whole
 //! date span lies inside the period. One whose span merely overlaps the
 //! period ("since December 2024") is listed under `overlapping` with its
@@ -20,7 +23,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::filter::{Filter, RegionKey};
+use crate::filter::{Filter, RegionKey, Status};
 use crate::group::Dim;
 use crate::model::{DatePrecision, DateSpan, Tally};
 use crate::store::{Aggregate, Store};
@@ -190,6 +193,44 @@ pub struct ReportedTally {
     pub notes: Option<String>,
 }
 
+/// The drafts in a report's scope: awaiting review, never counted.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct AwaitingReview {
+    pub incidents: u64,
+    pub tallies: u64,
+}
+
+impl AwaitingReview {
+    /// "3 draft incidents and 1 draft tally in this scope await review
+    /// (not counted)", or `None` when there are none.
+    pub fn note(&self) -> Option<String> {
+        let count = |n: u64, one: &str, many: &str| match n {
+            0 => None,
+            1 => Some(format!("1 draft {one}")),
+            n => Some(format!("{n} draft {many}")),
+        };
+        let parts: Vec<String> = [
+            count(self.incidents, "incident", "incidents"),
+            count(self.tallies, "tally", "tallies"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if parts.is_empty() {
+            return None;
+        }
+        let verb = if self.incidents + self.tallies == 1 {
+            "awaits"
+        } else {
+            "await"
+        };
+        Some(format!(
+            "{} in this scope {verb} review (not counted)",
+            parts.join(" and ")
+        ))
+    }
+}
+
 /// A one-period report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
@@ -215,6 +256,7 @@ pub struct Report {
     pub tallies: Vec<ReportedTally>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_without_district: Option<WithoutDistrict>,
+    pub awaiting_review: AwaitingReview,
 }
 
 /// Most overlapping incidents listed in a report.
@@ -280,10 +322,25 @@ fn counts_with_fatalities(rows: &[Aggregate], dim: Dim) -> Map<String, Value> {
         .collect()
 }
 
-/// A report counts by the counting rule, so a filter that selects the
-/// incidents that only overlap the period is refused, not silently read
-/// another way (a period report lists those apart, in `overlapping`).
+/// A report counts reviewed records only: any other status is refused.
+pub fn check_status(status: Status) -> Result<()> {
+    if status == Status::Reviewed {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        "status",
+        status.as_str(),
+        "reviewed: a report counts reviewed rows only; see drafts with `incidents review` or \
+         `list --status draft`",
+    ))
+}
+
+/// A report counts reviewed records by the counting rule, so a filter that
+/// selects other records, or the incidents that only overlap the period,
+/// is refused, not silently read another way (a period report lists those
+/// apart, in `overlapping`).
 fn check_counting_rule(filter: &Filter) -> Result<()> {
+    check_status(filter.status)?;
     if filter.overlapping {
         return Err(Error::invalid(
             "overlapping",
@@ -376,15 +433,37 @@ pub fn build(
     // This period's figures, then the previous period's ("double May's
     // toll") so that the comparison the sources make is visible too.
     let mut tallies: Vec<ReportedTally> = Vec::new();
-    for t in store.tallies(tally_codes, Some(period.start), Some(period.end))? {
+    for t in store.tallies(
+        tally_codes,
+        Some(period.start),
+        Some(period.end),
+        Status::Reviewed,
+    )? {
         let within = t.period_start >= period.start && t.period_end <= period.end;
         tallies.push(reported(t, if within { "within" } else { "overlapping" }));
     }
-    for t in store.tallies(tally_codes, Some(prev.start), Some(prev.end))? {
+    for t in store.tallies(
+        tally_codes,
+        Some(prev.start),
+        Some(prev.end),
+        Status::Reviewed,
+    )? {
         if t.period_start >= prev.start && t.period_end <= prev.end {
             tallies.push(reported(t, "previous_period"));
         }
     }
+
+    let awaiting_review = AwaitingReview {
+        incidents: drafts(store, &within)?,
+        tallies: store
+            .tallies(
+                tally_codes,
+                Some(period.start),
+                Some(period.end),
+                Status::Draft,
+            )?
+            .len() as u64,
+    };
 
     let parent_without_district = match (region.level.as_str(), &region.parent) {
         ("admin2", Some(parent)) => {
@@ -446,7 +525,20 @@ pub fn build(
             fatalities_ratio,
         },
         tallies,
+        awaiting_review,
     })
+}
+
+/// The draft incidents a report with `filter` would count once reviewed.
+pub fn drafts(store: &dyn Store, filter: &Filter) -> Result<u64> {
+    let drafts = Filter {
+        status: Status::Draft,
+        ..filter.clone()
+    };
+    Ok(store
+        .aggregate(&drafts, &[])?
+        .first()
+        .map_or(0, |a| a.incidents))
 }
 
 /// One row of a grouped report: a key per dimension plus the
@@ -482,6 +574,24 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn awaiting_review_notes() {
+        let note = |incidents, tallies| AwaitingReview { incidents, tallies }.note();
+        assert_eq!(note(0, 0), None);
+        assert_eq!(
+            note(3, 1).as_deref(),
+            Some("3 draft incidents and 1 draft tally in this scope await review (not counted)")
+        );
+        assert_eq!(
+            note(1, 0).as_deref(),
+            Some("1 draft incident in this scope awaits review (not counted)")
+        );
+        assert_eq!(
+            note(0, 2).as_deref(),
+            Some("2 draft tallies in this scope await review (not counted)")
+        );
     }
 
     #[test]

@@ -117,7 +117,7 @@ impl Coverage {
         let filter = Filter {
             from: Some(from),
             to: Some(to),
-            status: Status::Any,
+            status: Status::All,
             ..Filter::default()
         };
         let mut out = Vec::new();

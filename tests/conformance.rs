@@ -1,5 +1,6 @@
 //! The filter's conformance: on ten thousand generated incidents imported
-//! through the binary (about one in eight then merged into another),
+//! through the binary (about one in eight then merged into another, and
+//! some made drafts or rejected drafts, as review statuses go),
 //! `list`, `export --format csv`, a period `report` and `report --group-by`
 //! select, for hundreds of random filters, exactly the incidents that
 //! `Filter::matches` (the filter's meaning in plain Rust) selects. One
@@ -15,7 +16,7 @@ use common::{Session, both};
 use incidents::filter::Filter;
 use incidents::geo::Regions;
 use incidents::locate::FilterSpec;
-use incidents::model::{DatePrecision, DateSpan, Incident, TAXONOMY};
+use incidents::model::{DatePrecision, DateSpan, Incident, Review, TAXONOMY};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};
@@ -263,15 +264,23 @@ struct Stored {
     custom: Vec<String>,
 }
 
-/// Merges about one incident in eight into the next (with the store's
-/// writer: merging itself is not this test's subject), so that `--status`
-/// has both kinds to select; returns the merged uids with the uid each was
-/// merged into.
-fn merge_some(s: &Session, rng: &mut StdRng) -> BTreeMap<String, String> {
+/// Merges about one incident in eight into the next, and makes about one
+/// in ten a draft and one in twenty a rejected draft (with the store's
+/// writer: merging and reviewing are not this test's subject), so that
+/// `--status` has every kind to select; returns the merged uids with the
+/// uid each was merged into.
+fn merge_and_review_some(s: &Session, rng: &mut StdRng) -> BTreeMap<String, String> {
     let uid = |n: usize| format!("CONF-{:05}", n % INCIDENTS);
     let merged: BTreeMap<String, String> = (0..INCIDENTS)
         .filter(|_| rng.random_bool(0.12))
         .map(|n| (uid(n), uid(n + 1)))
+        .collect();
+    let reviewed: BTreeMap<String, Review> = (0..INCIDENTS)
+        .filter_map(|n| match rng.random_range(0..20) {
+            0 | 1 => Some((uid(n), Review::Draft)),
+            2 => Some((uid(n), Review::Rejected)),
+            _ => None,
+        })
         .collect();
     let location = incidents::store::Location::parse(&s.db_arg());
     let mut db = incidents::store::open(&location, &incidents::Author::default()).expect("open");
@@ -281,9 +290,14 @@ fn merge_some(s: &Session, rng: &mut StdRng) -> BTreeMap<String, String> {
             inc.merged_into = Some(keep.clone());
             w.update_incident(&inc)?;
         }
+        for (u, status) in &reviewed {
+            let mut inc = w.get_incident(u)?.expect("imported");
+            inc.status = *status;
+            w.update_incident(&inc)?;
+        }
         Ok(())
     })
-    .expect("merge");
+    .expect("merge and review");
     merged
 }
 
@@ -324,6 +338,7 @@ fn read_back(s: &Session, merged: &BTreeMap<String, String>) -> Vec<Stored> {
             .map(|t| t.split(';').map(str::to_string).collect())
             .unwrap_or_default();
         inc.merged_into = inc.uid.as_ref().and_then(|u| merged.get(u)).cloned();
+        inc.status = Review::parse(&text("status").expect("status")).expect("status");
         let custom = match (inc.latitude, inc.longitude) {
             (Some(lat), Some(lon)) => CUSTOM
                 .iter()
@@ -431,7 +446,13 @@ fn random_spec(rng: &mut StdRng, all: &[Stored]) -> FilterSpec {
         f.radius = Some(format!("{radius:.3}km"));
     }
     if rng.random_bool(0.5) {
-        f.status = Some(maybe(rng, 1.0, &["active", "merged", "all", "Merged"]));
+        f.status = Some(maybe(
+            rng,
+            1.0,
+            &[
+                "reviewed", "active", "draft", "rejected", "merged", "all", "Merged", "Draft",
+            ],
+        ));
     }
     if rng.random_bool(0.15) {
         let (lat, lon) = ANCHORS.choose(rng).expect("anchors");
@@ -554,9 +575,11 @@ fn check(w: &World, spec: &FilterSpec, period: &str, dim: &str) -> (Vec<String>,
 
     // A report counts by the counting rule over its period: the filter's
     // own dates when it has both ends, else `period` (a month).
+    // It counts reviewed incidents only (any other --status is refused).
     let dated = |spec: &FilterSpec| {
         let mut r = FilterSpec {
             overlapping: false,
+            status: None,
             ..spec.clone()
         };
         let both = r.month.is_some() || (r.from.is_some() && r.to.is_some());
@@ -606,6 +629,7 @@ fn check(w: &World, spec: &FilterSpec, period: &str, dim: &str) -> (Vec<String>,
     } else {
         FilterSpec {
             overlapping: false,
+            status: None,
             ..spec.clone()
         }
     };
@@ -652,7 +676,7 @@ fn every_command_selects_what_matches_selects() {
     let path = session.file("generated.csv", &bytes);
     session.ok(&["import", path.to_str().expect("a UTF-8 path")]);
     region(1, "aoi_mosul.geojson");
-    let merged = merge_some(&session, &mut rng);
+    let merged = merge_and_review_some(&session, &mut rng);
 
     let all = read_back(&session, &merged);
     assert_eq!(all.len(), INCIDENTS);
@@ -678,7 +702,7 @@ fn every_command_selects_what_matches_selects() {
             (spec, period, *dims.choose(&mut rng).expect("dims"))
         })
         .collect();
-    for status in ["active", "merged", "all"] {
+    for status in ["active", "reviewed", "draft", "rejected", "merged", "all"] {
         assert!(
             combinations.iter().any(|(spec, _, _)| spec
                 .status

@@ -86,6 +86,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                 region: None,
                 from: None,
                 to: None,
+                status: None,
                 output: table,
             }),
         },

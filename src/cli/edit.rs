@@ -1,7 +1,7 @@
 //! `incidents edit UID --field value ...`: change an incident; the old
 //! values are kept in its history.
 
-use incidents::edit::SpanChange;
+use incidents::edit::{Patch, SpanChange};
 use incidents::field::{Field, FieldSet};
 use incidents::model::DateSpan;
 use incidents::{Error, Result};
@@ -30,6 +30,13 @@ const CLEARABLE: &[(&str, Field)] = &[
 pub struct Args {
     /// The incident's uid.
     pub uid: String,
+    #[command(flatten)]
+    pub changes: Changes,
+}
+
+/// The changes an edit makes: `edit` and `review accept` take them alike.
+#[derive(Debug, clap::Args)]
+pub struct Changes {
     /// New date (with --end-date for a range).
     #[arg(long)]
     pub date: Option<String>,
@@ -45,15 +52,23 @@ pub struct Args {
     pub fields: Fields,
 }
 
+impl Changes {
+    /// The library's patch for these flags.
+    pub fn patch(&self) -> Result<Patch> {
+        let mut patch = self.fields.patch()?;
+        patch.span = match (&self.date, &self.fields.end_date) {
+            (Some(d), e) => Some(SpanChange::Span(DateSpan::from_flags(d, e.as_deref())?)),
+            (None, Some(e)) => Some(SpanChange::End(DateSpan::parse("--end-date", e)?.end)),
+            (None, None) => None,
+        };
+        patch.event_type = self.event_type.clone();
+        patch.clear = clear_set(&self.clear)?;
+        Ok(patch)
+    }
+}
+
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    let mut patch = a.fields.patch()?;
-    patch.span = match (&a.date, &a.fields.end_date) {
-        (Some(d), e) => Some(SpanChange::Span(DateSpan::from_flags(d, e.as_deref())?)),
-        (None, Some(e)) => Some(SpanChange::End(DateSpan::parse("--end-date", e)?.end)),
-        (None, None) => None,
-    };
-    patch.event_type = a.event_type;
-    patch.clear = clear_set(&a.clear)?;
+    let patch = a.changes.patch()?;
     if ctx
         .open()?
         .edit(&a.uid, &patch, &super::pick, &super::note)?

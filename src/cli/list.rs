@@ -1,6 +1,7 @@
 //! `incidents list`: incidents matching filters, in any output format.
 
 use incidents::Result;
+use incidents::filter::Status;
 use incidents::formats::OutputFormat;
 use incidents::formats::csv::{COLUMNS, incident_row};
 use incidents::model::Incident;
@@ -66,6 +67,11 @@ fn table_row(i: &Incident) -> Map<String, Value> {
             .into(),
     );
     m.insert("title".into(), i.title.clone().into());
+    let status = match i.merged_into {
+        Some(_) => "merged",
+        None => i.status.as_str(),
+    };
+    m.insert("status".into(), status.into());
     m
 }
 
@@ -74,7 +80,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let filter = a.filter.to_filter(&db, a.period.overlapping, &a.near)?;
     let format = a.output.format();
     let human = matches!(format, OutputFormat::Table | OutputFormat::Markdown);
-    let mut out = a.output.writer(if human { TABLE_COLUMNS } else { COLUMNS });
+    // Beyond the default's reviewed incidents, the table says which is which.
+    let mut table = TABLE_COLUMNS.to_vec();
+    if filter.status != Status::Reviewed {
+        table.push("status");
+    }
+    let mut out = a.output.writer(if human { &table } else { COLUMNS });
     db.for_each_incident(&filter, |i| match format {
         OutputFormat::Table | OutputFormat::Markdown => out.write(&table_row(&i)),
         OutputFormat::Csv => out.write(&incident_row(&i)?),

@@ -20,6 +20,7 @@ mod merge;
 mod places;
 mod regions;
 mod report;
+mod review;
 mod seed;
 mod show;
 mod tally;
@@ -82,6 +83,8 @@ pub enum Command {
     Extract(extract::Args),
     /// Show every recorded change of an incident or tally.
     History(history::Args),
+    /// Drafts awaiting review: list them, show one with its evidence, accept or reject.
+    Review(review::Args),
     /// List the ACLED event types and sub-event types.
     Types(types::Args),
     /// Figures that sources report in aggregate (not individual incidents).
@@ -126,6 +129,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Merge(a) => merge::run(&ctx, a),
         Command::Unmerge(a) => unmerge::run(&ctx, a),
         Command::History(a) => history::run(&ctx, a),
+        Command::Review(a) => review::run(&ctx, a),
         Command::Types(a) => types::run(a),
         Command::Tally(a) => tally::run(&ctx, a),
         Command::Seed(a) => seed::run(&ctx, a),
@@ -220,7 +224,8 @@ pub struct FilterArgs {
     /// Bounding box: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT.
     #[arg(long, allow_hyphen_values = true)]
     pub bbox: Option<String>,
-    /// active (the default: not merged into another incident), merged, or all.
+    /// reviewed (the default: reviewed and not merged into another
+    /// incident; `active` too), draft, rejected, merged, or all.
     #[arg(long)]
     pub status: Option<String>,
     /// At most this many incidents.

@@ -3,8 +3,10 @@
 
 use std::io::Write;
 
+use incidents::filter::Status;
 use incidents::formats::OutputFormat;
 use incidents::group::Dim;
+use incidents::report::AwaitingReview;
 use incidents::report_scope::PeriodSpec;
 use incidents::{Error, Result};
 
@@ -42,6 +44,9 @@ civilian_known in grouped rows and GeoJSON. A sum that covers none of a group's 
 unknown (\"unknown\", JSON null, an empty CSV cell), never 0; a group without incidents sums to \
 0."
 )]
+#[command(mut_arg("status", |a| a
+    .value_parser(counted_status)
+    .help("reviewed (the default, and the only one: a report never counts a draft, a rejected or a merged incident)")))]
 pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -63,6 +68,15 @@ pub struct Args {
     /// Do not neutralise spreadsheet formulas in CSV cells.
     #[arg(long)]
     pub raw: bool,
+}
+
+/// `--status` of a report: `reviewed` (or `active`); any other is a usage
+/// error saying where drafts are seen.
+fn counted_status(s: &str) -> std::result::Result<String, String> {
+    Status::parse(s)
+        .and_then(incidents::report::check_status)
+        .map(|()| s.to_string())
+        .map_err(|e| e.to_string())
 }
 
 fn io(e: std::io::Error) -> Error {
@@ -97,6 +111,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         let rows = db.grouped_report(&filter, period, &dims)?;
         if rows.is_empty() {
             note("no incidents match these filters and period");
+        }
+        let drafts = AwaitingReview {
+            incidents: db.grouped_drafts(&filter, period)?,
+            tallies: 0,
+        };
+        if let Some(n) = drafts.note() {
+            note(&format!("note: {n}"));
         }
         return match format {
             ReportFormat::Geojson => db.write_grouped_geojson(&mut out, &dims, &rows),

@@ -1,6 +1,7 @@
 //! `incidents show UID`: one incident in full.
 
 use incidents::{Error, Result};
+use serde_json::{Map, Value};
 
 use super::{Ctx, say};
 
@@ -18,42 +19,53 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     if a.format == "json" {
         return say(serde_json::to_string_pretty(&inc)?);
     }
-    let serde_json::Value::Object(map) = serde_json::to_value(&inc)? else {
+    let Value::Object(map) = serde_json::to_value(&inc)? else {
         return Err(Error::Data {
             what: "incident".into(),
             reason: "not an object".into(),
         });
     };
+    say(field_lines(&map).trim_end())
+}
+
+/// A record's fields, one `name: value` line each, for people: empty ones
+/// left out, unknown fatalities said, each source on a line of its own.
+pub fn field_lines(map: &Map<String, Value>) -> String {
     let mut text = String::new();
-    for (k, v) in &map {
+    for (k, v) in map {
         let shown = match v {
-            serde_json::Value::Null
-                if k.starts_with("fatalities") || k == "civilian_fatalities" =>
-            {
+            Value::Null if k.starts_with("fatalities") || k == "civilian_fatalities" => {
                 "unknown".to_string()
             }
-            serde_json::Value::Null => continue,
-            serde_json::Value::Array(a) if a.is_empty() => continue,
-            serde_json::Value::Array(_) if k == "sources" => inc
-                .sources
-                .iter()
-                .map(|s| {
-                    let parts: Vec<&str> = [
-                        Some(s.publisher.as_str()),
-                        s.title.as_deref(),
-                        s.published.as_deref(),
-                        s.url.as_deref(),
-                        s.excerpt.as_deref(),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                    format!("\n    - {}", parts.join(" | "))
-                })
-                .collect(),
+            Value::Null => continue,
+            Value::Array(a) if a.is_empty() => continue,
+            Value::Array(sources) if k == "sources" => sources.iter().map(source_line).collect(),
+            Value::Object(_) if k == "source" => source_line(v),
+            Value::Array(spans) if k == "evidence" => evidence_text(spans),
             other => incidents::formats::rows::cell(other),
         };
         text.push_str(&format!("{k:>20}: {shown}\n"));
     }
-    say(text.trim_end())
+    text
+}
+
+/// The spans a draft came from, as `field: text; ...`.
+pub fn evidence_text(spans: &[Value]) -> String {
+    spans
+        .iter()
+        .map(|e| {
+            let text = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or_default();
+            format!("{}: {}", text("field"), text("text"))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A source as one line: publisher | title | published | url | excerpt.
+fn source_line(source: &Value) -> String {
+    let parts: Vec<&str> = ["publisher", "title", "published", "url", "excerpt"]
+        .iter()
+        .filter_map(|k| source.get(k).and_then(Value::as_str))
+        .collect();
+    format!("\n    - {}", parts.join(" | "))
 }

@@ -2,6 +2,7 @@
 //! aggregate, kept apart from counted incidents.
 
 use chrono::NaiveDate;
+use incidents::filter::Status;
 use incidents::model::{DateSpan, Source, Tally};
 use incidents::{Error, Result};
 use serde_json::{Map, Value};
@@ -77,6 +78,9 @@ pub struct ListArgs {
     /// Figures whose period overlaps up to this day.
     #[arg(long)]
     pub to: Option<String>,
+    /// reviewed (the default), draft, rejected or all.
+    #[arg(long)]
+    pub status: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -156,8 +160,7 @@ fn add(ctx: &Ctx, a: AddArgs) -> Result<()> {
     say(ctx.open()?.add_tally(t, &mut note)?)
 }
 
-/// Codes that a region filter on tallies matches: the region and, for an
-/// admin1 region, its districts.
+/// The tallies of a region (and its districts) and period.
 fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
     let from = a
         .from
@@ -170,9 +173,15 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
             .map(|s| DateSpan::parse("--to", s))
             .transpose()?
             .map(|s| s.end);
+    let status = a
+        .status
+        .as_deref()
+        .map(Status::parse)
+        .transpose()?
+        .unwrap_or_default();
     let tallies = ctx
         .read()?
-        .tallies(a.region.as_deref(), from, to, &mut note)?;
+        .tallies(a.region.as_deref(), from, to, status, &mut note)?;
     let mut out = a.output.writer(&[
         "uid",
         "region",
@@ -185,6 +194,7 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         "derived",
         "source",
         "notes",
+        "status",
     ]);
     for t in tallies {
         let Value::Object(mut row) = serde_json::to_value(&t)? else {

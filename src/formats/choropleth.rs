@@ -24,11 +24,15 @@ fn feature(region: &Region, mut properties: Map<String, Value>) -> Feature {
     }
 }
 
-fn write<W: Write>(out: &mut W, features: Vec<Feature>) -> Result<()> {
+fn write<W: Write>(
+    out: &mut W,
+    features: Vec<Feature>,
+    foreign_members: Option<Map<String, Value>>,
+) -> Result<()> {
     let fc = FeatureCollection {
         bbox: None,
         features,
-        foreign_members: None,
+        foreign_members,
     };
     serde_json::to_writer(&mut *out, &fc)?;
     out.write_all(b"\n").map_err(|e| Error::io("<output>", e))?;
@@ -61,12 +65,13 @@ pub fn write_grouped<W: Write>(
             regions.get(code).map(|r| feature(r, row.clone()))
         })
         .collect();
-    write(out, features)
+    write(out, features, None)
 }
 
 /// A one-period report as the polygons of the units inside its region (all
 /// of them, those without incidents too, so the map has no holes), each
-/// with the [`AGGREGATE_COLUMNS`] of its grouped row.
+/// with the [`AGGREGATE_COLUMNS`] of its grouped row; the collection's
+/// `awaiting_review` member counts the drafts in its scope.
 pub fn write_report<W: Write>(
     out: &mut W,
     regions: &Regions,
@@ -123,5 +128,11 @@ pub fn write_report<W: Write>(
             feature(r, p)
         })
         .collect();
-    write(out, features)
+    // The drafts in the report's scope, said beside the map (never counted).
+    let mut members = Map::new();
+    members.insert(
+        "awaiting_review".into(),
+        serde_json::to_value(report.awaiting_review)?,
+    );
+    write(out, features, Some(members))
 }

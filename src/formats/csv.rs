@@ -39,6 +39,7 @@ pub const COLUMNS: &[&str] = &[
     "notes",
     "tags",
     "sources",
+    "status",
     "created_at",
     "updated_at",
 ];
@@ -60,7 +61,8 @@ pub fn incident_row(inc: &Incident) -> Result<Map<String, Value>> {
 }
 
 /// Reads our own CSV (the columns of [`COLUMNS`]; `event_type`,
-/// `date_start` and `date_end` are required, the rest optional).
+/// `date_start` and `date_end` are required, the rest optional). `status`
+/// is not read: an import writes reviewed incidents (a dataset's decision).
 pub fn read<'a, R: std::io::Read + Send + 'a>(r: R, input: &str) -> Result<Rows<'a>> {
     csv_rows(
         r,

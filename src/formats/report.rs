@@ -1,6 +1,7 @@
 //! Renders a one-period `Report` for people (table, Markdown) and for
 //! spreadsheets (long-form CSV), and grouped rows. JSON is the report
-//! serialised as is. An unknown sum is "unknown" for people, an empty CSV
+//! serialised as is. Drafts awaiting review in the report's scope are said
+//! in every format (never counted). An unknown sum is "unknown" for people, an empty CSV
 //! cell and a JSON null, never 0.
 
 use std::io::Write;
@@ -192,6 +193,13 @@ pub fn write_text<W: Write>(out: &mut W, r: &Report, format: OutputFormat) -> Re
             out,
             "Overlapping, not counted: {} whose date span only overlaps the period (listed below)",
             plural(r.overlapping_total, "incident", "incidents")
+        )
+        .map_err(io)?;
+    }
+    if let Some(n) = r.awaiting_review.note() {
+        writeln!(
+            out,
+            "Awaiting review: {n}; see them with `incidents review`"
         )
         .map_err(io)?;
     }
@@ -413,6 +421,13 @@ pub fn write_csv<W: Write>(out: W, r: &Report, raw: bool) -> Result<()> {
                 )?,
                 n => row(section, k, n.clone(), Value::Null, Value::Null)?,
             }
+        }
+    }
+    // Drafts are said only when there are some: most reports have none.
+    let drafts = r.awaiting_review;
+    if drafts.note().is_some() {
+        for (key, n) in [("incidents", drafts.incidents), ("tallies", drafts.tallies)] {
+            row("awaiting_review", key, n.into(), Value::Null, Value::Null)?;
         }
     }
     for o in &r.overlapping {

@@ -210,7 +210,8 @@ pub struct Incident {
 /// certainly a broken file, not a report.
 pub const MAX_TEXT: usize = 100_000;
 
-pub(super) fn check_text(field: &str, value: &Option<String>) -> Result<()> {
+/// Refuses a text too long to be a report's, or with control characters.
+pub fn check_text(field: &str, value: &Option<String>) -> Result<()> {
     if let Some(v) = value {
         if v.len() > MAX_TEXT {
             return Err(Error::invalid(
@@ -508,7 +509,7 @@ mod tests {
         let v = serde_json::to_value(&merged).unwrap();
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
         let at = keys.iter().position(|k| *k == "merged_into").unwrap();
-        assert_eq!(keys[at + 1], "created_at");
+        assert_eq!(keys[at + 1], "status");
         assert_eq!(serde_json::from_value::<Incident>(v).unwrap(), merged);
     }
 }

@@ -9,7 +9,8 @@ mod tally;
 mod taxonomy;
 
 pub use incident::{
-    AdminLevel, Fatalities, GeoPrecision, Incident, MAX_TEXT, Source, check_coordinates, check_uid,
+    AdminLevel, Fatalities, GeoPrecision, Incident, MAX_TEXT, Source, check_coordinates,
+    check_text, check_uid,
 };
 pub use review::{Evidence, Review};
 pub use span::{DatePrecision, DateSpan};

@@ -74,12 +74,15 @@ pub trait Store {
     fn aggregate(&self, filter: &Filter, dims: &[Dim]) -> Result<Vec<Aggregate>>;
     /// Every recorded change of an incident or tally, oldest first.
     fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>>;
-    /// Tallies of these regions (`None`: all) whose period overlaps `from..=to`.
+    fn get_tally(&self, uid: &str) -> Result<Option<Tally>>;
+    /// Tallies of these regions (`None`: all) whose period overlaps
+    /// `from..=to`, with a status `status` selects, by period.
     fn tallies(
         &self,
         region_codes: Option<&[String]>,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
+        status: Status,
     ) -> Result<Vec<Tally>>;
     fn places(&self) -> Result<Vec<PlaceRow>>;
     fn custom_regions(&self) -> Result<Vec<Region>>;
@@ -151,7 +154,7 @@ fn copy_to_file(src: &dyn Store, from: &str, dest: &Path) -> Result<()> {
         let mut out = sqlite::SqliteStore::open(&tmp, &Author::default())?;
         let regions = src.custom_regions()?;
         let places = src.places()?;
-        let tallies = src.tallies(None, None, None)?;
+        let tallies = src.tallies(None, None, None, Status::All)?;
         import(&mut out, false, |w| {
             w.begin_import(from, "snapshot")?;
             for r in &regions {
@@ -162,7 +165,7 @@ fn copy_to_file(src: &dyn Store, from: &str, dest: &Path) -> Result<()> {
             }
             let mut n = 0;
             let all = Filter {
-                status: Status::Any,
+                status: Status::All,
                 ..Filter::default()
             };
             let mut merged = Vec::new();
@@ -224,6 +227,7 @@ pub trait Writer {
     /// Replaces a stored incident's fields (history keeps the old ones).
     fn update_incident(&mut self, inc: &Incident) -> Result<()>;
     fn delete_incident(&mut self, uid: &str) -> Result<()>;
+    fn get_tally(&self, uid: &str) -> Result<Option<Tally>>;
     fn upsert_tally(&mut self, t: &Tally) -> Result<(String, Upsert)>;
     fn delete_tally(&mut self, uid: &str) -> Result<()>;
     fn upsert_place(&mut self, p: &PlaceRow) -> Result<()>;

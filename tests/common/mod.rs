@@ -414,6 +414,38 @@ impl Session {
     }
 }
 
+/// A login role made for one test and dropped with it. Roles belong to the
+/// whole cluster, which other tests and later runs share, so its name ends
+/// with the session's database name: `alice_t_1234_5`.
+pub struct Login {
+    pub name: String,
+}
+
+impl Login {
+    /// `CREATE ROLE {who}_{db} {attributes}`, a member of `groups`.
+    pub fn new(s: &Session, who: &str, attributes: &str, groups: &[&str]) -> Login {
+        let name = format!("{who}_{}", s.pg_database().name);
+        let mut sql = format!("DROP ROLE IF EXISTS {name}; CREATE ROLE {name} {attributes};");
+        for group in groups {
+            sql.push_str(&format!(" GRANT {group} TO {name};"));
+        }
+        s.pg_exec(&sql);
+        Login { name }
+    }
+}
+
+impl Drop for Login {
+    fn drop(&mut self) {
+        let dropped = pg::cluster()
+            .expect("a cluster")
+            .connect("postgres")
+            .batch_execute(&format!("DROP ROLE IF EXISTS {}", self.name));
+        if let Err(e) = dropped {
+            eprintln!("could not drop role {}: {e}", self.name);
+        }
+    }
+}
+
 /// Dumps every table of a database in a stable order.
 pub fn snapshot(db: &Path) -> String {
     if !db.exists() {

@@ -9,7 +9,9 @@ use super::filter_sql::{search_column, where_clause};
 use super::{PgWriter, refs};
 use crate::error::{Error, Result};
 use crate::filter::{Filter, Order};
-use crate::model::{DatePrecision, DateSpan, Fatalities, GeoPrecision, Incident, Source};
+use crate::model::{
+    DatePrecision, DateSpan, Evidence, Fatalities, GeoPrecision, Incident, Review, Source,
+};
 use crate::store::{Entity, HistoryEntry, ImportBatch, complete_history};
 
 /// The columns read for an incident, in the order `from_row` expects; its
@@ -21,7 +23,17 @@ const COLUMNS: &str = "i.uid, i.title, i.event_type, i.sub_event_type, i.date_st
     i.updated_at, i.reported_admin1, i.reported_admin2, i.merged_into, \
     (SELECT json_agg(json_build_object('publisher', s.publisher, 'title', NULLIF(s.title, ''), \
         'url', NULLIF(s.url, ''), 'published', s.published, 'excerpt', l.excerpt) ORDER BY l.source_id) \
-     FROM incident_sources l JOIN sources s ON s.id = l.source_id WHERE l.incident_id = i.id)";
+     FROM incident_sources l JOIN sources s ON s.id = l.source_id WHERE l.incident_id = i.id), \
+    i.status, i.review_note, i.evidence, i.confidence";
+
+/// A record's evidence as stored: a JSON array, NULL when there is none.
+pub(super) fn evidence_json(evidence: &[Evidence]) -> Result<Option<serde_json::Value>> {
+    Ok(if evidence.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_value(evidence)?)
+    })
+}
 
 /// Incidents inserted but not yet sent to the server.
 pub(super) const BATCH: usize = 10_000;
@@ -45,11 +57,16 @@ pub(super) fn from_row(row: &Row) -> Result<Incident> {
     let geo: Option<i16> = row.get(10);
     let tags: serde_json::Value = row.get(24);
     let sources: Option<serde_json::Value> = row.get(30);
+    let status: String = row.get(31);
+    let evidence: Option<serde_json::Value> = row.get(33);
     Ok(Incident {
-        status: Default::default(),
-        review_note: None,
-        evidence: Vec::new(),
-        confidence: None,
+        status: Review::parse(&status)?,
+        review_note: row.get(32),
+        evidence: match evidence {
+            Some(e) => serde_json::from_value(e).map_err(|e| bad("evidence", e))?,
+            None => Vec::new(),
+        },
+        confidence: row.get(34),
         uid: row.get(0),
         title: row.get(1),
         event_type: row.get(2),
@@ -229,15 +246,17 @@ const STAGING: &str = "CREATE TEMP TABLE IF NOT EXISTS incident_staging (
     admin2_code text, reported_admin1 text, reported_admin2 text, fatalities int8,
     fatalities_low int8, fatalities_high int8, civilian_fatalities int8, actor1 text,
     actor2 text, assoc_actors text, notes text, tags jsonb, created_at text, updated_at text,
-    import_id int8, search_actors text, search_text text, merged_into text, source_ids int8[],
-    excerpts text[], regions text[]) ON COMMIT DROP";
+    import_id int8, search_actors text, search_text text, merged_into text, status text,
+    review_note text, evidence jsonb, confidence float8, source_ids int8[], excerpts text[],
+    regions text[]) ON COMMIT DROP";
 
 /// The staged columns that go to `incidents` as they are.
 const STAGED: &str = "uid, title, event_type, sub_event_type, date_start, date_end, \
     date_precision, place, latitude, longitude, geo_precision, country, admin1, admin1_code, \
     admin2, admin2_code, reported_admin1, reported_admin2, fatalities, fatalities_low, \
     fatalities_high, civilian_fatalities, actor1, actor2, assoc_actors, notes, tags, created_at, \
-    updated_at, import_id, search_actors, search_text, merged_into";
+    updated_at, import_id, search_actors, search_text, merged_into, status, review_note, evidence, \
+    confidence";
 
 /// Sends the pending incidents: COPY into the staging table, then one
 /// INSERT each into incidents, their source links and their custom regions.
@@ -279,6 +298,10 @@ pub(super) fn send(tx: &mut Transaction, pending: &mut Pending) -> Result<()> {
         T::TEXT,
         T::TEXT,
         T::TEXT,
+        T::TEXT,
+        T::TEXT,
+        T::JSONB,
+        T::FLOAT8,
         T::INT8_ARRAY,
         T::TEXT_ARRAY,
         T::TEXT_ARRAY,
@@ -293,6 +316,7 @@ pub(super) fn send(tx: &mut Transaction, pending: &mut Pending) -> Result<()> {
             let i = &p.inc;
             let n = |v: Option<u32>| v.map(i64::from);
             let tags = serde_json::to_value(&i.tags)?;
+            let evidence = evidence_json(&i.evidence)?;
             let (ids, excerpts): (Vec<i64>, Vec<Option<String>>) =
                 p.sources.iter().cloned().unzip();
             w.write(&[
@@ -330,6 +354,10 @@ pub(super) fn send(tx: &mut Transaction, pending: &mut Pending) -> Result<()> {
                 &search_actors(i),
                 &search_text(i),
                 &i.merged_into,
+                &i.status.as_str(),
+                &i.review_note,
+                &evidence,
+                &i.confidence,
                 &ids,
                 &excerpts,
                 &p.regions,
@@ -451,7 +479,8 @@ impl PgWriter<'_> {
                  fatalities_low = $18, fatalities_high = $19, civilian_fatalities = $20, \
                  actor1 = $21, actor2 = $22, assoc_actors = $23, notes = $24, tags = $25, \
                  updated_at = $26, reported_admin1 = $27, reported_admin2 = $28, \
-                 search_actors = $29, search_text = $30, merged_into = $31 \
+                 search_actors = $29, search_text = $30, merged_into = $31, status = $32, \
+                 review_note = $33, evidence = $34, confidence = $35 \
                  WHERE uid = $1 RETURNING id",
                 &[
                     &uid,
@@ -485,6 +514,10 @@ impl PgWriter<'_> {
                     &search_actors(inc),
                     &search_text(inc),
                     &inc.merged_into,
+                    &inc.status.as_str(),
+                    &inc.review_note,
+                    &evidence_json(&inc.evidence)?,
+                    &inc.confidence,
                 ],
             )?
             .ok_or_else(|| not_found(uid))?

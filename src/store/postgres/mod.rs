@@ -20,7 +20,7 @@ use postgres::config::Host;
 use postgres::{Client, Config, NoTls, Transaction};
 
 use crate::error::{DatabaseErrorKind, Error, Result};
-use crate::filter::Filter;
+use crate::filter::{Filter, Status};
 use crate::geo::Region;
 use crate::group::Dim;
 use crate::model::{Incident, Tally};
@@ -34,8 +34,25 @@ use crate::store::{
 const SCHEMA: &str = include_str!("schema.sql");
 
 /// The group roles `init` creates: readers, editors (readers who may also
-/// change data) and admins (editors who own the schema).
-const ROLES: [&str; 3] = ["incidents_reader", "incidents_editor", "incidents_admin"];
+/// change data and draft), reviewers (editors who may also accept or
+/// reject drafts) and admins (reviewers who own the schema).
+const ROLES: [&str; 4] = [
+    "incidents_reader",
+    "incidents_editor",
+    "incidents_reviewer",
+    "incidents_admin",
+];
+
+/// Each group role and the one it is a member of (whose rights it has).
+const MEMBERSHIPS: [(&str, &str); 3] = [
+    ("incidents_editor", "incidents_reader"),
+    ("incidents_reviewer", "incidents_editor"),
+    ("incidents_admin", "incidents_reviewer"),
+];
+
+/// The SQLSTATE of the schema's refusal of a review decision by a login
+/// that is not a reviewer (see schema.sql, migration 3).
+const REVIEW_REFUSED: &str = "IR001";
 
 /// Splits schema.sql into its numbered migrations.
 fn migrations() -> Vec<(i32, String)> {
@@ -167,10 +184,12 @@ fn message(e: &postgres::Error) -> String {
 /// The server's errors reach callers as the backend-neutral [`Error::Database`].
 impl From<postgres::Error> for Error {
     fn from(e: postgres::Error) -> Error {
-        let kind = if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
-            DatabaseErrorKind::PermissionDenied
-        } else {
-            DatabaseErrorKind::Other
+        let kind = match e.code() {
+            Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => {
+                DatabaseErrorKind::PermissionDenied
+            }
+            Some(code) if code.code() == REVIEW_REFUSED => DatabaseErrorKind::ReviewRefused,
+            _ => DatabaseErrorKind::Other,
         };
         Error::Database {
             kind,
@@ -221,16 +240,18 @@ impl PgStore {
         })
     }
 
-    /// A refusal for lack of a privilege, said as what the login may do.
+    /// A refusal for lack of a privilege or a role, said as what the login may do.
     fn permission(&self, e: Error) -> Error {
+        let (user, database) = (self.target.user.clone(), self.location.clone());
         match e {
             Error::Database {
                 kind: DatabaseErrorKind::PermissionDenied,
                 ..
-            } => Error::NotPermitted {
-                user: self.target.user.clone(),
-                database: self.location.clone(),
-            },
+            } => Error::NotPermitted { user, database },
+            Error::Database {
+                kind: DatabaseErrorKind::ReviewRefused,
+                ..
+            } => Error::NotReviewer { user, database },
             other => other,
         }
     }
@@ -322,9 +343,14 @@ fn prepare_database(tx: &mut Transaction, target: &Target) -> Result<()> {
         .iter()
         .map(|row| row.get(0))
         .collect();
-    let roles_sql = "CREATE ROLE incidents_reader NOLOGIN; CREATE ROLE incidents_editor NOLOGIN; \
-         CREATE ROLE incidents_admin NOLOGIN; GRANT incidents_reader TO incidents_editor; \
-         GRANT incidents_editor TO incidents_admin;";
+    let mut roles_sql: String = ROLES
+        .iter()
+        .map(|r| format!("CREATE ROLE {r} NOLOGIN; "))
+        .collect();
+    for (member, group) in MEMBERSHIPS {
+        roles_sql.push_str(&format!("GRANT {group} TO {member}; "));
+    }
+    let roles_sql = roles_sql.trim_end();
     let refused = |what: &str, e: &postgres::Error| Error::Data {
         what: format!("database {db} on {}", target.server),
         reason: format!(
@@ -340,10 +366,7 @@ fn prepare_database(tx: &mut Transaction, target: &Target) -> Result<()> {
         unless_done(tx, &format!("CREATE ROLE {role} NOLOGIN"))
             .map_err(|e| refused("create the group roles", &e))?;
     }
-    for (member, group) in [
-        ("incidents_editor", "incidents_reader"),
-        ("incidents_admin", "incidents_editor"),
-    ] {
+    for (member, group) in MEMBERSHIPS {
         let is_member: bool = tx
             .query_one("SELECT pg_has_role($1, $2, 'MEMBER')", &[&member, &group])?
             .get(0);
@@ -412,13 +435,17 @@ impl Store for PgStore {
     fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
         incidents::history(&mut *self.client()?, uid)
     }
+    fn get_tally(&self, uid: &str) -> Result<Option<Tally>> {
+        tallies::get_tally(&mut *self.client()?, uid)
+    }
     fn tallies(
         &self,
         region_codes: Option<&[String]>,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
+        status: Status,
     ) -> Result<Vec<Tally>> {
-        tallies::tallies(&mut *self.client()?, region_codes, from, to)
+        tallies::tallies(&mut *self.client()?, region_codes, from, to, status)
     }
     fn places(&self) -> Result<Vec<PlaceRow>> {
         places::places(&mut *self.client()?)
@@ -666,6 +693,9 @@ impl Writer for PgWriter<'_> {
     }
     fn delete_incident(&mut self, uid: &str) -> Result<()> {
         PgWriter::delete_incident(self, uid)
+    }
+    fn get_tally(&self, uid: &str) -> Result<Option<Tally>> {
+        tallies::get_tally(&mut *self.tx()?, uid)
     }
     fn upsert_tally(&mut self, t: &Tally) -> Result<(String, Upsert)> {
         PgWriter::upsert_tally(self, t)

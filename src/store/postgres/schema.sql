@@ -2,7 +2,7 @@
 -- append-only migrations like schema.sql for SQLite: each block starts with
 -- a line "-- migration N"; the table schema_version says which have run.
 -- Never edit a shipped block: add the next one. The program creates the
--- PostGIS extension and the three group roles before the first block runs,
+-- PostGIS extension and the group roles before the blocks run,
 -- and runs every block as incidents_admin, which owns what they create.
 --
 -- It holds the same data as the SQLite schema, with the same meaning; the
@@ -372,3 +372,80 @@ CREATE OR REPLACE FUNCTION incident_doc(i incidents) RETURNS json LANGUAGE sql S
         'assoc_actors', i.assoc_actors, 'notes', i.notes, 'tags', i.tags,
         'created_at', i.created_at, 'updated_at', i.updated_at) AS d) doc
 $$;
+
+-- migration 3
+-- Review (issue 16), as schema.sql's migration 9: every incident and tally
+-- is a draft, reviewed (the default, and every row written before) or
+-- rejected, with the reviewer's note, the report spans a draft came from
+-- (NULL when none) and the drafter's confidence.
+ALTER TABLE incidents
+    ADD COLUMN status text NOT NULL DEFAULT 'reviewed' CHECK (status IN ('draft', 'reviewed', 'rejected')),
+    ADD COLUMN review_note text,
+    ADD COLUMN evidence jsonb,
+    ADD COLUMN confidence double precision CHECK (confidence BETWEEN 0 AND 1);
+ALTER TABLE tallies
+    ADD COLUMN status text NOT NULL DEFAULT 'reviewed' CHECK (status IN ('draft', 'reviewed', 'rejected')),
+    ADD COLUMN review_note text,
+    ADD COLUMN evidence jsonb,
+    ADD COLUMN confidence double precision CHECK (confidence BETWEEN 0 AND 1);
+CREATE INDEX incidents_drafts ON incidents (created_at, uid) WHERE status = 'draft';
+
+-- History documents gain "status" (always, after "merged_into") and
+-- "review_note" (when set), in SQLite's layout; documents written before
+-- gain the status every row had then.
+CREATE OR REPLACE FUNCTION incident_doc(i incidents) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT (rtrim(d::text, '}')
+        || CASE WHEN i.merged_into IS NULL THEN '' ELSE ', "merged_into" : ' || to_json(i.merged_into)::text END
+        || ', "status" : ' || to_json(i.status)::text
+        || CASE WHEN i.review_note IS NULL THEN '' ELSE ', "review_note" : ' || to_json(i.review_note)::text END
+        || ' }')::json
+    FROM (SELECT json_build_object(
+        'uid', i.uid, 'title', i.title, 'event_type', i.event_type, 'sub_event_type', i.sub_event_type,
+        'date_start', i.date_start, 'date_end', i.date_end, 'date_precision', i.date_precision,
+        'place', i.place, 'latitude', i.latitude, 'longitude', i.longitude, 'geo_precision', i.geo_precision,
+        'country', i.country, 'admin1', i.admin1, 'admin1_code', i.admin1_code,
+        'admin2', i.admin2, 'admin2_code', i.admin2_code,
+        'reported_admin1', i.reported_admin1, 'reported_admin2', i.reported_admin2,
+        'fatalities', i.fatalities, 'fatalities_low', i.fatalities_low, 'fatalities_high', i.fatalities_high,
+        'civilian_fatalities', i.civilian_fatalities, 'actor1', i.actor1, 'actor2', i.actor2,
+        'assoc_actors', i.assoc_actors, 'notes', i.notes, 'tags', i.tags,
+        'created_at', i.created_at, 'updated_at', i.updated_at) AS d) doc
+$$;
+CREATE OR REPLACE FUNCTION tally_doc(t tallies) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT (rtrim(d::text, '}')
+        || ', "status" : ' || to_json(t.status)::text
+        || CASE WHEN t.review_note IS NULL THEN '' ELSE ', "review_note" : ' || to_json(t.review_note)::text END
+        || ' }')::json
+    FROM (SELECT json_build_object(
+        'uid', t.uid, 'region', t.region, 'region_code', t.region_code, 'place', t.place,
+        'period_start', t.period_start, 'period_end', t.period_end, 'metric', t.metric,
+        'value', t.value, 'derived', t.derived,
+        'source', (SELECT json_build_object('publisher', s.publisher, 'title', s.title, 'url', s.url,
+                                            'published', s.published, 'excerpt', t.excerpt)
+                   FROM sources s WHERE s.id = t.source_id),
+        'notes', t.notes, 'created_at', t.created_at, 'updated_at', t.updated_at) AS d) doc
+$$;
+UPDATE history SET old = regexp_replace(old::text, '\s*\}\s*$', ', "status" : "reviewed" }')::json
+WHERE json_typeof(old) = 'object' AND NOT old::jsonb ? 'status';
+UPDATE history SET new = regexp_replace(new::text, '\s*\}\s*$', ', "status" : "reviewed" }')::json
+WHERE json_typeof(new) = 'object' AND NOT new::jsonb ? 'status';
+
+-- Accepting or rejecting a draft is a reviewer's decision: editors may
+-- draft, edit drafts, and add and import reviewed rows (a person's or a
+-- dataset's decision), but only a member of incidents_reviewer (admins
+-- are) may change a row's status to reviewed or rejected. The refusal's
+-- SQLSTATE, IR001, lets the program say which role it takes.
+CREATE FUNCTION incidents_review_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT pg_has_role(session_user, 'incidents_reviewer', 'MEMBER') THEN
+        RAISE EXCEPTION '% may not change the status of % from % to % (it takes incidents_reviewer)',
+            session_user, OLD.uid, OLD.status, NEW.status USING ERRCODE = 'IR001';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER incidents_reviewed_by_reviewer BEFORE UPDATE ON incidents
+    FOR EACH ROW WHEN (NEW.status IS DISTINCT FROM OLD.status AND NEW.status <> 'draft')
+    EXECUTE FUNCTION incidents_review_guard();
+CREATE TRIGGER tallies_reviewed_by_reviewer BEFORE UPDATE ON tallies
+    FOR EACH ROW WHEN (NEW.status IS DISTINCT FROM OLD.status AND NEW.status <> 'draft')
+    EXECUTE FUNCTION incidents_review_guard();

@@ -10,6 +10,7 @@ use rusqlite::types::Value;
 
 use crate::filter::{Filter, Near, RegionKey, Status};
 use crate::fold::fold;
+use crate::model::Review;
 
 /// Registers the SQL functions the WHERE clause uses: `fold(text)` (case and
 /// diacritics folded, [`fold`]) and `in_circle(lat, lon, centre_lat,
@@ -141,15 +142,32 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
             c[2]
         ));
     }
-    match f.status {
-        Status::Active => parts.push("i.merged_into IS NULL".into()),
-        Status::Merged => parts.push("i.merged_into IS NOT NULL".into()),
-        Status::Any => {}
+    if let Some(status) = status_sql(f.status, "i.status", Some("i.merged_into")) {
+        parts.push(status);
     }
     if parts.is_empty() {
         ("1".to_string(), args)
     } else {
         (parts.join(" AND "), args)
+    }
+}
+
+/// The condition [`Status::selects`] states, over a table's `status`
+/// column and its `merged_into` column (`None` for tallies, which are never
+/// merged), or `None` when it selects everything. The review status is one
+/// of the schema's three words, never user input.
+pub(super) fn status_sql(
+    status: Status,
+    status_col: &str,
+    merged_col: Option<&str>,
+) -> Option<String> {
+    let is = |r: Review| format!("{status_col} = '{}'", r.as_str());
+    match (status.review(), merged_col) {
+        (Some(r), Some(m)) => Some(format!("{m} IS NULL AND {}", is(r))),
+        (Some(r), None) => Some(is(r)),
+        (None, _) if status == Status::All => None,
+        (None, Some(m)) => Some(format!("{m} IS NOT NULL")),
+        (None, None) => Some("false".into()),
     }
 }
 
@@ -230,10 +248,13 @@ mod tests {
     }
 
     #[test]
-    fn empty_filter_selects_the_active_incidents() {
-        assert_eq!(where_clause(&Filter::default()).0, "i.merged_into IS NULL");
+    fn empty_filter_selects_the_reviewed_incidents() {
+        assert_eq!(
+            where_clause(&Filter::default()).0,
+            "i.merged_into IS NULL AND i.status = 'reviewed'"
+        );
         let all = Filter {
-            status: Status::Any,
+            status: Status::All,
             ..Filter::default()
         };
         assert_eq!(where_clause(&all).0, "1");

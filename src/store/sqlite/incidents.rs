@@ -7,7 +7,9 @@ use super::filter_sql::where_clause;
 use super::{SqliteStore, SqliteWriter, now};
 use crate::error::{Error, Result};
 use crate::filter::{Filter, Order};
-use crate::model::{DatePrecision, DateSpan, Fatalities, GeoPrecision, Incident, Source};
+use crate::model::{
+    DatePrecision, DateSpan, Evidence, Fatalities, GeoPrecision, Incident, Review, Source,
+};
 use crate::store::Entity;
 use crate::store::{HistoryEntry, ImportBatch, complete_history};
 
@@ -18,7 +20,8 @@ const COLUMNS: &str = "i.id, i.uid, i.title, i.event_type, i.sub_event_type, i.d
     i.admin1_code, i.admin2, i.admin2_code, i.fatalities, i.fatalities_low, i.fatalities_high, \
     i.civilian_fatalities, i.actor1, i.actor2, i.assoc_actors, i.notes, i.tags, i.created_at, \
     i.updated_at, i.reported_admin1, i.reported_admin2, i.merged_into, s.publisher, \
-    NULLIF(s.title, ''), NULLIF(s.url, ''), s.published, l.excerpt \
+    NULLIF(s.title, ''), NULLIF(s.url, ''), s.published, l.excerpt, i.status, i.review_note, \
+    i.evidence, i.confidence \
     FROM incidents i LEFT JOIN incident_sources l ON l.incident_id = i.id \
     LEFT JOIN sources s ON s.id = l.source_id";
 
@@ -63,11 +66,17 @@ fn from_row(row: &Row) -> rusqlite::Result<Incident> {
     let precision: String = row.get(7)?;
     let geo: Option<u8> = row.get(11)?;
     let tags: String = row.get(25)?;
+    let status: String = row.get(36)?;
+    let evidence: Option<String> = row.get(38)?;
     Ok(Incident {
-        status: Default::default(),
-        review_note: None,
-        evidence: Vec::new(),
-        confidence: None,
+        status: Review::parse(&status).map_err(|e| conversion(36, e))?,
+        review_note: row.get(37)?,
+        evidence: evidence
+            .map(|e| serde_json::from_str(&e))
+            .transpose()
+            .map_err(|e| conversion(38, e.into()))?
+            .unwrap_or_default(),
+        confidence: row.get(39)?,
         uid: row.get(1)?,
         title: row.get(2)?,
         event_type: row.get(3)?,
@@ -144,6 +153,15 @@ fn tags_json(tags: &[String]) -> Result<String> {
     Ok(serde_json::to_string(tags)?)
 }
 
+/// A record's evidence as stored: a JSON array, NULL when there is none.
+pub(super) fn evidence_json(evidence: &[Evidence]) -> Result<Option<String>> {
+    Ok(if evidence.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(evidence)?)
+    })
+}
+
 impl SqliteWriter<'_> {
     /// Inserts a new incident (validated and credited to its regions by the
     /// caller) and returns its uid; a uid is generated (`INC-000123`) when
@@ -202,6 +220,7 @@ impl SqliteWriter<'_> {
 
     fn write_row(&self, inc: &Incident, uid: &str, ts: &str, id: Option<i64>) -> Result<i64> {
         let tags = tags_json(&inc.tags)?;
+        let evidence = evidence_json(&inc.evidence)?;
         let values = params![
             uid,
             inc.title,
@@ -234,6 +253,10 @@ impl SqliteWriter<'_> {
             inc.created_at.as_deref().unwrap_or(ts),
             self.import_id,
             inc.merged_into,
+            inc.status.as_str(),
+            inc.review_note,
+            evidence,
+            inc.confidence,
         ];
         match id {
             None => {
@@ -244,10 +267,10 @@ impl SqliteWriter<'_> {
                          admin1, admin1_code, admin2, admin2_code, fatalities, fatalities_low, \
                          fatalities_high, civilian_fatalities, actor1, actor2, assoc_actors, notes, \
                          tags, created_at, updated_at, reported_admin1, reported_admin2, import_id, \
-                         merged_into) \
+                         merged_into, status, review_note, evidence, confidence) \
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, \
                          ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?29, ?26, ?27, ?28, ?30, \
-                         ?31)",
+                         ?31, ?32, ?33, ?34, ?35)",
                     )?
                     .execute(values)
                     .map_err(|e| match e.sqlite_error_code() {
@@ -272,7 +295,8 @@ impl SqliteWriter<'_> {
                          fatalities_high = ?19, civilian_fatalities = ?20, actor1 = ?21, \
                          actor2 = ?22, assoc_actors = ?23, notes = ?24, tags = ?25, \
                          updated_at = ?26, reported_admin1 = ?27, reported_admin2 = ?28, \
-                         merged_into = ?31 WHERE id = ?32",
+                         merged_into = ?31, status = ?32, review_note = ?33, evidence = ?34, \
+                         confidence = ?35 WHERE id = ?36",
                     )?
                     .execute(rusqlite::params_from_iter(
                         values

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::error::{DatabaseErrorKind, Error, Result};
-use crate::filter::Filter;
+use crate::filter::{Filter, Status};
 use crate::geo::Region;
 use crate::group::Dim;
 use crate::model::{Incident, Tally};
@@ -439,13 +439,17 @@ impl Store for SqliteStore {
     fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
         SqliteStore::history(self, uid)
     }
+    fn get_tally(&self, uid: &str) -> Result<Option<Tally>> {
+        SqliteStore::get_tally(self, uid)
+    }
     fn tallies(
         &self,
         region_codes: Option<&[String]>,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
+        status: Status,
     ) -> Result<Vec<Tally>> {
-        SqliteStore::tallies(self, region_codes, from, to)
+        SqliteStore::tallies(self, region_codes, from, to, status)
     }
     fn places(&self) -> Result<Vec<PlaceRow>> {
         SqliteStore::places(self)
@@ -534,6 +538,9 @@ impl Writer for SqliteWriter<'_> {
     }
     fn delete_incident(&mut self, uid: &str) -> Result<()> {
         SqliteWriter::delete_incident(self, uid)
+    }
+    fn get_tally(&self, uid: &str) -> Result<Option<Tally>> {
+        SqliteWriter::get_tally(self, uid)
     }
     fn upsert_tally(&mut self, t: &Tally) -> Result<(String, Upsert)> {
         SqliteWriter::upsert_tally(self, t)
@@ -772,10 +779,16 @@ mod tests {
         assert_eq!(old.notes.as_deref(), Some("edited"));
         assert_eq!(old.sources[0].publisher, "SOHR");
         assert_eq!(old.merged_into, None);
-        assert_eq!(doc(&store.conn), before, "unmerged documents are unchanged");
+        assert_eq!(old.status, crate::model::Review::Reviewed);
+        // Migration 8 adds nothing to an unmerged incident's document;
+        // migration 9 adds its status, last.
+        let reviewed = format!("{},\"status\":\"reviewed\"}}", before.trim_end_matches('}'));
+        assert_eq!(doc(&store.conn), reviewed);
         let h = store.history("OLD-1").unwrap();
         assert_eq!(h.len(), 2);
-        assert!(h[1].changes().contains("notes"), "{h:?}");
+        // Documents written before gained the status too: the change is the note alone.
+        assert_eq!(h[1].changes(), "notes: null -> \"edited\"", "{h:?}");
+        assert_eq!(h[1].new.as_ref().unwrap()["status"], "reviewed");
         // The new column and table work on the migrated rows.
         let mut merged = old.clone();
         merged.merged_into = Some("OLD-2".into());
