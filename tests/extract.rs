@@ -43,16 +43,25 @@ fn assert_evidence_points_into(v: &Value, report: &str) {
         .unwrap()
         .chars()
         .collect();
-    let all = v["incidents"].as_array().unwrap().iter().chain(v["tallies"].as_array().unwrap());
+    let all = v["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["tallies"].as_array().unwrap());
     for draft in all {
         let evidence = draft["evidence"].as_array().unwrap();
         assert!(!evidence.is_empty(), "{draft:#}");
         for e in evidence {
-            let (start, end) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+            let (start, end) = (
+                e["start"].as_u64().unwrap() as usize,
+                e["end"].as_u64().unwrap() as usize,
+            );
             let span: String = text[start..end].iter().collect();
             assert_eq!(span, e["text"].as_str().unwrap(), "{e:#}");
             let c = e["context_start"].as_u64().unwrap() as usize;
-            let context: String = text[c..c + e["context"].as_str().unwrap().chars().count()].iter().collect();
+            let context: String = text[c..c + e["context"].as_str().unwrap().chars().count()]
+                .iter()
+                .collect();
             assert_eq!(context, e["context"].as_str().unwrap());
         }
         assert_eq!(draft["status"], "draft");
@@ -76,31 +85,53 @@ fn extract_drafts_the_seed_incidents_and_tallies_from_the_daraa_report() {
     assert_eq!(deployment["place"], "Al-Sanamayn");
     assert_eq!(deployment["admin2_code"], "SY1202");
     let shot = find(&v, "Violence against civilians", "Attack");
-    assert_eq!(shot["fatalities"], 1, "one son shot dead; the earlier deaths are background");
+    assert_eq!(
+        shot["fatalities"], 1,
+        "one son shot dead; the earlier deaths are background"
+    );
     let dismissals = find(&v, "Strategic developments", "Other");
     assert_eq!(dismissals["admin1_code"], "SY-DR");
     assert_eq!(dismissals["geo_precision"], 3, "only the province is named");
-    assert_eq!(dismissals["fatalities"], Value::Null, "200 dismissed are not deaths");
+    assert_eq!(
+        dismissals["fatalities"],
+        Value::Null,
+        "200 dismissed are not deaths"
+    );
 
     let june = tally(&v, "killings", 38);
-    assert_eq!((june["period_start"].as_str(), june["period_end"].as_str()), (Some("2025-06-01"), Some("2025-06-30")));
+    assert_eq!(
+        (june["period_start"].as_str(), june["period_end"].as_str()),
+        (Some("2025-06-01"), Some("2025-06-30"))
+    );
     assert_eq!(june["region_code"], "SY-DR");
     let civilians = tally(&v, "civilian killings", 23);
-    assert_eq!(civilians["period_start"], "2025-06-01", "part of June's figure");
+    assert_eq!(
+        civilians["period_start"], "2025-06-01",
+        "part of June's figure"
+    );
     let may = tally(&v, "killings", 19);
-    assert_eq!(may["derived"], true, "half of June's, from 'double the toll in May'");
+    assert_eq!(
+        may["derived"], true,
+        "half of June's, from 'double the toll in May'"
+    );
     assert_eq!(may["period_start"], "2025-05-01");
     let sanamayn = tally(&v, "assassinations", 17);
     assert_eq!(sanamayn["region_code"], "SY1202");
     assert_eq!(sanamayn["place"], "Al-Sanamayn");
     assert_eq!(
-        (sanamayn["period_start"].as_str(), sanamayn["period_end"].as_str()),
+        (
+            sanamayn["period_start"].as_str(),
+            sanamayn["period_end"].as_str()
+        ),
         (Some("2024-12-08"), Some("2025-07-15")),
         "since the regime's fall"
     );
     // Aggregate figures are never incidents.
     for i in v["incidents"].as_array().unwrap() {
-        assert!(![Some(38), Some(23), Some(17)].contains(&i["fatalities"].as_u64()), "{i:#}");
+        assert!(
+            ![Some(38), Some(23), Some(17)].contains(&i["fatalities"].as_u64()),
+            "{i:#}"
+        );
     }
     assert_evidence_points_into(&v, DARAA);
 }
@@ -110,12 +141,25 @@ fn extract_drafts_the_drawdown_announcement_and_not_the_threat() {
     let s = Session::new();
     let v = drafts(&s, IRAQ, "2020-11-30");
     let incidents = v["incidents"].as_array().unwrap();
-    assert_eq!(incidents.len(), 1, "planned attacks and fears are not events: {v:#}");
+    assert_eq!(
+        incidents.len(),
+        1,
+        "planned attacks and fears are not events: {v:#}"
+    );
     let a = &incidents[0];
-    assert_eq!((a["event_type"].as_str(), a["sub_event_type"].as_str()), (Some("Strategic developments"), Some("Other")));
-    assert_eq!(a["date_start"], "2020-11-17", "'on Nov. 17', not the publication date");
+    assert_eq!(
+        (a["event_type"].as_str(), a["sub_event_type"].as_str()),
+        (Some("Strategic developments"), Some("Other"))
+    );
+    assert_eq!(
+        a["date_start"], "2020-11-17",
+        "'on Nov. 17', not the publication date"
+    );
     assert_eq!(a["admin1_code"], "IQ-BG");
-    assert!(v["tallies"].as_array().unwrap().is_empty(), "troop numbers are not tallies");
+    assert!(
+        v["tallies"].as_array().unwrap().is_empty(),
+        "troop numbers are not tallies"
+    );
     assert_evidence_points_into(&v, IRAQ);
 }
 
@@ -143,10 +187,16 @@ fn extract_stores_drafts_that_reports_do_not_count_until_reviewed() {
     assert!(s.json(&["list"]).as_array().unwrap().is_empty());
     let report = s.json(&["report", "--region", "Daraa", "--month", "2025-06"]);
     assert_eq!(report["incidents"], 0, "{report:#}");
-    assert!(report["tallies"].as_array().is_none_or(|t| t.is_empty()), "{report:#}");
+    assert!(
+        report["tallies"].as_array().is_none_or(|t| t.is_empty()),
+        "{report:#}"
+    );
     // They are there for review.
     let drafts = s.json(&["list", "--status", "draft"]);
-    assert_eq!(drafts.as_array().unwrap().len(), out["incidents"].as_array().unwrap().len());
+    assert_eq!(
+        drafts.as_array().unwrap().len(),
+        out["incidents"].as_array().unwrap().len()
+    );
 }
 
 both!(extract_dry_run_and_bad_input_store_nothing);
@@ -158,28 +208,49 @@ fn extract_dry_run_and_bad_input_store_nothing() {
     let report = report.to_str().unwrap();
     s.ok(&["extract", report, "--published", "2025-07-15", "--dry-run"]);
     let empty = s.file("empty.txt", b"");
-    let binary = s.file("photo.jpg", &[0xff, 0xd8, 0xff, 0xe0, 0, 16, b'J', b'F', b'I', b'F', 0]);
+    let binary = s.file(
+        "photo.jpg",
+        &[0xff, 0xd8, 0xff, 0xe0, 0, 16, b'J', b'F', b'I', b'F', 0],
+    );
     let german = s.file(
         "bericht.txt",
         "Am Dienstag wurden bei Kämpfen nahe der Stadt Daraa mehrere Menschen getötet, teilte die Beobachtungsstelle in London mit. Die Lage bleibt angespannt."
             .as_bytes(),
     );
-    let huge = s.file("dump.txt", &b"Gunmen killed two men in Nawa on Tuesday. ".repeat((50 << 20) / 43 + 1));
+    let huge = s.file(
+        "dump.txt",
+        &b"Gunmen killed two men in Nawa on Tuesday. ".repeat((50 << 20) / 43 + 1),
+    );
     for (file, expected) in [
         (&empty, "no words"),
         (&binary, "binary data"),
         (&german, "English"),
         (&huge, "at most 1048576 bytes"),
     ] {
-        let err = s.fails(&["extract", file.to_str().unwrap(), "--published", "2025-07-15"]);
-        assert!(err.contains(file.to_str().unwrap()), "names the file: {err}");
-        assert!(err.contains(expected), "says what is wrong ({expected}): {err}");
+        let err = s.fails(&[
+            "extract",
+            file.to_str().unwrap(),
+            "--published",
+            "2025-07-15",
+        ]);
+        assert!(
+            err.contains(file.to_str().unwrap()),
+            "names the file: {err}"
+        );
+        assert!(
+            err.contains(expected),
+            "says what is wrong ({expected}): {err}"
+        );
     }
     let missing = s.fails(&["extract", "no-such-report.txt", "--published", "2025-07-15"]);
     assert!(missing.contains("no-such-report.txt"), "{missing}");
     let bad_date = s.run(&["extract", report, "--published", "2025-07"]);
     assert_ne!(bad_date.code, 0);
-    assert!(bad_date.stderr.contains("--published"), "{}", bad_date.stderr);
+    assert!(
+        bad_date.stderr.contains("--published"),
+        "{}",
+        bad_date.stderr
+    );
     assert_eq!(s.snapshot(), before, "nothing stored");
 }
 
@@ -187,10 +258,22 @@ fn extract_dry_run_and_bad_input_store_nothing() {
 fn extract_reads_standard_input() {
     let s = Session::new();
     let text = std::fs::read(fixture(&format!("extract/{IRAQ}"))).unwrap();
-    let mut c = s.cmd(&["extract", "-", "--published", "2020-11-30", "--dry-run", "--format", "json"]);
+    let mut c = s.cmd(&[
+        "extract",
+        "-",
+        "--published",
+        "2020-11-30",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
     c.write_stdin(text);
     let out = c.output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["incidents"][0]["date_start"], "2020-11-17");
 }

@@ -42,7 +42,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let publisher = a.source.clone().unwrap_or_else(|| {
         std::path::Path::new(&a.file)
             .file_name()
-            .map_or("standard input".into(), |n| n.to_string_lossy().into_owned())
+            .map_or("standard input".into(), |n| {
+                n.to_string_lossy().into_owned()
+            })
     });
     let report = Report {
         text: &text,
@@ -79,7 +81,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         drafts.incidents.len(),
         drafts.tallies.len(),
         a.file,
-        if a.dry_run { "" } else { "; review them with `incidents review`" }
+        if a.dry_run {
+            ""
+        } else {
+            "; review them with `incidents review`"
+        }
     )];
     for i in &drafts.incidents {
         lines.push(format!(
@@ -91,7 +97,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             i.sub_event_type.as_deref().unwrap_or(""),
             i.place.as_deref().unwrap_or("(no place)"),
             i.admin1.as_deref().unwrap_or("-"),
-            i.fatalities.best.map_or("unknown".into(), |n| n.to_string()),
+            i.fatalities
+                .best
+                .map_or("unknown".into(), |n| n.to_string()),
             i.confidence.unwrap_or(0.0)
         ));
     }

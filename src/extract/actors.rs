@@ -11,12 +11,28 @@ const ACTORS: &[(&[&str], &str, bool)] = &[
     (&["isis"], "Islamic State (ISIS)", false),
     (&["isil"], "Islamic State (ISIS)", false),
     (&["daesh"], "Islamic State (ISIS)", false),
-    (&["syrian", "democratic", "forces"], "SDF: Syrian Democratic Forces", false),
+    (
+        &["syrian", "democratic", "forces"],
+        "SDF: Syrian Democratic Forces",
+        false,
+    ),
     (&["sdf"], "SDF: Syrian Democratic Forces", false),
-    (&["hayat", "tahrir", "al-sham"], "HTS: Hayat Tahrir al-Sham", false),
+    (
+        &["hayat", "tahrir", "al-sham"],
+        "HTS: Hayat Tahrir al-Sham",
+        false,
+    ),
     (&["hts"], "HTS: Hayat Tahrir al-Sham", false),
-    (&["popular", "mobilization", "forces"], "PMF: Popular Mobilization Forces", true),
-    (&["popular", "mobilisation", "forces"], "PMF: Popular Mobilization Forces", true),
+    (
+        &["popular", "mobilization", "forces"],
+        "PMF: Popular Mobilization Forces",
+        true,
+    ),
+    (
+        &["popular", "mobilisation", "forces"],
+        "PMF: Popular Mobilization Forces",
+        true,
+    ),
     (&["pmf"], "PMF: Popular Mobilization Forces", true),
     (&["hashd"], "PMF: Popular Mobilization Forces", true),
     (&["peshmerga"], "Peshmerga", true),
@@ -33,16 +49,32 @@ const ACTORS: &[(&[&str], &str, bool)] = &[
     (&["taliban"], "Taliban", false),
     (&["al-qaeda"], "Al Qaeda", false),
     (&["syrian", "army"], "Military Forces of Syria", true),
-    (&["syrian", "government", "forces"], "Military Forces of Syria", true),
+    (
+        &["syrian", "government", "forces"],
+        "Military Forces of Syria",
+        true,
+    ),
     (&["government", "forces"], "Government forces", true),
     (&["regime", "forces"], "Military Forces of Syria", true),
     (&["security", "forces"], "Security forces", true),
-    (&["internal", "security", "forces"], "Internal Security Forces", true),
-    (&["iraqi", "security", "forces"], "Military Forces of Iraq", true),
+    (
+        &["internal", "security", "forces"],
+        "Internal Security Forces",
+        true,
+    ),
+    (
+        &["iraqi", "security", "forces"],
+        "Military Forces of Iraq",
+        true,
+    ),
     (&["iraqi", "army"], "Military Forces of Iraq", true),
     (&["iraqi", "forces"], "Military Forces of Iraq", true),
     (&["iraqi", "troops"], "Military Forces of Iraq", true),
-    (&["counter-terrorism", "service"], "Military Forces of Iraq", true),
+    (
+        &["counter-terrorism", "service"],
+        "Military Forces of Iraq",
+        true,
+    ),
     (&["army"], "Military forces", true),
     (&["troops"], "Military forces", true),
     (&["soldiers"], "Military forces", true),
@@ -54,12 +86,28 @@ const ACTORS: &[(&[&str], &str, bool)] = &[
     (&["turkish"], "Military Forces of Turkey", true),
     (&["russian"], "Military Forces of Russia", true),
     (&["us-led", "coalition"], "International Coalition", true),
-    (&["international", "coalition"], "International Coalition", true),
+    (
+        &["international", "coalition"],
+        "International Coalition",
+        true,
+    ),
     (&["coalition"], "International Coalition", true),
-    (&["us", "forces"], "Military Forces of the United States", true),
-    (&["american", "forces"], "Military Forces of the United States", true),
+    (
+        &["us", "forces"],
+        "Military Forces of the United States",
+        true,
+    ),
+    (
+        &["american", "forces"],
+        "Military Forces of the United States",
+        true,
+    ),
     (&["gunmen"], "Unidentified Armed Group", false),
-    (&["unknown", "assailants"], "Unidentified Armed Group", false),
+    (
+        &["unknown", "assailants"],
+        "Unidentified Armed Group",
+        false,
+    ),
     (&["militants"], "Unidentified Armed Group", false),
     (&["protesters"], "Protesters", false),
     (&["demonstrators"], "Protesters", false),
@@ -121,6 +169,9 @@ mod tests {
     fn longest_names_win_and_each_actor_is_named_once() {
         let w = words("Syrian Democratic Forces fought ISIS; the SDF said Islamic State lost");
         let names: Vec<&str> = actors(&w).iter().map(|a| a.name).collect();
-        assert_eq!(names, ["SDF: Syrian Democratic Forces", "Islamic State (ISIS)"]);
+        assert_eq!(
+            names,
+            ["SDF: Syrian Democratic Forces", "Islamic State (ISIS)"]
+        );
     }
 }

@@ -314,7 +314,11 @@ impl Reader<'_> {
         }
         let (month, end) = self.month_name(i + 1)?;
         let p = self.published;
-        let year = if month < p.month() { p.year() } else { p.year() - 1 };
+        let year = if month < p.month() {
+            p.year()
+        } else {
+            p.year() - 1
+        };
         let (start, last) = month_span(year, month)?;
         hit(end, start, last, DateKind::Explicit)
     }
@@ -1232,9 +1236,27 @@ mod tests {
 
     #[test]
     fn last_and_a_month_name_is_that_month_before_the_current_one() {
-        says("Last April", "2024-06-05", "2024-04-01", "2024-04-30", DatePrecision::Month);
-        says("last June", "2024-06-05", "2023-06-01", "2023-06-30", DatePrecision::Month);
-        says("last December", "2025-01-03", "2024-12-01", "2024-12-31", DatePrecision::Month);
+        says(
+            "Last April",
+            "2024-06-05",
+            "2024-04-01",
+            "2024-04-30",
+            DatePrecision::Month,
+        );
+        says(
+            "last June",
+            "2024-06-05",
+            "2023-06-01",
+            "2023-06-30",
+            DatePrecision::Month,
+        );
+        says(
+            "last December",
+            "2025-01-03",
+            "2024-12-01",
+            "2024-12-31",
+            DatePrecision::Month,
+        );
     }
 
     #[test]

@@ -382,7 +382,12 @@ const CLAUSE_BREAK: &[&str] = &["but", "while", "however", "meanwhile", "when", 
 /// `dated`: the sentence gives a date; without one, "had been killed"
 /// tells of something before the news (undated background), while "said
 /// on Monday it had killed" is the news.
-pub fn signals(words: &[Word], sentence_text: &str, sentence_start: usize, dated: bool) -> Vec<Found> {
+pub fn signals(
+    words: &[Word],
+    sentence_text: &str,
+    sentence_start: usize,
+    dated: bool,
+) -> Vec<Found> {
     let mut out = Vec::new();
     let mut i = 0;
     let mut hypothetical = false;
@@ -399,7 +404,9 @@ pub fn signals(words: &[Word], sentence_text: &str, sentence_start: usize, dated
             .iter()
             .filter(|(phrase, _)| matches_at(words, i, phrase))
             .max_by_key(|(phrase, signal)| (phrase.len(), std::cmp::Reverse(*signal)));
-        if found.is_none() && (NOT_HAPPENED.contains(&w.lower.as_str()) || (!dated && w.lower == "had")) {
+        if found.is_none()
+            && (NOT_HAPPENED.contains(&w.lower.as_str()) || (!dated && w.lower == "had"))
+        {
             hypothetical = true;
         }
         match found {
@@ -433,10 +440,13 @@ pub fn signals(words: &[Word], sentence_text: &str, sentence_start: usize, dated
 
 fn matches_at(words: &[Word], i: usize, phrase: &[&str]) -> bool {
     phrase.len() <= words.len() - i
-        && phrase.iter().zip(&words[i..]).all(|(p, w)| match p.strip_suffix('*') {
-            Some(prefix) => w.lower.starts_with(prefix),
-            None => w.lower == *p,
-        })
+        && phrase
+            .iter()
+            .zip(&words[i..])
+            .all(|(p, w)| match p.strip_suffix('*') {
+                Some(prefix) => w.lower.starts_with(prefix),
+                None => w.lower == *p,
+            })
 }
 
 /// Victims named in an event's words: armed (soldiers, fighters) or not.
@@ -448,34 +458,115 @@ pub enum Victims {
 }
 
 const ARMED: &[&str] = &[
-    "soldier", "soldiers", "troops", "fighters", "fighter", "militants", "militant", "militiamen",
-    "gunmen", "peshmerga", "policemen", "policeman", "officers", "officer", "personnel", "guards", "guard",
-    "members", "member", "jihadists", "insurgents", "rebels", "combatants", "servicemen",
-    "conscripts", "commander", "commanders", "recruits", "attacker", "attackers",
+    "soldier",
+    "soldiers",
+    "troops",
+    "fighters",
+    "fighter",
+    "militants",
+    "militant",
+    "militiamen",
+    "gunmen",
+    "peshmerga",
+    "policemen",
+    "policeman",
+    "officers",
+    "officer",
+    "personnel",
+    "guards",
+    "guard",
+    "members",
+    "member",
+    "jihadists",
+    "insurgents",
+    "rebels",
+    "combatants",
+    "servicemen",
+    "conscripts",
+    "commander",
+    "commanders",
+    "recruits",
+    "attacker",
+    "attackers",
 ];
 const CIVILIAN: &[&str] = &[
-    "civilian", "civilians", "children", "child", "women", "woman", "man", "men", "boy", "girl",
-    "boys", "girls", "farmer", "farmers", "shepherd", "shepherds", "worshippers", "residents",
-    "resident", "family", "families", "teacher", "doctor", "journalist", "journalists", "son",
-    "sons", "daughter", "daughters", "brother", "brothers", "father", "mother", "wife",
-    "husband", "relatives", "sisters", "sister", "villagers", "passengers",
-    "students", "student", "worker", "workers", "people", "person", "elder", "activist",
-    "activists", "cleric", "displaced", "refugees", "mukhtar", "youth", "teenager", "infant",
+    "civilian",
+    "civilians",
+    "children",
+    "child",
+    "women",
+    "woman",
+    "man",
+    "men",
+    "boy",
+    "girl",
+    "boys",
+    "girls",
+    "farmer",
+    "farmers",
+    "shepherd",
+    "shepherds",
+    "worshippers",
+    "residents",
+    "resident",
+    "family",
+    "families",
+    "teacher",
+    "doctor",
+    "journalist",
+    "journalists",
+    "son",
+    "sons",
+    "daughter",
+    "daughters",
+    "brother",
+    "brothers",
+    "father",
+    "mother",
+    "wife",
+    "husband",
+    "relatives",
+    "sisters",
+    "sister",
+    "villagers",
+    "passengers",
+    "students",
+    "student",
+    "worker",
+    "workers",
+    "people",
+    "person",
+    "elder",
+    "activist",
+    "activists",
+    "cleric",
+    "displaced",
+    "refugees",
+    "mukhtar",
+    "youth",
+    "teenager",
+    "infant",
     "baby",
 ];
 
 /// Who the attackers are, not their victims ("gunmen killed a man").
 const PERPETRATORS: &[&str] = &[
-    "gunmen", "militants", "militant", "attacker", "attackers", "assailants", "insurgents",
+    "gunmen",
+    "militants",
+    "militant",
+    "attacker",
+    "attackers",
+    "assailants",
+    "insurgents",
     "jihadists",
 ];
 
 /// Armed victims win: an attack that kills soldiers and civilians is a
 /// battle, as ACLED codes it.
 pub fn victims(words: &[Word]) -> Victims {
-    let armed = words.iter().any(|w| {
-        ARMED.contains(&w.lower.as_str()) && !PERPETRATORS.contains(&w.lower.as_str())
-    });
+    let armed = words
+        .iter()
+        .any(|w| ARMED.contains(&w.lower.as_str()) && !PERPETRATORS.contains(&w.lower.as_str()));
     let civilian = words.iter().any(|w| {
         CIVILIAN.contains(&w.lower.as_str()) && !matches!(w.lower.as_str(), "people" | "person")
     });
@@ -509,27 +600,44 @@ pub fn classify(
         Signal::Chemical => ("Explosions/Remote violence", "Chemical weapon"),
         Signal::Suicide => ("Explosions/Remote violence", "Suicide bomb"),
         Signal::Air => ("Explosions/Remote violence", "Air/drone strike"),
-        Signal::Shelling => ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-        Signal::Explosive | Signal::Blast => {
-            ("Explosions/Remote violence", "Remote explosive/landmine/IED")
-        }
+        Signal::Shelling => (
+            "Explosions/Remote violence",
+            "Shelling/artillery/missile attack",
+        ),
+        Signal::Explosive | Signal::Blast => (
+            "Explosions/Remote violence",
+            "Remote explosive/landmine/IED",
+        ),
         Signal::Grenade => ("Explosions/Remote violence", "Grenade"),
         Signal::Territory if state_actor => ("Battles", "Government regains territory"),
         Signal::Territory => ("Battles", "Non-state actor overtakes territory"),
         Signal::Clash => ("Battles", "Armed clash"),
-        Signal::Abduction => ("Violence against civilians", "Abduction/forced disappearance"),
+        Signal::Abduction => (
+            "Violence against civilians",
+            "Abduction/forced disappearance",
+        ),
         Signal::Sexual => ("Violence against civilians", "Sexual violence"),
         Signal::Killing | Signal::Attack if victims == Victims::Armed => ("Battles", "Armed clash"),
         Signal::Killing | Signal::Attack => ("Violence against civilians", "Attack"),
-        Signal::Riot if has("mob") || has("lynched") || has("lynching") => ("Riots", "Mob violence"),
+        Signal::Riot if has("mob") || has("lynched") || has("lynching") => {
+            ("Riots", "Mob violence")
+        }
         Signal::Riot => ("Riots", "Violent demonstration"),
         Signal::Protest if all.contains(&Signal::Killing) || has("live") => {
             ("Protests", "Excessive force against protesters")
         }
         Signal::Protest
-            if ["dispersed", "tear", "disperse", "beat", "beaten", "arrested", "detained"]
-                .iter()
-                .any(|w| has(w)) =>
+            if [
+                "dispersed",
+                "tear",
+                "disperse",
+                "beat",
+                "beaten",
+                "arrested",
+                "detained",
+            ]
+            .iter()
+            .any(|w| has(w)) =>
         {
             ("Protests", "Protest with intervention")
         }
@@ -540,7 +648,10 @@ pub fn classify(
         Signal::Agreement => ("Strategic developments", "Agreement"),
         Signal::Base => ("Strategic developments", "Headquarters or base established"),
         Signal::Deployment => ("Strategic developments", "Change to group/activity"),
-        Signal::Transfer => ("Strategic developments", "Non-violent transfer of territory"),
+        Signal::Transfer => (
+            "Strategic developments",
+            "Non-violent transfer of territory",
+        ),
         Signal::Dismissal | Signal::Announcement | Signal::Incursion => {
             ("Strategic developments", "Other")
         }
@@ -553,13 +664,22 @@ mod tests {
     use crate::extract::text::words;
 
     fn kinds(s: &str) -> Vec<Signal> {
-        signals(&words(s), s, 0, false).into_iter().map(|f| f.signal).collect()
+        signals(&words(s), s, 0, false)
+            .into_iter()
+            .map(|f| f.signal)
+            .collect()
     }
 
     #[test]
     fn signals_are_found_as_phrases_longest_first() {
-        assert_eq!(kinds("An air strike killed two"), [Signal::Air, Signal::Killing]);
-        assert_eq!(kinds("gunmen shot dead a man"), [Signal::Killing, Signal::Killing]);
+        assert_eq!(
+            kinds("An air strike killed two"),
+            [Signal::Air, Signal::Killing]
+        );
+        assert_eq!(
+            kinds("gunmen shot dead a man"),
+            [Signal::Killing, Signal::Killing]
+        );
         assert_eq!(kinds("Clashes erupted"), [Signal::Clash]);
     }
 

@@ -65,12 +65,20 @@ pub fn read_report(input: &str) -> crate::Result<String> {
 /// "A day later", "the next day": the story's date moved by a day.
 fn next_day(text: &str, r: &Reading, story: DateSpan) -> DateSpan {
     let lower = text[r.sentence.range.clone()].to_lowercase();
-    let shift = if ["a day later", "the next day", "the following day", "the day after"]
+    let shift = if [
+        "a day later",
+        "the next day",
+        "the following day",
+        "the day after",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+    {
+        1
+    } else if ["a day earlier", "the day before", "the previous day"]
         .iter()
         .any(|p| lower.contains(p))
     {
-        1
-    } else if ["a day earlier", "the day before", "the previous day"].iter().any(|p| lower.contains(p)) {
         -1
     } else {
         return story;
@@ -112,10 +120,9 @@ struct Draft<'a> {
     date_spoken: bool,
     located: Option<(Located<'a>, Range<usize>, String)>,
     unknown_place: Option<(String, Range<usize>)>,
-    fatalities: Option<(u32, Option<u32>, Option<u32>, Range<usize>)>,
+    fatalities: Option<Toll>,
     civilians: Option<(u32, Range<usize>)>,
     actors: Vec<(Range<usize>, &'static str, bool)>,
-    sentences: Vec<Range<usize>>,
     paragraph: usize,
 }
 
@@ -172,7 +179,11 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
             .iter()
             .rev()
             .filter(|m| m.cue != places::Cue::From)
-            .find_map(|m| resolver.locate(m).map(|l| (l, m.range.clone(), m.name.clone())))
+            .find_map(|m| {
+                resolver
+                    .locate(m)
+                    .map(|l| (l, m.range.clone(), m.name.clone()))
+            })
             .map(|p| (r.sentence.paragraph, p))
             .or(earlier.clone());
         let earlier = earlier.map(|(_, p)| p);
@@ -183,13 +194,16 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
             !r.dates.is_empty(),
         );
         let singular = signals.iter().any(|f| f.singular && f.signal.is_violent());
-        if let Some(found) = tallies::tallies(text, r, &resolver, report, out.tallies.last(), singular) {
+        if let Some(found) =
+            tallies::tallies(text, r, &resolver, report, out.tallies.last(), singular)
+        {
             out.tallies.extend(found);
             continue;
         }
         // "attacks" with no day: a trend, not an event.
         let day = r.dates.iter().any(|d| d.span.start == d.span.end);
-        signals.retain(|f| day || f.signal != Signal::Attack || !text[f.range.clone()].ends_with('s'));
+        signals
+            .retain(|f| day || f.signal != Signal::Attack || !text[f.range.clone()].ends_with('s'));
         if signals.is_empty() || tallies::aggregate(r) {
             continue;
         }
@@ -201,10 +215,15 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
             let own_day = r.dates.iter().find(|d| {
                 d.span.start == d.span.end && !reporting(text, d) && !possessive(text, d)
             });
-            let places: Vec<Located> = r.mentions.iter().filter_map(|m| resolver.locate(m)).collect();
+            let places: Vec<Located> = r
+                .mentions
+                .iter()
+                .filter_map(|m| resolver.locate(m))
+                .collect();
             if let Some(e) = drafts.iter_mut().rev().find(|e| {
                 strongest.is_some_and(|s| e.strongest().compatible(s))
-                    && own_day.is_none_or(|d| e.span.start <= d.span.start && d.span.end <= e.span.end)
+                    && own_day
+                        .is_none_or(|d| e.span.start <= d.span.start && d.span.end <= e.span.end)
                     && places.iter().all(|l| close(l, &e.located))
             }) {
                 for d in sentence_drafts(text, r, &signals, &resolver, report, &[], None) {
@@ -213,7 +232,15 @@ pub fn extract(report: &Report, gazetteer: &Gazetteer, regions: &Regions) -> Dra
                 continue;
             }
         }
-        for d in sentence_drafts(text, r, &signals, &resolver, report, &drafts, earlier.as_ref()) {
+        for d in sentence_drafts(
+            text,
+            r,
+            &signals,
+            &resolver,
+            report,
+            &drafts,
+            earlier.as_ref(),
+        ) {
             merge_or_push(&mut drafts, d);
         }
     }
@@ -248,7 +275,9 @@ fn close(l: &Located, event: &Option<(Located, Range<usize>, String)>) -> bool {
 /// Whether a date follows a verb of speaking ("said on Tuesday", "told
 /// AFP yesterday").
 fn reporting(text: &str, d: &DateMention) -> bool {
-    let before = &text[text[..d.start].rfind(['.', ';', ',', '\n']).map_or(0, |i| i + 1)..d.start];
+    let before = &text[text[..d.start]
+        .rfind(['.', ';', ',', '\n'])
+        .map_or(0, |i| i + 1)..d.start];
     before.split_whitespace().rev().take(3).any(|w| {
         matches!(
             w.to_lowercase().as_str(),
@@ -288,10 +317,14 @@ fn reported_sentences(text: &str) -> Vec<Sentence> {
         .filter(|s| {
             let t = &text[s.range.clone()];
             let lower = t.to_lowercase();
-            let caption = lower.contains("(photo") || lower.contains("(archive") || lower.contains("file photo");
+            let caption = lower.contains("(photo")
+                || lower.contains("(archive")
+                || lower.contains("file photo");
             // A line that does not end as a sentence ends is a headline, a
             // byline or a caption: it repeats or frames the story.
-            let sentence = t.trim_end().ends_with(['.', '!', '?', '"', '”', '\'', '’', ')']);
+            let sentence = t
+                .trim_end()
+                .ends_with(['.', '!', '?', '"', '”', '\'', '’', ')']);
             sentence && text::words(t).len() >= 4 && !caption && seen.insert(t.trim().to_string())
         })
         .collect()
@@ -308,7 +341,9 @@ fn sentence_drafts<'a>(
     before: &[Draft<'a>],
     earlier: Option<&Placed<'a>>,
 ) -> Vec<Draft<'a>> {
-    let previous = before.last().filter(|d| d.paragraph == r.sentence.paragraph);
+    let previous = before
+        .last()
+        .filter(|d| d.paragraph == r.sentence.paragraph);
     // The date nearest the first signal; else the paragraph's event's;
     // else the story's (a report tells of one day unless it says
     // otherwise); else the publication date. All but the first less sure.
@@ -327,7 +362,11 @@ fn sentence_drafts<'a>(
         precision: DatePrecision::Day,
     };
     // The story's date: that of the last event the report dated.
-    let story = before.iter().rev().find(|d| d.date_range.is_some()).map(|d| d.span);
+    let story = before
+        .iter()
+        .rev()
+        .find(|d| d.date_range.is_some())
+        .map(|d| d.span);
     let date_spoken = date.is_some_and(|d| reporting(text, d));
     let (span, date_confidence, date_range) = match (date, previous, story) {
         (Some(d), _, _) => (
@@ -374,7 +413,10 @@ fn sentence_drafts<'a>(
         })
         .map(|m| (m.name.clone(), m.range.clone()));
     let base = Draft {
-        signals: signals.iter().map(|f| (f.range.clone(), f.signal)).collect(),
+        signals: signals
+            .iter()
+            .map(|f| (f.range.clone(), f.signal))
+            .collect(),
         words: r.words.clone(),
         span,
         date_confidence,
@@ -388,7 +430,6 @@ fn sentence_drafts<'a>(
             .into_iter()
             .map(|a| (a.range, a.name, a.state))
             .collect(),
-        sentences: vec![r.sentence.range.clone()],
         paragraph: r.sentence.paragraph,
     };
     let towns: Vec<&(Located, Range<usize>, String, places::Cue)> = located
@@ -497,7 +538,7 @@ fn absorb<'a>(e: &mut Draft<'a>, d: Draft<'a>) {
         e.unknown_place = d.unknown_place;
     }
     // The larger toll: later sentences often update it.
-    if d.fatalities.as_ref().map(|f| f.0) > e.fatalities.as_ref().map(|f| f.0) {
+    if d.fatalities.as_ref().map(|f| f.best) > e.fatalities.as_ref().map(|f| f.best) {
         e.fatalities = d.fatalities;
     }
     if d.civilians.as_ref().map(|f| f.0) > e.civilians.as_ref().map(|f| f.0) {
@@ -508,11 +549,13 @@ fn absorb<'a>(e: &mut Draft<'a>, d: Draft<'a>) {
             e.actors.push(a);
         }
     }
-    e.sentences.extend(d.sentences);
 }
 
 /// Whether `a` is an exact place close to `b`, which is only near a place.
-fn finer(a: &Option<(Located, Range<usize>, String)>, b: &Option<(Located, Range<usize>, String)>) -> bool {
+fn finer(
+    a: &Option<(Located, Range<usize>, String)>,
+    b: &Option<(Located, Range<usize>, String)>,
+) -> bool {
     match (a, b) {
         (
             Some((Located::Place(p, GeoPrecision::Exact), _, _)),
@@ -527,12 +570,18 @@ const NEAR_KM: f64 = 30.0;
 
 fn km(p: &crate::geo::gazetteer::Place, q: &crate::geo::gazetteer::Place) -> f64 {
     use geo::{Distance, Haversine, Point};
-    Haversine.distance(Point::new(p.longitude, p.latitude), Point::new(q.longitude, q.latitude)) / 1000.0
+    Haversine.distance(
+        Point::new(p.longitude, p.latitude),
+        Point::new(q.longitude, q.latitude),
+    ) / 1000.0
 }
 
 /// Whether place `a` lies in province or district `b` ("Dibis" in
 /// "Kirkuk province"): a lead and its detail, one event.
-fn within(a: &Option<(Located, Range<usize>, String)>, b: &Option<(Located, Range<usize>, String)>) -> bool {
+fn within(
+    a: &Option<(Located, Range<usize>, String)>,
+    b: &Option<(Located, Range<usize>, String)>,
+) -> bool {
     match (a, b) {
         (Some((Located::Place(p, _), _, _)), Some((Located::Region(r), _, _))) => {
             p.admin1_code.as_deref() == Some(r.code.as_str())
@@ -541,16 +590,51 @@ fn within(a: &Option<(Located, Range<usize>, String)>, b: &Option<(Located, Rang
     }
 }
 
+/// The dead a sentence counts: the best figure, its bounds, its words.
+#[derive(Debug, Clone)]
+struct Toll {
+    best: u32,
+    low: Option<u32>,
+    high: Option<u32>,
+    range: Range<usize>,
+}
+
+impl Toll {
+    /// A figure the text gives as one number.
+    fn of(best: u32, range: Range<usize>) -> Toll {
+        Toll {
+            best,
+            low: None,
+            high: None,
+            range,
+        }
+    }
+}
+
 /// Words that say people died.
 const DEATH: &[&str] = &[
-    "killed", "killing", "dead", "died", "deaths", "death", "lives", "bodies", "fatalities",
-    "kills", "slain", "perished", "executed", "assassinated", "murdered", "toll",
+    "killed",
+    "killing",
+    "dead",
+    "died",
+    "deaths",
+    "death",
+    "lives",
+    "bodies",
+    "fatalities",
+    "kills",
+    "slain",
+    "perished",
+    "executed",
+    "assassinated",
+    "murdered",
+    "toll",
 ];
 
 /// The deaths a sentence reports: a count next to people and a death word
 /// ("killing five civilians", "12 soldiers were killed"), or one person
 /// named as killed ("a man was shot dead"). None when no number is given.
-fn deaths(text: &str, r: &Reading) -> Option<(u32, Option<u32>, Option<u32>, Range<usize>)> {
+fn deaths(text: &str, r: &Reading) -> Option<Toll> {
     let words = &r.words;
     let death_near = |at: usize| {
         let lo = at.saturating_sub(6);
@@ -584,12 +668,12 @@ fn deaths(text: &str, r: &Reading) -> Option<(u32, Option<u32>, Option<u32>, Ran
                 })
                 .filter_map(|o| o.best)
                 .sum();
-            return Some((
-                c.best.or(c.low)? + more,
-                c.low.filter(|l| Some(*l) != c.best),
-                c.high,
-                c.start..c.end,
-            ));
+            return Some(Toll {
+                best: c.best.or(c.low)? + more,
+                low: c.low.filter(|l| Some(*l) != c.best),
+                high: c.high,
+                range: c.start..c.end,
+            });
         }
     }
     // "a man was killed", "killing a soldier", "his son, who was shot dead"
@@ -605,24 +689,36 @@ fn deaths(text: &str, r: &Reading) -> Option<(u32, Option<u32>, Option<u32>, Ran
         p[0].lower == "no" && matches!(p[1].lower.as_str(), "one" | "casualties" | "deaths")
     });
     if nobody {
-        return Some((0, None, None, window[0].range.start..window[window.len() - 1].range.end));
+        return Some(Toll::of(
+            0,
+            window[0].range.start..window[window.len() - 1].range.end,
+        ));
     }
     window.windows(2).find_map(|p| {
         if p[0].lower == "both" && events::is_person(&p[1].lower) {
-            return Some((2, None, None, p[0].range.start..p[1].range.end));
+            return Some(Toll::of(2, p[0].range.start..p[1].range.end));
         }
-        let single = matches!(p[0].lower.as_str(), "a" | "an" | "one" | "his" | "her" | "their");
+        let single = matches!(
+            p[0].lower.as_str(),
+            "a" | "an" | "one" | "his" | "her" | "their"
+        );
         let person = events::is_person(&p[1].lower) && !p[1].lower.ends_with('s')
             || matches!(p[1].lower.as_str(), "son" | "brother" | "father");
         // "a mother and her son": two.
         let pair = text[p[1].range.end..]
             .split_whitespace()
             .take(3)
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
             .collect::<Vec<_>>();
         let two = pair.first().is_some_and(|w| w == "and")
-            && pair.get(2).is_some_and(|w| events::is_person(w) && !w.ends_with('s'));
-        (single && person).then(|| (if two { 2 } else { 1 }, None, None, p[0].range.start..p[1].range.end))
+            && pair
+                .get(2)
+                .is_some_and(|w| events::is_person(w) && !w.ends_with('s'));
+        (single && person)
+            .then(|| Toll::of(if two { 2 } else { 1 }, p[0].range.start..p[1].range.end))
     })
 }
 
@@ -641,7 +737,7 @@ fn civilian_deaths(text: &str, r: &Reading) -> Option<(u32, Range<usize>)> {
         let next = next.trim_matches(|ch: char| !ch.is_alphanumeric());
         let n = c.best?;
         (events::is_civilian(next) && next != "people" && next != "person")
-            .then(|| (n, c.start..c.end))
+            .then_some((n, c.start..c.end))
     })
 }
 
@@ -657,16 +753,26 @@ fn finish(
     let strongest = d.strongest();
     let kinds: Vec<Signal> = d.signals.iter().map(|s| s.1).collect();
     let state = d.actors.iter().any(|a| a.2);
-    let (event_type, sub) = events::classify(strongest, &kinds, events::victims(&d.words), state, &d.words);
+    let (event_type, sub) = events::classify(
+        strongest,
+        &kinds,
+        events::victims(&d.words),
+        state,
+        &d.words,
+    );
     let mut inc = Incident::new(event_type, d.span);
     inc.sub_event_type = Some(sub.to_string());
     inc.status = Review::Draft;
     inc.sources = vec![report.source.clone()];
     let mut evidence = Vec::new();
     let mut add = |field: &str, range: &Range<usize>| {
-        evidence.push(evidence_of(text, field, range.clone(), &d.sentences));
+        evidence.push(evidence_of(text, field, range.clone()));
     };
-    let signal_range = d.signals.iter().find(|s| s.1 == strongest).map(|s| s.0.clone())?;
+    let signal_range = d
+        .signals
+        .iter()
+        .find(|s| s.1 == strongest)
+        .map(|s| s.0.clone())?;
     add("event_type", &signal_range);
     if let Some(r) = &d.date_range {
         add("date", r);
@@ -678,7 +784,11 @@ fn finish(
             inc.place = Some(name.clone());
             locate::set_place(&mut inc, p);
             inc.geo_precision = Some(*precision);
-            place_confidence = if *precision == GeoPrecision::Exact { 0.95 } else { 0.8 };
+            place_confidence = if *precision == GeoPrecision::Exact {
+                0.95
+            } else {
+                0.8
+            };
         }
         Some((Located::Region(region), range, name)) => {
             add("place", range);
@@ -689,7 +799,9 @@ fn finish(
         None => {}
     }
     if let Some((name, range)) = &d.unknown_place
-        && d.located.as_ref().is_none_or(|l| matches!(l.0, Located::Region(_)))
+        && d.located
+            .as_ref()
+            .is_none_or(|l| matches!(l.0, Located::Region(_)))
     {
         add("place", range);
         let at = match &d.located {
@@ -716,12 +828,12 @@ fn finish(
             place_confidence = 0.3;
         }
     }
-    if let Some((best, low, high, range)) = &d.fatalities {
-        add("fatalities", range);
+    if let Some(t) = &d.fatalities {
+        add("fatalities", &t.range);
         inc.fatalities = Fatalities {
-            best: Some(*best),
-            low: *low,
-            high: *high,
+            best: Some(t.best),
+            low: t.low,
+            high: t.high,
         };
     }
     if let Some((n, range)) = &d.civilians
@@ -730,8 +842,11 @@ fn finish(
         add("civilian_fatalities", range);
         inc.civilian_fatalities = Some(*n);
     }
-    let perpetrators: Vec<&(Range<usize>, &str, bool)> =
-        d.actors.iter().filter(|a| !matches!(a.1, "Civilians")).collect();
+    let perpetrators: Vec<&(Range<usize>, &str, bool)> = d
+        .actors
+        .iter()
+        .filter(|a| !matches!(a.1, "Civilians"))
+        .collect();
     if let Some(a) = perpetrators.first() {
         add("actor1", &a.0);
         inc.actor1 = Some(a.1.to_string());
@@ -760,12 +875,8 @@ fn main_province<'a>(resolver: &Resolver<'a>) -> Option<&'a crate::geo::region::
 }
 
 /// Evidence for `range`, with the sentence it is in as context.
-fn evidence_of(text: &str, field: &str, range: Range<usize>, sentences: &[Range<usize>]) -> Evidence {
-    let sentence = sentences
-        .iter()
-        .find(|s| s.start <= range.start && range.end <= s.end)
-        .cloned()
-        .unwrap_or(range.clone());
+fn evidence_of(text: &str, field: &str, range: Range<usize>) -> Evidence {
+    let sentence = text::sentence_around(text, range.clone());
     Evidence {
         field: field.to_string(),
         start: text::char_offset(text, range.start),

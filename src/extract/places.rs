@@ -41,53 +41,279 @@ pub struct Mention {
 
 /// Words after which a capitalised name is a place.
 const BEFORE: &[&str] = &[
-    "in", "near", "at", "outside", "into", "to", "toward", "towards", "across", "around",
-    "inside", "between", "hit", "struck", "targeted", "targeting", "stormed", "entered",
-    "captured", "seized", "recaptured", "shelled", "bombed", "attacked", "besieged", "on",
-    "outskirts", "within", "through", "via", "retook", "liberated",
+    "in",
+    "near",
+    "at",
+    "outside",
+    "into",
+    "to",
+    "toward",
+    "towards",
+    "across",
+    "around",
+    "inside",
+    "between",
+    "hit",
+    "struck",
+    "targeted",
+    "targeting",
+    "stormed",
+    "entered",
+    "captured",
+    "seized",
+    "recaptured",
+    "shelled",
+    "bombed",
+    "attacked",
+    "besieged",
+    "on",
+    "outskirts",
+    "within",
+    "through",
+    "via",
+    "retook",
+    "liberated",
 ];
 const NEAR: &[&str] = &["near", "outside", "outskirts", "around"];
 const DIRECTIONS: &[&str] = &[
-    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-    "north-east", "north-west", "south-east", "south-west",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "north-east",
+    "north-west",
+    "south-east",
+    "south-west",
 ];
 /// Nouns that make "the NOUN of X" introduce a place.
 const PLACE_NOUNS: &[&str] = &[
-    "town", "village", "villages", "city", "district", "neighbourhood", "neighborhood", "area",
-    "province", "governorate", "region", "camp", "suburb", "outskirts", "countryside",
-    "municipality", "subdistrict", "capital", "towns", "cities", "hamlet", "locality",
+    "town",
+    "village",
+    "villages",
+    "city",
+    "district",
+    "neighbourhood",
+    "neighborhood",
+    "area",
+    "province",
+    "governorate",
+    "region",
+    "camp",
+    "suburb",
+    "outskirts",
+    "countryside",
+    "municipality",
+    "subdistrict",
+    "capital",
+    "towns",
+    "cities",
+    "hamlet",
+    "locality",
 ];
 /// Nouns after a name that make it a province ("Daraa countryside").
 const PROVINCE_AFTER: &[&str] = &["province", "governorate", "countryside", "region"];
 /// Nouns after a name that make it a place ("the Masmiyah checkpoint").
 const PLACE_AFTER: &[&str] = &[
-    "city", "town", "village", "district", "camp", "checkpoint", "neighbourhood", "neighborhood",
-    "area", "subdistrict", "suburb", "road", "highway", "bridge", "crossing", "airport", "base",
-    "prison", "market", "square", "hospital", "dam", "refinery", "field", "oilfield",
+    "city",
+    "town",
+    "village",
+    "district",
+    "camp",
+    "checkpoint",
+    "neighbourhood",
+    "neighborhood",
+    "area",
+    "subdistrict",
+    "suburb",
+    "road",
+    "highway",
+    "bridge",
+    "crossing",
+    "airport",
+    "base",
+    "prison",
+    "market",
+    "square",
+    "hospital",
+    "dam",
+    "refinery",
+    "field",
+    "oilfield",
 ];
 /// Names that are not places even after a cue: months, days, titles,
 /// organisations.
 const NOT_PLACE: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "forces", "force", "army", "state", "council", "ministry", "network",
-    "office", "observatory", "brigade", "brigades", "group", "front", "party", "movement",
-    "committee", "agency", "news", "gathering", "union", "organization", "organisation",
-    "coalition", "police", "guard", "units", "division", "battalion", "regiment", "corps",
-    "president", "minister", "general", "government", "islamic", "isis", "isil", "daesh", "reuters",
-    "afp", "ap", "mp", "un", "us", "u.s", "eu", "international", "human", "rights", "security",
-    "intelligence", "revolutionary", "popular", "mobilization", "mobilisation", "democratic",
-    "the", "a", "an", "his", "her", "their", "its", "this", "that", "these", "those", "some",
-    "he", "she", "they", "it", "we", "i", "tt", "photo", "archive", "internal", "ramadan", "eid",
-    "christmas", "hezbollah", "hamas", "taliban", "houthis", "houthi", "peshmerga", "shabaab",
-    "haram", "pkk", "sdf", "hts", "pmf", "ypg", "idf", "nato", "ocha", "sohr", "acled", "ucdp",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "forces",
+    "force",
+    "army",
+    "state",
+    "council",
+    "ministry",
+    "network",
+    "office",
+    "observatory",
+    "brigade",
+    "brigades",
+    "group",
+    "front",
+    "party",
+    "movement",
+    "committee",
+    "agency",
+    "news",
+    "gathering",
+    "union",
+    "organization",
+    "organisation",
+    "coalition",
+    "police",
+    "guard",
+    "units",
+    "division",
+    "battalion",
+    "regiment",
+    "corps",
+    "president",
+    "minister",
+    "general",
+    "government",
+    "islamic",
+    "isis",
+    "isil",
+    "daesh",
+    "reuters",
+    "afp",
+    "ap",
+    "mp",
+    "un",
+    "us",
+    "u.s",
+    "eu",
+    "international",
+    "human",
+    "rights",
+    "security",
+    "intelligence",
+    "revolutionary",
+    "popular",
+    "mobilization",
+    "mobilisation",
+    "democratic",
+    "the",
+    "a",
+    "an",
+    "his",
+    "her",
+    "their",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "some",
+    "he",
+    "she",
+    "they",
+    "it",
+    "we",
+    "i",
+    "tt",
+    "photo",
+    "archive",
+    "internal",
+    "ramadan",
+    "eid",
+    "christmas",
+    "hezbollah",
+    "hamas",
+    "taliban",
+    "houthis",
+    "houthi",
+    "peshmerga",
+    "shabaab",
+    "haram",
+    "pkk",
+    "sdf",
+    "hts",
+    "pmf",
+    "ypg",
+    "idf",
+    "nato",
+    "ocha",
+    "sohr",
+    "acled",
+    "ucdp",
 ];
 /// Words capitalised only because they start a sentence.
 const STARTERS: &[&str] = &[
-    "in", "on", "at", "near", "outside", "the", "a", "an", "from", "after", "before", "during",
-    "as", "and", "but", "while", "when", "since", "for", "by", "with", "of", "to", "into",
-    "meanwhile", "separately", "earlier", "later", "elsewhere", "also", "there", "late", "early",
+    "in",
+    "on",
+    "at",
+    "near",
+    "outside",
+    "the",
+    "a",
+    "an",
+    "from",
+    "after",
+    "before",
+    "during",
+    "as",
+    "and",
+    "but",
+    "while",
+    "when",
+    "since",
+    "for",
+    "by",
+    "with",
+    "of",
+    "to",
+    "into",
+    "meanwhile",
+    "separately",
+    "earlier",
+    "later",
+    "elsewhere",
+    "also",
+    "there",
+    "late",
+    "early",
 ];
 
 /// Arabic articles written lowercase inside names ("Deir ez-Zor", "Abu al-Duhur").
@@ -101,11 +327,9 @@ fn is_name_word(w: &Word) -> bool {
         return !w.lower.chars().all(|c| c.is_ascii_digit());
     }
     // "al-Bab", "as-Suwayda": a lowercase article joined to a capital.
-    w.text
-        .split_once('-')
-        .is_some_and(|(a, rest)| {
-            CONNECTORS.contains(&a) && rest.chars().next().is_some_and(char::is_uppercase)
-        })
+    w.text.split_once('-').is_some_and(|(a, rest)| {
+        CONNECTORS.contains(&a) && rest.chars().next().is_some_and(char::is_uppercase)
+    })
 }
 
 /// The place names of one sentence's words.
@@ -145,11 +369,15 @@ pub fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
         i = end;
         // "Borno State", "Nineveh Province": a province by its unit word.
         let unit = end - start >= 2
-            && matches!(words[end - 1].lower.as_str(), "state" | "province" | "governorate")
+            && matches!(
+                words[end - 1].lower.as_str(),
+                "state" | "province" | "governorate"
+            )
             && !matches!(words[end - 2].lower.as_str(), "islamic");
         let end = if unit { end - 1 } else { end };
         let run = &words[start..end];
-        let acronym = |w: &Word| w.text.chars().count() <= 6 && w.text.chars().all(|c| c.is_uppercase());
+        let acronym =
+            |w: &Word| w.text.chars().count() <= 6 && w.text.chars().all(|c| c.is_uppercase());
         if run.iter().any(|w| {
             NOT_PLACE.contains(&strip_possessive(&w.lower))
                 || DEMONYMS.iter().any(|(d, _)| *d == strip_possessive(&w.lower))
@@ -219,8 +447,15 @@ pub fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
 fn is_direction_adjective(w: &str) -> bool {
     matches!(
         w,
-        "eastern" | "western" | "northern" | "southern" | "northeastern" | "northwestern"
-            | "southeastern" | "southwestern" | "central"
+        "eastern"
+            | "western"
+            | "northern"
+            | "southern"
+            | "northeastern"
+            | "northwestern"
+            | "southeastern"
+            | "southwestern"
+            | "central"
     )
 }
 
@@ -452,7 +687,10 @@ impl<'a> Resolver<'a> {
         // The town named most often (at least twice, by any wording) in
         // the report's province.
         let mut seen: HashMap<i64, (usize, Place, String)> = HashMap::new();
-        for m in mentions.iter().filter(|m| !matches!(m.cue, Cue::Province | Cue::From)) {
+        for m in mentions
+            .iter()
+            .filter(|m| !matches!(m.cue, Cue::Province | Cue::From))
+        {
             if let Some(Located::Place(p, _)) = self.locate(m)
                 && (main_province.is_none() || p.admin1_code == main_province)
             {

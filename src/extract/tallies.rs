@@ -55,7 +55,18 @@ const VICTIM_WORDS: &[(&str, &str)] = &[
 ];
 
 /// Quantities that are no figure a source reports.
-const VAGUE: &[&str] = &["many", "several", "a few", "few", "some", "scores", "dozens", "dozens of", "numerous", "a couple"];
+const VAGUE: &[&str] = &[
+    "many",
+    "several",
+    "a few",
+    "few",
+    "some",
+    "scores",
+    "dozens",
+    "dozens of",
+    "numerous",
+    "a couple",
+];
 
 /// Periods shorter than this are an event's dates, not a tally's.
 const MIN_DAYS: i64 = 7;
@@ -114,7 +125,11 @@ fn metric_of(r: &Reading, count: &Range<usize>) -> Option<(String, bool)> {
         .or_else(|| victim(&after[..after.len().min(1)]))
         .or_else(|| if person { victim(&after) } else { None })
         .or_else(|| {
-            let near: Vec<&str> = before.iter().copied().filter(|w| !matches!(*w, "of" | "another" | "the")).collect();
+            let near: Vec<&str> = before
+                .iter()
+                .copied()
+                .filter(|w| !matches!(*w, "of" | "another" | "the"))
+                .collect();
             victim(&near[..near.len().min(1)])
         })?;
     let metric = if civilian && !metric.starts_with("civilian") {
@@ -143,7 +158,10 @@ pub(super) fn tallies(
         return None;
     }
     // A sentence dated to a day tells an event, whatever else it counts.
-    if r.dates.iter().any(|d| d.span.start == d.span.end && !super::reporting(text, d)) {
+    if r.dates
+        .iter()
+        .any(|d| d.span.start == d.span.end && !super::reporting(text, d))
+    {
         return None;
     }
     let long = |d: &&&DateMention| (d.span.end - d.span.start).num_days() + 1 >= MIN_DAYS;
@@ -195,12 +213,11 @@ pub(super) fn tallies(
             (None, Some(span)) => (span, None),
             (None, None) => continue,
         };
-        let (region, region_code, place) = tally_region(r, c.start, resolver)
-            .unwrap_or((None, None, None));
-        let sentence = [r.sentence.range.clone()];
-        let mut evidence = vec![evidence_of(text, "value", c.start..c.end, &sentence)];
+        let (region, region_code, place) =
+            tally_region(r, c.start, resolver).unwrap_or((None, None, None));
+        let mut evidence = vec![evidence_of(text, "value", c.start..c.end)];
         if let Some(p) = period_range {
-            evidence.push(evidence_of(text, "period", p, &sentence));
+            evidence.push(evidence_of(text, "period", p));
         }
         out.push(Tally {
             uid: None,
@@ -217,7 +234,11 @@ pub(super) fn tallies(
             status: Review::Draft,
             review_note: None,
             evidence,
-            confidence: Some(if civilian || inherited.is_some() { 0.7 } else { 0.8 }),
+            confidence: Some(if civilian || inherited.is_some() {
+                0.7
+            } else {
+                0.8
+            }),
             created_at: None,
             updated_at: None,
         });
@@ -235,21 +256,25 @@ pub(super) fn tallies(
 /// period's figure from this one, marked derived.
 fn derived(text: &str, r: &Reading, first: &Tally, periods: &[&DateMention]) -> Option<Tally> {
     let lower = text[r.sentence.range.clone()].to_lowercase();
-    let factor = [("double", 0.5), ("twice", 0.5), ("triple", 1.0 / 3.0), ("half", 2.0)]
-        .iter()
-        .find(|(w, _)| lower.contains(w))?
-        .1;
+    let factor = [
+        ("double", 0.5),
+        ("twice", 0.5),
+        ("triple", 1.0 / 3.0),
+        ("half", 2.0),
+    ]
+    .iter()
+    .find(|(w, _)| lower.contains(w))?
+    .1;
     let other = periods
         .iter()
         .find(|d| d.span.start != first.period_start || d.span.end != first.period_end)?;
-    let sentence = [r.sentence.range.clone()];
     Some(Tally {
         period_start: other.span.start,
         period_end: other.span.end,
         value: (first.value * factor).round(),
         derived: true,
         confidence: Some(0.6),
-        evidence: vec![evidence_of(text, "period", other.start..other.end, &sentence)],
+        evidence: vec![evidence_of(text, "period", other.start..other.end)],
         ..first.clone()
     })
 }
@@ -263,7 +288,8 @@ fn tally_region(
     at: usize,
     resolver: &super::Resolver,
 ) -> Option<(Option<String>, Option<String>, Option<String>)> {
-    let mut order: Vec<&places::Mention> = r.mentions.iter().filter(|m| m.range.end <= at).collect();
+    let mut order: Vec<&places::Mention> =
+        r.mentions.iter().filter(|m| m.range.end <= at).collect();
     order.reverse();
     order.extend(r.mentions.iter().filter(|m| m.range.start >= at));
     let named = order.into_iter().find_map(|m| match resolver.locate(m)? {

@@ -28,7 +28,7 @@ pub fn check_report(input: &str, bytes: Vec<u8>) -> Result<String> {
     }
     if bytes.contains(&0) {
         return Err(bad(
-            "binary data (NUL bytes); expected a plain-text report".into(),
+            "binary data (NUL bytes); expected a plain-text report".into()
         ));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -57,9 +57,10 @@ pub fn check_report(input: &str, bytes: Vec<u8>) -> Result<String> {
 }
 
 const ENGLISH_FUNCTION_WORDS: &[&str] = &[
-    "the", "a", "an", "of", "in", "on", "at", "to", "and", "or", "by", "for", "with", "from", "was",
-    "were", "is", "are", "has", "have", "had", "that", "this", "which", "who", "after", "its",
-    "their", "his", "her", "he", "she", "they", "it", "as", "near", "been", "be", "not", "said",
+    "the", "a", "an", "of", "in", "on", "at", "to", "and", "or", "by", "for", "with", "from",
+    "was", "were", "is", "are", "has", "have", "had", "that", "this", "which", "who", "after",
+    "its", "their", "his", "her", "he", "she", "they", "it", "as", "near", "been", "be", "not",
+    "said",
 ];
 
 /// One word: letters and digits, with inner hyphens and apostrophes
@@ -185,6 +186,33 @@ fn is_abbreviation(before: &str) -> bool {
     ABBREVIATIONS.contains(&last.as_str()) || (last.len() == 1 && last != "a" && last != "i")
 }
 
+/// The sentence `range` is in: from the end of the sentence or line
+/// before it to the end of its own, found by looking outward only.
+pub fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
+    let ends = |t: &str, i: usize| {
+        let b = t.as_bytes();
+        b[i] == b'\n'
+            || (matches!(b[i], b'.' | b'!' | b'?')
+                && b.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()))
+    };
+    let before = &text[..range.start];
+    let start = (0..before.len())
+        .rev()
+        .find(|&i| ends(text, i) && !is_abbreviation(&text[..i]))
+        .map_or(0, |i| i + 1);
+    let end = (range.end..text.len())
+        .find(|&i| ends(text, i) && (text.as_bytes()[i] == b'\n' || !is_abbreviation(&text[..i])))
+        .map_or(text.len(), |i| {
+            if text.as_bytes()[i] == b'\n' {
+                i
+            } else {
+                i + 1
+            }
+        });
+    let start = start + (text[start..].len() - text[start..].trim_start().len());
+    start.min(range.start)..end.max(range.end)
+}
+
 /// Character (Unicode scalar) offset of byte offset `byte` in `text`.
 pub fn char_offset(text: &str, byte: usize) -> usize {
     text[..byte].chars().count()
@@ -212,6 +240,14 @@ mod tests {
     }
 
     #[test]
+    fn the_sentence_around_a_span_is_found_in_the_text() {
+        let t = "First one. On Nov. 17 gunmen killed two.\nNext line.";
+        let at = t.find("gunmen").unwrap();
+        let s = sentence_around(t, at..at + 6);
+        assert_eq!(&t[s], "On Nov. 17 gunmen killed two.");
+    }
+
+    #[test]
     fn words_keep_inner_hyphens_and_apostrophes() {
         let w: Vec<String> = words("in al-Sanamayn, Dar'a and 'Homs'.")
             .into_iter()
@@ -228,7 +264,8 @@ mod tests {
         let german = "Am Dienstag wurden bei Kämpfen nahe der Stadt mehrere Menschen getötet, teilte die Beobachtungsstelle mit.";
         let e = check_report("bericht.txt", german.as_bytes().to_vec()).unwrap_err();
         assert!(e.to_string().contains("English"), "{e}");
-        let english = "On Tuesday two people were killed in clashes near the town, the observatory said.";
+        let english =
+            "On Tuesday two people were killed in clashes near the town, the observatory said.";
         assert!(check_report("f", english.as_bytes().to_vec()).is_ok());
     }
 }
