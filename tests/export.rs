@@ -439,7 +439,7 @@ fn gpkg_export_reads_back_in_gdal() {
 }
 
 /// The CSV columns README.md documents, in order.
-const CSV_COLUMNS: [&str; 30] = [
+const CSV_COLUMNS: [&str; 31] = [
     "uid",
     "title",
     "event_type",
@@ -468,6 +468,7 @@ const CSV_COLUMNS: [&str; 30] = [
     "notes",
     "tags",
     "sources",
+    "status",
     "created_at",
     "updated_at",
 ];

@@ -1,8 +1,8 @@
 //! Renders a one-period `Report` for people (table, Markdown) and for
 //! spreadsheets (long-form CSV), and grouped rows. JSON is the report
 //! serialised as is. Drafts awaiting review in the report's scope are said
-//! in every format (never counted). An unknown sum is "unknown" for people, an empty CSV
-//! cell and a JSON null, never 0.
+//! in every format (never counted). An unknown sum is "unknown" for
+//! people, an empty CSV cell and a JSON null, never 0.
 
 use std::io::Write;
 
