@@ -475,8 +475,6 @@ const ARMED: &[&str] = &[
     "personnel",
     "guards",
     "guard",
-    "members",
-    "member",
     "jihadists",
     "insurgents",
     "rebels",
@@ -547,6 +545,20 @@ const CIVILIAN: &[&str] = &[
     "teenager",
     "infant",
     "baby",
+    "fishermen",
+    "fisherman",
+    "drivers",
+    "driver",
+    "shopkeeper",
+    "merchant",
+    "traders",
+    "nurse",
+    "engineer",
+    "pilgrims",
+    "worshipper",
+    "mourners",
+    "guests",
+    "herders",
 ];
 
 /// Who the attackers are, not their victims ("gunmen killed a man").
@@ -563,10 +575,14 @@ const PERPETRATORS: &[&str] = &[
 
 /// Armed victims win: an attack that kills soldiers and civilians is a
 /// battle, as ACLED codes it.
-pub fn victims(words: &[Word]) -> Victims {
-    let armed = words
-        .iter()
-        .any(|w| ARMED.contains(&w.lower.as_str()) && !PERPETRATORS.contains(&w.lower.as_str()));
+///
+/// `armed_group`: the event names an armed group, so its "members" are
+/// fighters ("six members of the SDF"), not members of a committee.
+pub fn victims(words: &[Word], armed_group: bool) -> Victims {
+    let armed = words.iter().any(|w| {
+        (ARMED.contains(&w.lower.as_str()) && !PERPETRATORS.contains(&w.lower.as_str()))
+            || (armed_group && matches!(w.lower.as_str(), "member" | "members"))
+    });
     let civilian = words.iter().any(|w| {
         CIVILIAN.contains(&w.lower.as_str()) && !matches!(w.lower.as_str(), "people" | "person")
     });
@@ -696,13 +712,30 @@ mod tests {
     fn killings_of_soldiers_are_battles_of_civilians_attacks() {
         let w = words("gunmen killed two soldiers");
         assert_eq!(
-            classify(Signal::Killing, &[Signal::Killing], victims(&w), false, &w),
+            classify(
+                Signal::Killing,
+                &[Signal::Killing],
+                victims(&w, false),
+                false,
+                &w
+            ),
             ("Battles", "Armed clash")
         );
         let w = words("gunmen killed a shepherd");
-        assert_eq!(victims(&w), Victims::Civilian, "gunmen are the attackers");
         assert_eq!(
-            classify(Signal::Killing, &[Signal::Killing], victims(&w), false, &w).0,
+            victims(&w, false),
+            Victims::Civilian,
+            "gunmen are the attackers"
+        );
+        assert_eq!(
+            classify(
+                Signal::Killing,
+                &[Signal::Killing],
+                victims(&w, false),
+                false,
+                &w
+            )
+            .0,
             "Violence against civilians"
         );
     }

@@ -756,7 +756,12 @@ fn finish(
     let (event_type, sub) = events::classify(
         strongest,
         &kinds,
-        events::victims(&d.words),
+        events::victims(
+            &d.words,
+            d.actors
+                .iter()
+                .any(|a| !matches!(a.1, "Civilians" | "Protesters" | "Rioters")),
+        ),
         state,
         &d.words,
     );
@@ -809,9 +814,13 @@ fn finish(
             _ => "drafted without coordinates".to_string(),
         };
         warnings.push(format!(
-            "{:?} (character {}) is not in the gazetteer; {at}: add it with `incidents places add` and edit the draft",
+            "{:?} (character {}) is no place the gazetteer knows in {}; {at}: add it with `incidents places add` and edit the draft",
             name,
-            text::char_offset(text, range.start)
+            text::char_offset(text, range.start),
+            match resolver.context.countries.join(", ") {
+                c if c.is_empty() => "the report's countries".to_string(),
+                c => c,
+            }
         ));
         inc.place = Some(name.clone());
         place_confidence = 0.4;
