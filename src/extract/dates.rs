@@ -84,6 +84,15 @@ pub fn find_dates(text: &str, published: NaiveDate, country: Option<&str>) -> Ve
     mentions
 }
 
+/// The month a lowercase word names, full or abbreviated (0 for January).
+pub(super) fn month_index(word: &str) -> Option<usize> {
+    MONTHS
+        .iter()
+        .position(|m| *m == word)
+        .or_else(|| MONTH_ABBREVIATIONS.iter().position(|m| *m == word))
+        .or_else(|| (word == "sept").then_some(8))
+}
+
 const MONTHS: [&str; 12] = [
     "january",
     "february",
@@ -106,11 +115,7 @@ const MONTH_ABBREVIATIONS: [&str; 12] = [
 /// and "Mar" only capitalised: lower-case, they are a verb and a noun.
 pub(super) fn month_of(tok: &Token<'_>) -> Option<u32> {
     let word = &*tok.lower;
-    let index = MONTHS
-        .iter()
-        .position(|m| *m == word)
-        .or_else(|| MONTH_ABBREVIATIONS.iter().position(|m| *m == word))
-        .or_else(|| (word == "sept").then_some(8))?;
+    let index = month_index(word)?;
     let ambiguous = matches!(word, "may" | "march" | "mar");
     (!ambiguous || tok.raw.starts_with(char::is_uppercase)).then_some(index as u32 + 1)
 }

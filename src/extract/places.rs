@@ -144,33 +144,9 @@ const PLACE_AFTER: &[&str] = &[
     "field",
     "oilfield",
 ];
-/// Names that are not places even after a cue: months, days, titles,
-/// organisations.
+/// Names that are not places even after a cue (besides months): days,
+/// titles, organisations.
 const NOT_PLACE: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
     "monday",
     "tuesday",
     "wednesday",
@@ -380,6 +356,7 @@ pub fn mentions(text: &str, words: &[Word]) -> Vec<Mention> {
             |w: &Word| w.text.chars().count() <= 6 && w.text.chars().all(|c| c.is_uppercase());
         if run.iter().any(|w| {
             NOT_PLACE.contains(&strip_possessive(&w.lower))
+                || super::dates::month_index(&w.lower).is_some()
                 || DEMONYMS.iter().any(|(d, _)| *d == strip_possessive(&w.lower))
         }) || (run.len() == 1 && acronym(&run[0]))
             // "SDF-held", "Turkish-backed": who holds it, not where.
