@@ -277,3 +277,52 @@ fn extract_reads_standard_input() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["incidents"][0]["date_start"], "2020-11-17");
 }
+
+both!(extract_reads_names_in_the_reports_context_and_keeps_unknown_ones);
+fn extract_reads_names_in_the_reports_context_and_keeps_unknown_ones() {
+    let s = Session::new();
+    s.ok(&["init"]);
+    // The bare name ranks the larger Nawa in India first; a Daraa report
+    // means the Syrian town.
+    let report = s.file(
+        "nawa.txt",
+        b"Gunmen shot dead a farmer in the town of Nawa in the western Daraa countryside on Monday, local sources said.\n\n\
+          On Sunday, unidentified gunmen killed two men in the village of Khirbet Qarqazzuz in the eastern Daraa countryside.\n",
+    );
+    let out = s.run(&[
+        "extract",
+        report.to_str().unwrap(),
+        "--published",
+        "2025-03-04",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let incidents = v["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 2, "two villages, two events: {v:#}");
+    let nawa = &incidents[0];
+    assert_eq!(nawa["place"], "Nawa");
+    assert_eq!(nawa["country"], "SY");
+    assert_eq!(nawa["admin1_code"], "SY-DR");
+    assert_eq!(nawa["geo_precision"], 1);
+    assert_eq!(
+        nawa["date_start"], "2025-03-03",
+        "the Monday before a Tuesday"
+    );
+    assert_eq!(nawa["fatalities"], 1);
+    assert_eq!(nawa["event_type"], "Violence against civilians");
+    // A village the gazetteer lacks: kept as written, placed in its province.
+    let unknown = &incidents[1];
+    assert_eq!(unknown["place"], "Khirbet Qarqazzuz");
+    assert_eq!(unknown["admin1_code"], "SY-DR");
+    assert_eq!(unknown["geo_precision"], 3);
+    assert_eq!(unknown["fatalities"], 2);
+    assert_eq!(unknown["date_start"], "2025-03-02");
+    assert!(
+        out.stderr.contains("Khirbet Qarqazzuz") && out.stderr.contains("incidents places add"),
+        "a warning says to add the place: {}",
+        out.stderr
+    );
+}
