@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::filter::{Filter, Status};
 use crate::geo::Region;
 use crate::group::Dim;
-use crate::model::{Incident, Source, Tally};
+use crate::model::{Incident, Review, Source, Tally};
 
 /// Where a database is: a SQLite file, or a PostgreSQL server named by a
 /// `postgresql://` (or `postgres://`) URL.
@@ -523,5 +523,25 @@ impl HistoryEntry {
             }
         }
         out.join("; ")
+    }
+}
+
+/// The condition [`Status::selects`] states, over a table's `status`
+/// column and its `merged_into` column (`None` for tallies, which are never
+/// merged), or `None` when it selects everything. The review status is one
+/// of the schema's three words, never user input; the same SQL in both
+/// dialects.
+pub(crate) fn status_sql(
+    status: Status,
+    status_col: &str,
+    merged_col: Option<&str>,
+) -> Option<String> {
+    let is = |r: Review| format!("{status_col} = '{}'", r.as_str());
+    match (status.review(), merged_col) {
+        (Some(r), Some(m)) => Some(format!("{m} IS NULL AND {}", is(r))),
+        (Some(r), None) => Some(is(r)),
+        (None, _) if status == Status::All => None,
+        (None, Some(m)) => Some(format!("{m} IS NOT NULL")),
+        (None, None) => Some("false".into()),
     }
 }

@@ -6,9 +6,8 @@
 //! index has narrowed the search to the circle's boxes.
 
 use super::Params;
-use crate::filter::{Filter, RegionKey, Status};
+use crate::filter::{Filter, RegionKey};
 use crate::fold::fold;
-use crate::model::Review;
 
 /// The separator between the folded columns of `search_actors` and
 /// `search_text`: a control character no name or needle contains, so a
@@ -108,32 +107,13 @@ pub(super) fn where_clause(f: &Filter) -> (String, Params) {
             c[2]
         ));
     }
-    if let Some(status) = status_sql(f.status, "i.status", Some("i.merged_into")) {
+    if let Some(status) = crate::store::status_sql(f.status, "i.status", Some("i.merged_into")) {
         parts.push(status);
     }
     if parts.is_empty() {
         ("true".to_string(), args)
     } else {
         (parts.join(" AND "), args)
-    }
-}
-
-/// The condition [`Status::selects`] states, over a table's `status`
-/// column and its `merged_into` column (`None` for tallies, which are never
-/// merged), or `None` when it selects everything. The review status is one
-/// of the schema's three words, never user input.
-pub(super) fn status_sql(
-    status: Status,
-    status_col: &str,
-    merged_col: Option<&str>,
-) -> Option<String> {
-    let is = |r: Review| format!("{status_col} = '{}'", r.as_str());
-    match (status.review(), merged_col) {
-        (Some(r), Some(m)) => Some(format!("{m} IS NULL AND {}", is(r))),
-        (Some(r), None) => Some(is(r)),
-        (None, _) if status == Status::All => None,
-        (None, Some(m)) => Some(format!("{m} IS NOT NULL")),
-        (None, None) => Some("false".into()),
     }
 }
 

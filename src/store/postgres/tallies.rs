@@ -4,11 +4,11 @@ use chrono::NaiveDate;
 use postgres::{GenericClient, Row};
 
 use super::PgWriter;
-use super::filter_sql::status_sql;
 use super::incidents::evidence_json;
 use crate::error::{Error, Result};
 use crate::filter::Status;
 use crate::model::{Review, Source, Tally};
+use crate::store::status_sql;
 use crate::store::{Entity, Upsert};
 
 const COLUMNS: &str = "t.uid, t.region, t.region_code, t.place, t.period_start, t.period_end, \

@@ -8,9 +8,8 @@ use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 
-use crate::filter::{Filter, Near, RegionKey, Status};
+use crate::filter::{Filter, Near, RegionKey};
 use crate::fold::fold;
-use crate::model::Review;
 
 /// Registers the SQL functions the WHERE clause uses: `fold(text)` (case and
 /// diacritics folded, [`fold`]) and `in_circle(lat, lon, centre_lat,
@@ -142,32 +141,13 @@ pub(crate) fn where_clause(f: &Filter) -> (String, Vec<Value>) {
             c[2]
         ));
     }
-    if let Some(status) = status_sql(f.status, "i.status", Some("i.merged_into")) {
+    if let Some(status) = crate::store::status_sql(f.status, "i.status", Some("i.merged_into")) {
         parts.push(status);
     }
     if parts.is_empty() {
         ("1".to_string(), args)
     } else {
         (parts.join(" AND "), args)
-    }
-}
-
-/// The condition [`Status::selects`] states, over a table's `status`
-/// column and its `merged_into` column (`None` for tallies, which are never
-/// merged), or `None` when it selects everything. The review status is one
-/// of the schema's three words, never user input.
-pub(super) fn status_sql(
-    status: Status,
-    status_col: &str,
-    merged_col: Option<&str>,
-) -> Option<String> {
-    let is = |r: Review| format!("{status_col} = '{}'", r.as_str());
-    match (status.review(), merged_col) {
-        (Some(r), Some(m)) => Some(format!("{m} IS NULL AND {}", is(r))),
-        (Some(r), None) => Some(is(r)),
-        (None, _) if status == Status::All => None,
-        (None, Some(m)) => Some(format!("{m} IS NOT NULL")),
-        (None, None) => Some("false".into()),
     }
 }
 
@@ -254,7 +234,7 @@ mod tests {
             "i.merged_into IS NULL AND i.status = 'reviewed'"
         );
         let all = Filter {
-            status: Status::All,
+            status: crate::filter::Status::All,
             ..Filter::default()
         };
         assert_eq!(where_clause(&all).0, "1");

@@ -3,7 +3,6 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::filter_sql::status_sql;
 use super::incidents::evidence_json;
 use super::{SqliteStore, SqliteWriter, now};
 use crate::error::{Error, Result};
@@ -11,6 +10,7 @@ use crate::filter::Status;
 use crate::model::{Review, Source, Tally};
 use crate::store::Entity;
 use crate::store::Upsert;
+use crate::store::status_sql;
 
 const COLUMNS: &str = "t.uid, t.region, t.region_code, t.place, t.period_start, t.period_end, \
     t.metric, t.value, t.derived, t.notes, t.created_at, t.updated_at, t.excerpt, \
