@@ -229,6 +229,27 @@ impl Database {
         )
     }
 
+    /// The map of a report's region and period (see [`crate::map::build`]).
+    pub fn map(
+        &self,
+        filter: &Filter,
+        period: Period,
+        by: Option<Dim>,
+        measure: crate::map::Measure,
+    ) -> Result<crate::map::MapData<'_>> {
+        let regions = self.regions()?;
+        let (summary, _) = report_scope::scope(filter, Some(regions))?;
+        crate::map::build(
+            self.store.as_ref(),
+            regions,
+            filter,
+            summary,
+            period,
+            by,
+            measure,
+        )
+    }
+
     /// Aggregates by `dims` over the filter, within `period` when given.
     pub fn grouped_report(
         &self,

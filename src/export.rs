@@ -125,6 +125,26 @@ fn partial(path: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
+/// Writes `bytes` (a picture, a page) to `path`, which appears only
+/// complete: a failed write leaves no truncated file.
+pub fn write_complete(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::invalid(
+            "output",
+            path.display(),
+            "a file path, not a directory",
+        ));
+    }
+    let tmp = partial(path);
+    let result = std::fs::write(&tmp, bytes)
+        .map_err(|e| Error::io(tmp.display(), e))
+        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io(path.display(), e)));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Writes the selected incidents to the file at `path`, which appears
 /// only when the export is complete.
 pub fn to_file(

@@ -21,6 +21,7 @@ pub mod geo;
 pub mod group;
 pub mod import;
 pub mod locate;
+pub mod map;
 pub mod merge;
 pub mod model;
 pub mod report;

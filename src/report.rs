@@ -58,6 +58,23 @@ impl Period {
         })
     }
 
+    /// The period for people: "June 2025", "2025", "week 2025-W24
+    /// (9 Jun – 15 Jun 2025)", "2 June 2025", "2025-06-10 to 2025-06-19".
+    pub fn label(&self) -> String {
+        match self.kind {
+            DatePrecision::Month => self.start.format("%B %Y").to_string(),
+            DatePrecision::Year => self.start.format("%Y").to_string(),
+            DatePrecision::Day => self.start.format("%-d %B %Y").to_string(),
+            DatePrecision::Week => format!(
+                "week {} ({} – {})",
+                self.start.format("%G-W%V"),
+                self.start.format("%-d %b"),
+                self.end.format("%-d %b %Y")
+            ),
+            _ => format!("{} to {}", self.start, self.end),
+        }
+    }
+
     /// The period just before: the previous month, week or year, or for a
     /// range the same number of days just before it.
     pub fn previous(&self) -> Period {
@@ -339,7 +356,7 @@ pub fn check_status(status: Status) -> Result<()> {
 /// selects other records, or the incidents that only overlap the period,
 /// is refused, not silently read another way (a period report lists those
 /// apart, in `overlapping`).
-fn check_counting_rule(filter: &Filter) -> Result<()> {
+pub fn check_counting_rule(filter: &Filter) -> Result<()> {
     check_status(filter.status)?;
     if filter.overlapping {
         return Err(Error::invalid(
@@ -606,6 +623,15 @@ mod tests {
             .unwrap()
             .previous();
         assert_eq!((r.start, r.end), (d("2025-05-31"), d("2025-06-09")));
+        assert_eq!(
+            Period::parse("--month", "2025-06").unwrap().label(),
+            "June 2025"
+        );
+        assert_eq!(
+            Period::parse("--week", "2025-W24").unwrap().label(),
+            "week 2025-W24 (9 Jun – 15 Jun 2025)"
+        );
+        assert_eq!(r.label(), "2025-05-31 to 2025-06-09");
         let jan = Period::parse("--month", "2025-01").unwrap().previous();
         assert_eq!((jan.start, jan.end), (d("2024-12-01"), d("2024-12-31")));
     }

@@ -61,8 +61,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                 ..FilterArgs::default()
             },
             near: Default::default(),
-            week: None,
-            year: None,
+            period: Default::default(),
             group_by: Vec::new(),
             format: Some(super::report::ReportFormat::Table),
             raw: false,

@@ -16,7 +16,9 @@ mod history;
 mod import;
 mod init;
 mod list;
+mod map;
 mod merge;
+mod picture;
 mod places;
 mod regions;
 mod report;
@@ -101,6 +103,8 @@ pub enum Command {
     Regions(regions::Args),
     /// Counts, fatalities and reported tallies for a region and period.
     Report(report::Args),
+    /// Draw a report's region and period as a map (SVG or PNG).
+    Map(map::Args),
     /// Import incidents from our CSV, ACLED, UCDP GED, GeoJSON or GeoJSONSeq.
     Import(import::Args),
     /// Export incidents to GeoJSON, GeoJSONSeq, CSV, ACLED CSV or GeoPackage.
@@ -139,6 +143,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Extract(a) => extract::run(&ctx, a),
         Command::Regions(a) => regions::run(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),
+        Command::Map(a) => map::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
         Command::Backup(a) => backup::run(&ctx, a),
@@ -243,6 +248,32 @@ pub struct NearArgs {
     /// Radius for --near, e.g. 25km (default 10km).
     #[arg(long, requires = "near", allow_hyphen_values = true)]
     pub radius: Option<String>,
+}
+
+/// The period flags beside the filter's `--month`/`--from`/`--to`: a
+/// report, a map and a chart take the same periods.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PeriodArgs {
+    /// An ISO week, YYYY-Www.
+    #[arg(long, conflicts_with_all = ["month", "from", "to", "year"])]
+    pub week: Option<String>,
+    /// A year, YYYY.
+    #[arg(long, conflicts_with_all = ["month", "from", "to"])]
+    pub year: Option<String>,
+}
+
+impl PeriodArgs {
+    /// The period these flags and the filter's dates give, if any.
+    pub fn resolve(&self, filter: &FilterArgs) -> Result<Option<incidents::report::Period>> {
+        incidents::report_scope::PeriodSpec {
+            month: filter.month.clone(),
+            week: self.week.clone(),
+            year: self.year.clone(),
+            from: filter.from.clone(),
+            to: filter.to.clone(),
+        }
+        .resolve()
+    }
 }
 
 /// `--overlapping`, for the commands that select incidents without counting

@@ -7,10 +7,9 @@ use incidents::filter::Status;
 use incidents::formats::OutputFormat;
 use incidents::group::Dim;
 use incidents::report::AwaitingReview;
-use incidents::report_scope::PeriodSpec;
 use incidents::{Error, Result};
 
-use super::{Ctx, FilterArgs, NearArgs, note};
+use super::{Ctx, FilterArgs, NearArgs, PeriodArgs, note};
 
 /// Report output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -52,12 +51,8 @@ pub struct Args {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub near: NearArgs,
-    /// An ISO week, YYYY-Www.
-    #[arg(long, conflicts_with_all = ["month", "from", "to", "year"])]
-    pub week: Option<String>,
-    /// A year, YYYY.
-    #[arg(long, conflicts_with_all = ["month", "from", "to"])]
-    pub year: Option<String>,
+    #[command(flatten)]
+    pub period: PeriodArgs,
     /// Aggregate over --from/--to by these dimensions, comma-separated:
     /// month, week, year, day, country, admin1, admin2, type, sub_type, actor.
     #[arg(long, value_delimiter = ',')]
@@ -72,7 +67,7 @@ pub struct Args {
 
 /// `--status` of a report: `reviewed` (or `active`); any other is a usage
 /// error saying where drafts are seen.
-fn counted_status(s: &str) -> std::result::Result<String, String> {
+pub(super) fn counted_status(s: &str) -> std::result::Result<String, String> {
     Status::parse(s)
         .and_then(incidents::report::check_status)
         .map(|()| s.to_string())
@@ -92,14 +87,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
     });
     let filter = a.filter.to_filter(&db, false, &a.near)?;
-    let period = PeriodSpec {
-        month: a.filter.month.clone(),
-        week: a.week.clone(),
-        year: a.year.clone(),
-        from: a.filter.from.clone(),
-        to: a.filter.to.clone(),
-    }
-    .resolve()?;
+    let period = a.period.resolve(&a.filter)?;
     let mut out = std::io::stdout().lock();
 
     if !a.group_by.is_empty() {

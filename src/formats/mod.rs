@@ -8,8 +8,12 @@ pub mod fields;
 pub mod geojson;
 pub mod gpkg;
 pub mod guard;
+pub mod map;
+pub mod palette;
+pub mod png;
 pub mod report;
 pub mod rows;
+pub mod svg;
 pub mod tags;
 pub mod ucdp;
 

@@ -72,6 +72,13 @@ pub trait Store {
     fn countries(&self) -> Result<Vec<String>>;
     /// Counts and fatality sums of the selected incidents by `dims`.
     fn aggregate(&self, filter: &Filter, dims: &[Dim]) -> Result<Vec<Aggregate>>;
+    /// The marks of the selected incidents placed at a point (geo precision
+    /// 1 or 2): one per incident, largest toll first, or with `cell` (in
+    /// degrees) one per grid cell and event type.
+    fn map_points(&self, filter: &Filter, cell: Option<f64>) -> Result<Vec<MapPoint>>;
+    /// The publishers of the selected incidents' sources, most incidents
+    /// first, at most `limit`.
+    fn publishers(&self, filter: &Filter, limit: usize) -> Result<Vec<String>>;
     /// Every recorded change of an incident or tally, oldest first.
     fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>>;
     fn get_tally(&self, uid: &str) -> Result<Option<Tally>>;
@@ -393,6 +400,20 @@ pub struct Aggregate {
     pub civilian_fatalities: u64,
     /// Incidents with a civilian toll: the ones `civilian_fatalities` covers.
     pub civilian_known: u64,
+}
+
+/// Where incidents are drawn on a map: one incident, or those of one event
+/// type in one grid cell (at their mean position).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapPoint {
+    pub lat: f64,
+    pub lon: f64,
+    pub event_type: String,
+    pub incidents: u64,
+    /// The sum of the best estimates (None when none has one).
+    pub fatalities: Option<u64>,
+    /// The reported place of a single incident.
+    pub place: Option<String>,
 }
 
 /// What an upsert (of an imported row, a seed, a tally) did.

@@ -8,7 +8,7 @@ use super::refs;
 use crate::error::Result;
 use crate::filter::Filter;
 use crate::group::Dim;
-use crate::store::Aggregate;
+use crate::store::{Aggregate, MapPoint};
 
 /// The SQL expression of a dimension's key: a time bucket only when the
 /// incident's whole date span lies inside it (else NULL, shown as
@@ -135,4 +135,65 @@ pub(super) fn aggregate(
         out.push(Aggregate::default());
     }
     Ok(out)
+}
+
+/// The marks of the selected incidents with a drawable point, as on SQLite.
+pub(super) fn map_points(
+    c: &mut impl GenericClient,
+    filter: &Filter,
+    cell: Option<f64>,
+) -> Result<Vec<MapPoint>> {
+    let (clause, mut args) = where_clause(filter);
+    let drawable = "i.latitude IS NOT NULL AND COALESCE(i.geo_precision, 1) <= 2";
+    let sql = match cell {
+        None => format!(
+            "SELECT i.latitude, i.longitude, i.event_type, 1::bigint, i.fatalities::bigint, i.place \
+             FROM incidents i WHERE {clause} AND {drawable} \
+             ORDER BY COALESCE(i.fatalities, 0) DESC, i.id"
+        ),
+        Some(cell) => {
+            args.push(Box::new(cell));
+            let p = args.len();
+            format!(
+                "SELECT avg(i.latitude), avg(i.longitude), i.event_type, count(*), \
+                 sum(i.fatalities)::bigint, CASE WHEN count(*) = 1 THEN min(i.place) END \
+                 FROM incidents i WHERE {clause} AND {drawable} \
+                 GROUP BY round(i.latitude / ${p})::bigint, round(i.longitude / ${p})::bigint, \
+                 i.event_type \
+                 ORDER BY COALESCE(sum(i.fatalities), 0) DESC, 1, 2, 3 COLLATE \"C\""
+            )
+        }
+    };
+    Ok(c.query(&sql, &refs(&args))?
+        .iter()
+        .map(|r| MapPoint {
+            lat: r.get(0),
+            lon: r.get(1),
+            event_type: r.get(2),
+            incidents: r.get::<_, i64>(3).max(0) as u64,
+            fatalities: r.get::<_, Option<i64>>(4).map(|v| v.max(0) as u64),
+            place: r.get(5),
+        })
+        .collect())
+}
+
+/// The publishers of the selected incidents' sources, most first.
+pub(super) fn publishers(
+    c: &mut impl GenericClient,
+    filter: &Filter,
+    limit: usize,
+) -> Result<Vec<String>> {
+    let (clause, mut args) = where_clause(filter);
+    args.push(Box::new(limit as i64));
+    let sql = format!(
+        "SELECT s.publisher FROM incidents i \
+         JOIN incident_sources l ON l.incident_id = i.id JOIN sources s ON s.id = l.source_id \
+         WHERE {clause} GROUP BY s.publisher \
+         ORDER BY count(*) DESC, s.publisher COLLATE \"C\" LIMIT ${}",
+        args.len()
+    );
+    Ok(c.query(&sql, &refs(&args))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
 }

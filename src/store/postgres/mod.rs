@@ -26,8 +26,8 @@ use crate::group::Dim;
 use crate::model::{Incident, Tally};
 use crate::store::custom::CustomRegions;
 use crate::store::{
-    Aggregate, Author, HistoryEntry, ImportCounts, MergeRecord, Mode, PlaceRow, Store, Upsert,
-    Writer,
+    Aggregate, Author, HistoryEntry, ImportCounts, MapPoint, MergeRecord, Mode, PlaceRow, Store,
+    Upsert, Writer,
 };
 
 /// The schema, as append-only migrations (see schema.sql beside this file).
@@ -431,6 +431,12 @@ impl Store for PgStore {
     }
     fn aggregate(&self, filter: &Filter, dims: &[Dim]) -> Result<Vec<Aggregate>> {
         aggregate::aggregate(&mut *self.client()?, filter, dims)
+    }
+    fn map_points(&self, filter: &Filter, cell: Option<f64>) -> Result<Vec<MapPoint>> {
+        aggregate::map_points(&mut *self.client()?, filter, cell)
+    }
+    fn publishers(&self, filter: &Filter, limit: usize) -> Result<Vec<String>> {
+        aggregate::publishers(&mut *self.client()?, filter, limit)
     }
     fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
         incidents::history(&mut *self.client()?, uid)

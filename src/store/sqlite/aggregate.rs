@@ -6,7 +6,7 @@ use super::filter_sql::where_clause;
 use crate::error::Result;
 use crate::filter::Filter;
 use crate::group::Dim;
-use crate::store::Aggregate;
+use crate::store::{Aggregate, MapPoint};
 
 /// The SQL expression of a dimension's key. A time bucket is given only when the
 /// incident's whole date span lies inside it: an incident known only to
@@ -120,6 +120,60 @@ impl SqliteStore {
             out.push(Aggregate::default());
         }
         Ok(out)
+    }
+
+    /// The marks of the selected incidents with a drawable point (see
+    /// [`crate::store::Store::map_points`]). A point known only to the
+    /// province or country is not drawn: it is not where the incident was.
+    pub fn map_points(&self, filter: &Filter, cell: Option<f64>) -> Result<Vec<MapPoint>> {
+        let (clause, mut args) = where_clause(filter);
+        let drawable = "i.latitude IS NOT NULL AND COALESCE(i.geo_precision, 1) <= 2";
+        let sql = match cell {
+            None => format!(
+                "SELECT i.latitude, i.longitude, i.event_type, 1, i.fatalities, i.place \
+                 FROM incidents i WHERE {clause} AND {drawable} \
+                 ORDER BY COALESCE(i.fatalities, 0) DESC, i.id"
+            ),
+            Some(cell) => {
+                args.push(rusqlite::types::Value::Real(cell));
+                let p = args.len();
+                format!(
+                    "SELECT avg(i.latitude), avg(i.longitude), i.event_type, COUNT(*), \
+                     SUM(i.fatalities), CASE WHEN COUNT(*) = 1 THEN min(i.place) END \
+                     FROM incidents i WHERE {clause} AND {drawable} \
+                     GROUP BY CAST(round(i.latitude / ?{p}) AS INTEGER), \
+                     CAST(round(i.longitude / ?{p}) AS INTEGER), i.event_type \
+                     ORDER BY COALESCE(SUM(i.fatalities), 0) DESC, 1, 2, 3"
+                )
+            }
+        };
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok(MapPoint {
+                lat: r.get(0)?,
+                lon: r.get(1)?,
+                event_type: r.get(2)?,
+                incidents: r.get::<_, i64>(3)?.max(0) as u64,
+                fatalities: r.get::<_, Option<i64>>(4)?.map(|v| v.max(0) as u64),
+                place: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The publishers of the selected incidents' sources, most first.
+    pub fn publishers(&self, filter: &Filter, limit: usize) -> Result<Vec<String>> {
+        let (clause, mut args) = where_clause(filter);
+        args.push(rusqlite::types::Value::Integer(limit as i64));
+        let sql = format!(
+            "SELECT s.publisher FROM incidents i \
+             JOIN incident_sources l ON l.incident_id = i.id JOIN sources s ON s.id = l.source_id \
+             WHERE {clause} GROUP BY s.publisher ORDER BY COUNT(*) DESC, s.publisher LIMIT ?{}",
+            args.len()
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 

@@ -24,7 +24,8 @@ use crate::geo::Region;
 use crate::group::Dim;
 use crate::model::{Incident, Tally};
 use crate::store::{
-    Aggregate, Author, Entity, HistoryEntry, MergeRecord, Mode, PlaceRow, Store, Upsert, Writer,
+    Aggregate, Author, Entity, HistoryEntry, MapPoint, MergeRecord, Mode, PlaceRow, Store, Upsert,
+    Writer,
 };
 
 /// The schema, as append-only migrations (see schema.sql).
@@ -435,6 +436,12 @@ impl Store for SqliteStore {
     }
     fn aggregate(&self, filter: &Filter, dims: &[Dim]) -> Result<Vec<Aggregate>> {
         SqliteStore::aggregate(self, filter, dims)
+    }
+    fn map_points(&self, filter: &Filter, cell: Option<f64>) -> Result<Vec<MapPoint>> {
+        SqliteStore::map_points(self, filter, cell)
+    }
+    fn publishers(&self, filter: &Filter, limit: usize) -> Result<Vec<String>> {
+        SqliteStore::publishers(self, filter, limit)
     }
     fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
         SqliteStore::history(self, uid)
