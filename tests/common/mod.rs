@@ -372,6 +372,11 @@ impl Session {
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}\n{out}"))
     }
 
+    /// A path in the session directory (nothing is created).
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
     /// A file in the session directory with this content.
     pub fn file(&self, name: &str, content: &[u8]) -> PathBuf {
         let p = self.dir.path().join(name);
