@@ -707,7 +707,7 @@ fn no_progress_is_drawn_when_stderr_is_not_a_terminal() {
     }
 }
 
-#[test]
+both!(on_a_terminal_imports_and_exports_show_a_bar_with_a_total_and_an_eta);
 fn on_a_terminal_imports_and_exports_show_a_bar_with_a_total_and_an_eta() {
     let s = Session::new();
     let data = many(2000);
