@@ -27,6 +27,7 @@ use crate::report::{self, Period, Report};
 use crate::report_scope;
 use crate::review;
 use crate::store::{self, Author, HistoryEntry, Location, MergeRecord, PlaceRow, Store};
+use crate::stream::{self, Input};
 use crate::sync;
 
 /// An open incidents database.
@@ -170,6 +171,17 @@ impl Database {
         self.store.for_each_incident(filter, &mut f)
     }
 
+    /// How many incidents `filter` selects, its limit included (e.g. the
+    /// total of an export's progress), counted without reading them.
+    pub fn count(&self, filter: &Filter) -> Result<u64> {
+        let n = self
+            .store
+            .aggregate(filter, &[])?
+            .first()
+            .map_or(0, |a| a.incidents);
+        Ok(filter.limit.map_or(n, |limit| n.min(limit as u64)))
+    }
+
     /// Every recorded change of an incident or tally, oldest first.
     pub fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
         let entries = self.store.history(uid)?;
@@ -186,6 +198,17 @@ impl Database {
     /// A consistent copy at `dest`, safe while others write; never overwrites.
     pub fn backup(&self, dest: &Path) -> Result<()> {
         self.store.backup(dest)
+    }
+
+    /// A consistent copy written to `out` (named `out_name` in errors), e.g.
+    /// standard output. The copy is made whole first, in a private
+    /// temporary file: SQLite writes a database file in place, not as a
+    /// stream.
+    pub fn backup_to(&self, out: &mut dyn Write, out_name: &str) -> Result<u64> {
+        let scratch = stream::ScratchDir::new("backup")?;
+        let path = scratch.path().join("backup.db");
+        self.store.backup(&path)?;
+        stream::copy_file_to(&path, out, out_name)
     }
 
     /// Integrity and the project's invariants, for every incident.
@@ -471,12 +494,12 @@ impl Database {
     /// import (see [`sync::apply_deletions`]).
     pub fn import_deletions(
         &mut self,
-        file: &Path,
+        file: &Input,
         theirs: bool,
         dry_run: bool,
     ) -> Result<sync::Deletions> {
-        let input = file.display().to_string();
-        let f = std::fs::File::open(file).map_err(|e| Error::io(&input, e))?;
+        let input = file.name();
+        let f = file.open(stream::no_progress())?;
         let uids = sync::read_deletions(std::io::BufReader::new(f), &input)?;
         let regions = full_regions(&self.regions, self.store.as_ref())?;
         let mut out = store::import(self.store.as_mut(), dry_run, |w| {
@@ -502,11 +525,12 @@ impl Database {
     /// Imports polygons from a GeoJSON file as custom regions named by
     /// `name_field`, replacing those of the same name, and links the
     /// incidents inside them. Returns how many.
-    pub fn import_regions(&mut self, file: &Path, name_field: &str) -> Result<usize> {
-        let f = std::fs::File::open(file).map_err(|e| Error::io(file.display(), e))?;
-        let imported = Regions::read_geojson_regions(f, name_field).map_err(|e| e.in_file(file))?;
+    pub fn import_regions(&mut self, file: &Input, name_field: &str) -> Result<usize> {
+        let source = file.name();
+        let f = file.open(stream::no_progress())?;
+        let imported =
+            Regions::read_geojson_regions(f, name_field).map_err(|e| e.in_file(&source))?;
         let n = imported.len();
-        let source = file.display().to_string();
         // The store links the incidents inside each region.
         store::write(self.store.as_mut(), |w| {
             for r in &imported {
@@ -556,9 +580,9 @@ impl Database {
     }
 
     /// Imports places from a GeoNames dump (tab-separated); returns how many.
-    pub fn import_places(&mut self, file: &Path) -> Result<usize> {
-        let f = std::fs::File::open(file).map_err(|e| Error::io(file.display(), e))?;
-        let places = Gazetteer::read_geonames(f).map_err(|e| e.in_file(file))?;
+    pub fn import_places(&mut self, file: &Input) -> Result<usize> {
+        let f = file.open(stream::no_progress())?;
+        let places = Gazetteer::read_geonames(f).map_err(|e| e.in_file(&file.name()))?;
         let n = places.len();
         store::write(self.store.as_mut(), |w| {
             for p in places {

@@ -159,9 +159,9 @@ impl Error {
         }
     }
 
-    /// True when the error is a closed output pipe, which ends a command quietly.
-    /// Names the input file in a data error from a reader that does not know it.
-    pub fn in_file(self, file: &std::path::Path) -> Error {
+    /// Names the input (a file, or `<stdin>`) in a data error from a reader
+    /// that does not know it.
+    pub fn in_file(self, input: &str) -> Error {
         match self {
             Error::Data { what, reason }
             | Error::Input {
@@ -169,20 +169,21 @@ impl Error {
                 reason,
                 ..
             } => Error::Input {
-                input: file.display().to_string(),
+                input: input.to_string(),
                 location: what,
                 reason,
             },
             Error::Json(e) => Error::Input {
-                input: file.display().to_string(),
+                input: input.to_string(),
                 location: format!("line {}, column {}", e.line(), e.column()),
                 reason: format!("not valid JSON: {e}"),
             },
-            Error::Io { source, .. } => Error::io(file.display(), source),
+            Error::Io { source, .. } => Error::io(input, source),
             other => other,
         }
     }
 
+    /// True when the error is a closed output pipe, which ends a command quietly.
     pub fn is_broken_pipe(&self) -> bool {
         match self {
             Error::Io { source, .. } => source.kind() == std::io::ErrorKind::BrokenPipe,

@@ -57,7 +57,7 @@ fn ordered(filter: &Filter, format: ExportFormat) -> Filter {
 
 /// Writes the selected incidents to `out` (every format but GeoPackage,
 /// which is a database file and needs [`to_file`]). `progress` is called
-/// with the number written so far.
+/// with the number of incidents handled so far (written or left out).
 pub fn to_writer<W: Write>(
     db: &Database,
     filter: &Filter,
@@ -70,11 +70,11 @@ pub fn to_writer<W: Write>(
     let mut count = |n: &mut Exported, written: bool| {
         if written {
             n.written += 1;
-            if n.written.is_multiple_of(10_000) {
-                progress(n.written);
-            }
         } else {
             n.skipped += 1;
+        }
+        if (n.written + n.skipped).is_multiple_of(10_000) {
+            progress(n.written + n.skipped);
         }
     };
     match opts.format {
@@ -167,11 +167,11 @@ pub fn to_file(
         db.for_each_incident(&filter.clone(), |i| {
             if w.write(&i)? {
                 n.written += 1;
-                if n.written.is_multiple_of(10_000) {
-                    progress(n.written);
-                }
             } else {
                 n.skipped += 1;
+            }
+            if (n.written + n.skipped).is_multiple_of(10_000) {
+                progress(n.written + n.skipped);
             }
             Ok(())
         })?;

@@ -7,7 +7,6 @@
 //! handed to the caller with its line (or feature), field and reason.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
@@ -22,6 +21,7 @@ use crate::geo::Regions;
 use crate::locate::{self, Placement};
 use crate::model::Incident;
 use crate::store::{ImportCounts, Store, Upsert, Writer};
+use crate::stream::{Input, OnRead, read_head};
 use crate::sync::{self, Conflict, Coverage, Local};
 
 /// The formats `incidents import` reads.
@@ -60,10 +60,12 @@ impl ImportFormat {
 /// The first bytes of every SQLite database file.
 const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
 
-/// Guesses the format from the file name and its first bytes.
-pub fn detect(path: &Path, head: &[u8]) -> Result<ImportFormat> {
-    let ext = path
-        .extension()
+/// Guesses the format from the file name (standard input has none) and its
+/// first bytes.
+pub fn detect(input: &Input, head: &[u8]) -> Result<ImportFormat> {
+    let ext = input
+        .path()
+        .and_then(Path::extension)
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
@@ -90,28 +92,42 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<ImportFormat> {
             ImportFormat::Csv
         }
         _ => {
+            let from = match input {
+                Input::Stdin => "its content (standard input has no file name to go by)",
+                Input::File(_) => "the name or header",
+            };
             return Err(Error::Input {
-                input: path.display().to_string(),
+                input: input.name(),
                 location: "line 1".into(),
-                reason: "cannot tell the format from the name or header; give --format csv|acled|ucdp|geojson|geojsonseq|db".into(),
+                reason: format!(
+                    "cannot tell the format from {from}; give --format csv|acled|ucdp|geojson|geojsonseq|db"
+                ),
             });
         }
     };
     Ok(format)
 }
 
-/// Opens `path` and reads it as `format` (detected when `None`).
-pub fn open(path: &Path, format: Option<ImportFormat>) -> Result<(ImportFormat, Rows<'static>)> {
-    let name = path.display().to_string();
-    let mut file = File::open(path).map_err(|e| Error::io(&name, e))?;
-    let mut head = vec![0u8; 4096];
-    let n = file.read(&mut head).map_err(|e| Error::io(&name, e))?;
-    head.truncate(n);
-    if n == 0 {
+/// How much of the input format detection looks at.
+const HEAD_LEN: usize = 4096;
+
+/// Opens `input` and reads it as `format` (detected when `None`).
+/// `on_read` is told the bytes of each read, for a progress bar.
+pub fn open(
+    input: &Input,
+    format: Option<ImportFormat>,
+    on_read: OnRead,
+) -> Result<(ImportFormat, Rows<'static>)> {
+    let name = input.name();
+    let mut r = input.open(on_read)?;
+    // Read once and handed on with the rest, so standard input, which
+    // cannot be opened twice, is detected like a file.
+    let head = read_head(&mut r, HEAD_LEN).map_err(|e| Error::io(&name, e))?;
+    if head.is_empty() {
         return Err(Error::Input {
             input: name,
             location: "byte 0".into(),
-            reason: "the file is empty".into(),
+            reason: "the input is empty: nothing to import".into(),
         });
     }
     if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
@@ -124,17 +140,19 @@ pub fn open(path: &Path, format: Option<ImportFormat>) -> Result<(ImportFormat, 
     }
     let format = match format {
         Some(f) => f,
-        None => detect(path, &head)?,
+        None => detect(input, &head)?,
     };
-    let file = File::open(path).map_err(|e| Error::io(&name, e))?;
-    let r = BufReader::with_capacity(1 << 16, file);
+    let text = move || BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(r));
     let rows = match format {
-        ImportFormat::Csv => csv::read(r, &name)?,
-        ImportFormat::Acled => acled::read(r, &name)?,
-        ImportFormat::Ucdp => ucdp::read(r, &name)?,
-        ImportFormat::Geojson => geojson::read(r, &name)?,
-        ImportFormat::Geojsonseq => geojson::read_seq(r, &name)?,
-        ImportFormat::Db => database_rows(path)?,
+        ImportFormat::Csv => csv::read(text(), &name)?,
+        ImportFormat::Acled => acled::read(text(), &name)?,
+        ImportFormat::Ucdp => ucdp::read(text(), &name)?,
+        ImportFormat::Geojson => geojson::read(text(), &name)?,
+        ImportFormat::Geojsonseq => geojson::read_seq(text(), &name)?,
+        ImportFormat::Db => database_rows(input.file(
+            "FILE",
+            "an incidents database (SQLite file) is opened in place; save it to a file and import that",
+        )?)?,
     };
     Ok((format, rows))
 }
@@ -613,7 +631,7 @@ mod tests {
 
     #[test]
     fn detects_formats() {
-        let p = |s: &str| Path::new(s).to_path_buf();
+        let p = |s: &str| Input::from_arg(s);
         assert_eq!(
             detect(&p("a.geojson"), b"{\"type\":\"FeatureCollection\"").unwrap(),
             ImportFormat::Geojson

@@ -29,6 +29,7 @@ pub mod report_scope;
 pub mod review;
 pub mod seeds;
 pub mod store;
+pub mod stream;
 pub mod sync;
 
 pub use database::Database;

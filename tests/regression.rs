@@ -1210,3 +1210,121 @@ fn point_in_a_border_sliver_refused_as_73_km_from_its_country() {
     ]);
     assert_eq!(show(&s, "INC-000002")["country"], "IQ");
 }
+
+// --- cli habits ---
+
+/// Runs with `input` on standard input.
+fn with_stdin(s: &Session, args: &[&str], input: &[u8]) -> common::Output {
+    let mut c = s.cmd(args);
+    c.write_stdin(input.to_vec());
+    common::Output::of(&mut c)
+}
+
+both!(import_dash_reads_stdin);
+/// `import -` failed with "-: No such file or directory".
+fn import_dash_reads_stdin() {
+    let s = Session::new();
+    let csv = "uid,event_type,date_start,date_end,latitude,longitude\n\
+               STDIN-1,Battles,2025-06-18,2025-06-18,32.62,36.10\n";
+    let out = with_stdin(&s, &["import", "-", "--format", "csv"], csv.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(uids(&s.json(&["list"])), ["STDIN-1"]);
+}
+
+#[test]
+/// `import - --deletions` looked for a file named `-`.
+fn import_deletions_dash_reads_stdin() {
+    let s = Session::new();
+    s.ok(&[
+        "add",
+        "--uid",
+        "DEL-1",
+        "--date",
+        "2025-06-18",
+        "--type",
+        "battles",
+    ]);
+    let list = "event_id_cnty,deleted_timestamp\nDEL-1,1700000000\n";
+    let out = with_stdin(&s, &["import", "-", "--deletions"], list.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(uids(&s.json(&["list"])).is_empty());
+}
+
+#[test]
+/// `export -o -` wrote a file named `-` instead of standard output.
+fn export_dash_output_wrote_a_file_named_dash() {
+    let s = Session::seeded();
+    let dash = s.ok(&["export", "--format", "geojsonseq", "-o", "-"]);
+    assert!(!s.dir.path().join("-").exists());
+    assert_eq!(dash, s.ok(&["export", "--format", "geojsonseq"]));
+}
+
+#[test]
+/// `backup -` wrote a database file named `-` instead of standard output.
+fn backup_dash_wrote_a_file_named_dash() {
+    let s = Session::seeded();
+    let out = s.cmd(&["backup", "-"]).output().expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!s.dir.path().join("-").exists());
+    assert!(out.stdout.starts_with(b"SQLite format 3\0"));
+}
+
+#[test]
+/// `places import -` failed with "-: No such file or directory".
+fn places_import_dash_reads_stdin() {
+    let s = Session::new();
+    let line = "90000011\tKhirbet Dash\tKhirbet Dash\t\t32.65\t36.2\tP\tPPL\tSY\t\t12\t\t\t\t0\t\t600\tAsia/Damascus\t2024-01-01\n";
+    let out = with_stdin(&s, &["places", "import", "-"], line.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        s.json(&["geocode", "Khirbet Dash"])[0]["name"],
+        "Khirbet Dash"
+    );
+}
+
+#[test]
+/// `regions import -` failed with "-: No such file or directory".
+fn regions_import_dash_reads_stdin() {
+    let s = Session::new();
+    let square = r#"{"type": "FeatureCollection", "features": [{"type": "Feature",
+      "properties": {"name": "Dash Square"},
+      "geometry": {"type": "Polygon", "coordinates": [[[36.0, 32.5], [36.2, 32.5], [36.2, 32.7], [36.0, 32.7], [36.0, 32.5]]]}}]}"#;
+    let out = with_stdin(
+        &s,
+        &["regions", "import", "-", "--name-field", "name"],
+        square.as_bytes(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        s.ok(&["regions", "list", "--format", "csv"])
+            .contains("Dash Square")
+    );
+}
+
+#[test]
+/// An error in a report read from standard input named it `-`.
+fn extract_errors_on_stdin_named_it_dash() {
+    let s = Session::new();
+    let out = with_stdin(
+        &s,
+        &["extract", "-", "--published", "2025-06-10"],
+        b"\0binary",
+    );
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("<stdin>: "), "{}", out.stderr);
+    assert!(!out.stderr.contains("error: -:"), "{}", out.stderr);
+}
+
+#[test]
+/// `--db -` made a SQLite database file named `-`.
+fn db_dash_made_a_database_file_named_dash() {
+    let s = Session::new();
+    let out = common::Output::of(&mut s.cmd_at("-", &["init"]));
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stderr.contains("--db"), "{}", out.stderr);
+    assert!(!s.dir.path().join("-").exists());
+}

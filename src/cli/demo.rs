@@ -24,6 +24,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             "a database that does not exist yet or holds no incidents (the demo starts from a fresh one)",
         )
     };
+    if let Some(p) = &a.path {
+        super::not_a_stream("PATH", &p.to_string_lossy())?;
+    }
     let db = match (a.path, &ctx.db) {
         (Some(p), _) => Location::File(p),
         (None, Location::Server(_)) => ctx.db.clone(),

@@ -1,8 +1,11 @@
 //! `incidents extract FILE --published DATE`: draft incidents and tallies
 //! from a report's text, for review.
 
+use std::path::{Path, PathBuf};
+
 use incidents::extract::{self, Report};
 use incidents::model::{DateSpan, Source};
+use incidents::stream::Input;
 use incidents::{Error, Result};
 
 use super::{Ctx, dry_run_prefix, note, say};
@@ -10,7 +13,7 @@ use super::{Ctx, dry_run_prefix, note, say};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The report: a plain-text file in English, or - for standard input.
-    pub file: String,
+    pub file: PathBuf,
     /// The report's publication date (YYYY-MM-DD): "on Tuesday" and
     /// "last month" are read relative to it.
     #[arg(long)]
@@ -38,10 +41,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             "the day the report was published, YYYY-MM-DD",
         ));
     }
-    let text = extract::read_report(&a.file)?;
+    let input = Input::from_arg(&a.file);
+    let text = extract::read_report(&input)?;
     let publisher = a.source.clone().unwrap_or_else(|| {
-        std::path::Path::new(&a.file)
-            .file_name()
+        input
+            .path()
+            .and_then(Path::file_name)
             .map_or("standard input".into(), |n| {
                 n.to_string_lossy().into_owned()
             })
@@ -60,7 +65,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut db = if a.dry_run { ctx.read()? } else { ctx.open()? };
     let mut drafts = db.extract(&report)?;
     for w in &drafts.warnings {
-        note(&format!("{}: {w}", a.file));
+        note(&format!("{input}: {w}"));
     }
     if !a.dry_run {
         let (incidents, tallies) = db.add_drafts(&drafts)?;
@@ -80,7 +85,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         dry_run_prefix(a.dry_run),
         drafts.incidents.len(),
         drafts.tallies.len(),
-        a.file,
+        input,
         if a.dry_run {
             ""
         } else {

@@ -1,18 +1,20 @@
 //! `incidents import FILE`: our CSV, ACLED, UCDP GED, GeoJSON, GeoJSONSeq.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use incidents::import::{self, ImportFormat, Options};
+use incidents::stream::{Input, Output};
 use incidents::{Error, Result};
 
+use super::progress::{self, Unit};
 use super::{Ctx, dry_run_prefix, say};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The file to import.
+    /// The file to import, or - for standard input.
     pub file: PathBuf,
-    /// The file's format (detected from the extension and header when left out).
+    /// The file's format (detected from the extension and header when left
+    /// out; on standard input, from the content alone).
     #[arg(long, value_enum)]
     pub format: Option<ImportFormat>,
     /// Report what would change without changing anything.
@@ -22,7 +24,8 @@ pub struct Args {
     /// to --rejects (by default the whole import is refused on a bad row).
     #[arg(long)]
     pub skip_invalid: bool,
-    /// Where --skip-invalid writes rejected rows (default FILE.rejects.csv).
+    /// Where --skip-invalid writes rejected rows (default FILE.rejects.csv;
+    /// needed when FILE is standard input).
     #[arg(long, requires = "skip_invalid")]
     pub rejects: Option<PathBuf>,
     /// FILE is its dataset's whole current content for what it covers (its
@@ -58,13 +61,13 @@ fn say_conflicts(conflicts: &[incidents::sync::Conflict], theirs: bool) -> Resul
     Ok(())
 }
 
-fn run_deletions(ctx: &Ctx, a: &Args) -> Result<()> {
-    let d = ctx.open()?.import_deletions(&a.file, a.theirs, a.dry_run)?;
+fn run_deletions(ctx: &Ctx, a: &Args, input: &Input) -> Result<()> {
+    let d = ctx.open()?.import_deletions(input, a.theirs, a.dry_run)?;
     say_conflicts(&d.conflicts, a.theirs)?;
     say(format!(
         "{}{} (deletions): {} rows, {} deleted, {} not in this database, {} conflicts",
         dry_run_prefix(d.dry_run),
-        a.file.display(),
+        input,
         d.rows,
         d.deleted,
         d.absent,
@@ -72,17 +75,56 @@ fn run_deletions(ctx: &Ctx, a: &Args) -> Result<()> {
     ))
 }
 
-pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    if a.deletions {
-        return run_deletions(ctx, &a);
+/// Where --skip-invalid writes the rejected rows: --rejects, else beside
+/// the file. Standard input has no file to write beside, and standard
+/// output carries the import's summary.
+fn rejects_path(a: &Args, input: &Input) -> Result<PathBuf> {
+    match (&a.rejects, input) {
+        (Some(r), _) if Output::from_arg(r) == Output::Stdout => Err(Error::invalid(
+            "--rejects",
+            "-",
+            "a file path (standard output carries the import's summary)",
+        )),
+        (Some(r), _) => Ok(r.clone()),
+        (None, Input::File(file)) => {
+            let mut p = file.clone().into_os_string();
+            p.push(".rejects.csv");
+            Ok(PathBuf::from(p))
+        }
+        (None, Input::Stdin) => Err(Error::invalid(
+            "--rejects",
+            "(missing)",
+            "a file for the rejected rows: with FILE - (standard input) there is no file to put them beside",
+        )),
     }
-    let (format, rows) = import::open(&a.file, a.format)?;
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    let input = Input::from_arg(&a.file);
+    if a.deletions {
+        return run_deletions(ctx, &a, &input);
+    }
+    // Only --skip-invalid hands rows to `reject` below.
+    let rejects_path = if a.skip_invalid {
+        rejects_path(&a, &input)?
+    } else {
+        PathBuf::new()
+    };
+    let bar = progress::bar(
+        Unit::Bytes,
+        input.size(),
+        format!("importing {input}"),
+        true,
+    );
+    let read = bar.clone();
+    let (format, rows) = import::open(&input, a.format, Box::new(move |n| read.inc(n)))?;
+    // A database file is read whole before the import starts: its
+    // progress is in incidents, not bytes.
+    let by_rows = format == ImportFormat::Db;
+    if by_rows {
+        progress::restyle(&bar, Unit::Rows, None);
+    }
     let mut db = ctx.open()?;
-    let rejects_path = a.rejects.clone().unwrap_or_else(|| {
-        let mut p = a.file.clone().into_os_string();
-        p.push(".rejects.csv");
-        PathBuf::from(p)
-    });
     let mut rejects: Option<csv::Writer<std::fs::File>> = None;
     let mut reject = |e: &incidents::formats::fields::RowError| -> Result<()> {
         if rejects.is_none() {
@@ -99,16 +141,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
         Ok(())
     };
-    let bar = if std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new_spinner();
-        b.set_message(format!("importing {}", a.file.display()));
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    let input = a.file.display().to_string();
     let summary = db.import(
-        &input,
+        &input.name(),
         format,
         rows,
         Options {
@@ -118,7 +152,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             theirs: a.theirs,
         },
         &mut reject,
-        &mut |n| bar.set_position(n),
+        &mut |n| {
+            if by_rows {
+                bar.set_position(n);
+            }
+        },
     );
     bar.finish_and_clear();
     let s = summary?;
@@ -159,7 +197,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     say(format!(
         "{}{} ({:?}): {} rows, {} new, {} updated, {} unchanged, {} rejected, {} without coordinates, {} placed in the nearest region, {} held in their stated country, {} admin1 disagreements, {} unrecognised admin1 labels{sync}",
         dry_run_prefix(s.dry_run),
-        a.file.display(),
+        input,
         format,
         s.rows,
         s.inserted,

@@ -4,6 +4,7 @@
 mod add;
 mod backup;
 mod check;
+mod completions;
 mod dedup;
 mod delete;
 mod demo;
@@ -16,10 +17,12 @@ mod history;
 mod import;
 mod init;
 mod list;
+mod man;
 mod map;
 mod merge;
 mod picture;
 mod places;
+mod progress;
 mod regions;
 mod report;
 mod review;
@@ -35,6 +38,7 @@ use std::io::{IsTerminal, Write};
 use clap::{Parser, Subcommand};
 use incidents::filter::Filter;
 use incidents::formats::{OutputFormat, RowWriter};
+use incidents::stream::{Output, STDOUT};
 use incidents::{Author, Location};
 use incidents::{Database, Error, Result};
 
@@ -113,10 +117,29 @@ pub enum Command {
     Backup(backup::Args),
     /// Check integrity and invariants (dates, coordinates, regions); exit 1 on problems.
     Check(check::Args),
+    /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
+    /// Print the manual page (roff); --dir writes one page per command.
+    Man(man::Args),
+}
+
+/// Refuses `-` for a database: a database is a file opened in place (or a
+/// server), never a stream on standard input or output.
+pub fn not_a_stream(field: &str, value: &str) -> Result<()> {
+    if Output::from_arg(value) == Output::Stdout {
+        return Err(Error::invalid(
+            field,
+            value,
+            "a database file path or a postgresql:// URL: a database is opened in place, \
+             not read from standard input or written to standard output (./- is a file named -)",
+        ));
+    }
+    Ok(())
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    not_a_stream("--db", &cli.db)?;
     let ctx = Ctx {
         db: Location::parse(&cli.db),
         author: Author { label: cli.author },
@@ -148,6 +171,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(a) => export::run(&ctx, a),
         Command::Backup(a) => backup::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man(a) => man::run(a),
     }
 }
 
@@ -386,7 +411,38 @@ pub fn dry_run_prefix(dry_run: bool) -> &'static str {
 
 /// Writes a line to stdout, reporting a closed pipe as an error to stop on.
 pub fn say(msg: impl std::fmt::Display) -> Result<()> {
-    writeln!(std::io::stdout().lock(), "{msg}").map_err(|e| Error::io("<stdout>", e))
+    writeln!(std::io::stdout().lock(), "{msg}").map_err(|e| Error::io(STDOUT, e))
+}
+
+/// Writes bytes made whole beforehand (a script, a page) to stdout.
+pub fn say_bytes(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io(STDOUT, e))
+}
+
+/// Whether output to `stream` may be styled (colour, reverse video): only
+/// on a terminal, and never when NO_COLOR is set to anything but the
+/// empty string (https://no-color.org). The one rule every styled output
+/// follows: the review's marked evidence, the progress bars and clap's help.
+pub fn styled(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && !no_color()
+}
+
+/// NO_COLOR is set, and not empty.
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// How clap styles its help and usage errors: as it sees fit on a
+/// terminal (`Auto`), never when NO_COLOR is set.
+pub fn clap_color() -> clap::ColorChoice {
+    if no_color() {
+        clap::ColorChoice::Never
+    } else {
+        clap::ColorChoice::Auto
+    }
 }
 
 /// Asks the user to choose one of `options` on the terminal; `None` when

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use incidents::Result;
 use incidents::database::NewPlace;
+use incidents::stream::Input;
 
 use super::{Ctx, say};
 
@@ -30,7 +31,10 @@ pub enum PlacesCommand {
         country: Option<String>,
     },
     /// Import a gazetteer file in GeoNames format (e.g. a country dump, SY.txt).
-    Import { file: PathBuf },
+    Import {
+        /// The GeoNames file, or - for standard input.
+        file: PathBuf,
+    },
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
@@ -53,8 +57,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             say(format!("added place {name:?} at {lat},{lon}"))
         }
         PlacesCommand::Import { file } => {
-            let n = db.import_places(&file)?;
-            say(format!("imported {n} places from {}", file.display()))
+            let input = Input::from_arg(&file);
+            let n = db.import_places(&input)?;
+            say(format!("imported {n} places from {input}"))
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use incidents::Result;
+use incidents::stream::Input;
 use serde_json::Map;
 
 use super::{Ctx, OutputArgs, say};
@@ -26,6 +27,7 @@ pub enum RegionsCommand {
     },
     /// Import polygons from a GeoJSON FeatureCollection as custom regions.
     Import {
+        /// The GeoJSON file, or - for standard input.
         file: PathBuf,
         /// The feature property holding each region's name.
         #[arg(long)]
@@ -70,11 +72,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             out.finish()
         }
         RegionsCommand::Import { file, name_field } => {
-            let n = ctx.open()?.import_regions(&file, &name_field)?;
-            say(format!(
-                "imported {n} custom regions from {}",
-                file.display()
-            ))
+            let input = Input::from_arg(&file);
+            let n = ctx.open()?.import_regions(&input, &name_field)?;
+            say(format!("imported {n} custom regions from {input}"))
         }
     }
 }

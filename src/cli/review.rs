@@ -3,8 +3,6 @@
 //! the decisions, `review accept` (with edit flags as `edit` takes them,
 //! or `--all-from SOURCE`) and `review reject --reason`.
 
-use std::io::IsTerminal;
-
 use incidents::edit::Patch;
 use incidents::formats::OutputFormat;
 use incidents::review::{Record, in_context};
@@ -175,12 +173,10 @@ fn queue(ctx: &Ctx, source: Option<&str>, output: &OutputArgs) -> Result<()> {
     Ok(())
 }
 
-/// How a span is marked in its context: reverse video on a terminal
-/// (unless NO_COLOR is set), `[[span]]` otherwise.
+/// How a span is marked in its context: reverse video where output may
+/// be styled ([`super::styled`]), `[[span]]` otherwise.
 fn markers() -> (&'static str, &'static str) {
-    let color = std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    if color {
+    if super::styled(&std::io::stdout()) {
         ("\x1b[7m", "\x1b[0m")
     } else {
         ("[[", "]]")

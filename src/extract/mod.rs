@@ -46,20 +46,20 @@ pub struct Report<'a> {
     pub source: Source,
 }
 
-/// Reads a report from a file, or standard input for `-`, refusing what
-/// is not a readable English report (see [`text::check_report`]).
-pub fn read_report(input: &str) -> crate::Result<String> {
+/// Reads a report from a file or standard input, refusing what is not a
+/// readable English report (see [`text::check_report`]).
+pub fn read_report(input: &crate::stream::Input) -> crate::Result<String> {
     use std::io::Read;
+    let name = input.name();
     let mut bytes = Vec::new();
     // One byte over the limit is enough to refuse: a 50 MB file is not read whole.
     let limit = text::MAX_REPORT_BYTES as u64 + 1;
-    let read = if input == "-" {
-        std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(input).and_then(|f| f.take(limit).read_to_end(&mut bytes))
-    };
-    read.map_err(|e| crate::Error::io(input, e))?;
-    text::check_report(input, bytes)
+    input
+        .open(crate::stream::no_progress())?
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| crate::Error::io(&name, e))?;
+    text::check_report(&name, bytes)
 }
 
 /// "A day later", "the next day": the story's date moved by a day.
