@@ -83,12 +83,18 @@ fn subcommands(s: &Session) -> Vec<String> {
 }
 
 /// True when `program` runs here; says on stderr why a check is skipped.
+/// In CI (`INCIDENTS_REQUIRE_TOOLS=1`, set by .ci/run) a missing program
+/// fails the test instead.
 fn installed(program: &str) -> bool {
     let found = Process::new(program)
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
+        assert!(
+            std::env::var("INCIDENTS_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "INCIDENTS_REQUIRE_TOOLS=1 but {program} is not installed"
+        );
         eprintln!("SKIPPED: {program} is not installed");
     }
     found
