@@ -273,6 +273,33 @@ impl Database {
         )
     }
 
+    /// A period report as one self-contained HTML page with its map and the
+    /// chart of the preceding periods.
+    pub fn report_html(&self, filter: &Filter, report: &Report, period: Period) -> Result<String> {
+        let map = self.map(filter, period, None, crate::map::Measure::Incidents)?;
+        let layout = crate::formats::map::Layout {
+            width: 1000.0,
+            height: 720.0,
+            title: None,
+            points: true,
+        };
+        let map_svg = crate::formats::map::draw(&map, &layout);
+        let regions = self.regions()?;
+        let names = report
+            .by_admin1
+            .keys()
+            .chain(report.by_admin2.keys())
+            .filter_map(|c| regions.get(c).map(|r| (c.clone(), r.name.clone())))
+            .collect();
+        Ok(crate::formats::html::page(&crate::formats::html::Page {
+            report,
+            map: &map_svg,
+            chart: None,
+            names: &names,
+            attribution: &crate::formats::map::attribution_text(&map),
+        }))
+    }
+
     /// Aggregates by `dims` over the filter, within `period` when given.
     pub fn grouped_report(
         &self,

@@ -67,6 +67,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             period: Default::default(),
             group_by: Vec::new(),
             format: Some(super::report::ReportFormat::Table),
+            output: None,
             raw: false,
         },
     )?;

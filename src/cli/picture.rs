@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use incidents::stream::Output;
 use incidents::{Error, Result};
 
 /// A picture's file format.
@@ -53,11 +54,10 @@ impl PictureArgs {
         if let Some(f) = self.format {
             return Ok(f);
         }
-        if self.output.as_os_str() == "-" {
+        let Some(path) = Output::from_arg(&self.output).path().map(|p| p.to_path_buf()) else {
             return Ok(PictureFormat::Svg);
-        }
-        let ext = self
-            .output
+        };
+        let ext = path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
@@ -78,15 +78,24 @@ impl PictureArgs {
             PictureFormat::Svg => svg.into_bytes(),
             PictureFormat::Png => incidents::formats::png::render(&svg, 1.0)?,
         };
-        if self.output.as_os_str() == "-" {
+        write_bytes(&Output::from_arg(&self.output), &bytes)
+    }
+}
+
+/// Writes a whole document (a picture, a page) to a file, which appears
+/// only complete, or to standard output.
+pub fn write_bytes(output: &Output, bytes: &[u8]) -> Result<()> {
+    match output.path() {
+        None => {
             let mut out = std::io::stdout().lock();
-            return out
-                .write_all(&bytes)
+            out.write_all(bytes)
                 .and_then(|()| out.flush())
-                .map_err(|e| Error::io("<stdout>", e));
+                .map_err(|e| Error::io(output, e))
         }
-        incidents::export::write_complete(&self.output, &bytes)?;
-        super::note(&format!("wrote {}", self.output.display()));
-        Ok(())
+        Some(path) => {
+            incidents::export::write_complete(path, bytes)?;
+            super::note(&format!("wrote {}", path.display()));
+            Ok(())
+        }
     }
 }

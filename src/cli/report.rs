@@ -7,6 +7,7 @@ use incidents::filter::Status;
 use incidents::formats::OutputFormat;
 use incidents::group::Dim;
 use incidents::report::AwaitingReview;
+use incidents::stream::Output;
 use incidents::{Error, Result};
 
 use super::{Ctx, FilterArgs, NearArgs, PeriodArgs, note};
@@ -21,6 +22,9 @@ pub enum ReportFormat {
     /// The regions of the result as polygons with the aggregates as
     /// properties, for a choropleth in QGIS or kepler.gl.
     Geojson,
+    /// One self-contained page (inline SVG map and chart, no scripts, no
+    /// links to the network) that prints on A4.
+    Html,
 }
 
 #[derive(Debug, clap::Args)]
@@ -63,6 +67,9 @@ pub struct Args {
     /// Do not neutralise spreadsheet formulas in CSV cells.
     #[arg(long)]
     pub raw: bool,
+    /// Write to this file (it appears only complete) instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<std::path::PathBuf>,
 }
 
 /// `--status` of a report: `reviewed` (or `active`); any other is a usage
@@ -88,7 +95,25 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     });
     let filter = a.filter.to_filter(&db, false, &a.near)?;
     let period = a.period.resolve(&a.filter)?;
-    let mut out = std::io::stdout().lock();
+    let output = Output::from_arg(a.output.as_deref().unwrap_or(std::path::Path::new("-")));
+    if output.path().is_none() {
+        return write(&db, &a, &filter, period, format, &mut std::io::stdout().lock());
+    }
+    // A file: written whole, so a failed report leaves no partial file.
+    let mut buf = Vec::new();
+    write(&db, &a, &filter, period, format, &mut buf)?;
+    super::picture::write_bytes(&output, &buf)
+}
+
+fn write(
+    db: &incidents::Database,
+    a: &Args,
+    filter: &incidents::filter::Filter,
+    period: Option<incidents::report::Period>,
+    format: ReportFormat,
+    mut out: &mut dyn Write,
+) -> Result<()> {
+    let filter = filter.clone();
 
     if !a.group_by.is_empty() {
         let dims: Vec<Dim> = a
@@ -109,6 +134,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
         return match format {
             ReportFormat::Geojson => db.write_grouped_geojson(&mut out, &dims, &rows),
+            ReportFormat::Html => Err(Error::invalid(
+                "--format",
+                "html",
+                "a one-period report for a page (--month, --week, --year or --from/--to, without --group-by)",
+            )),
             other => {
                 let of = match other {
                     ReportFormat::Table => OutputFormat::Table,
@@ -145,5 +175,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             incidents::formats::report::write_text(&mut out, &r, OutputFormat::Markdown)
         }
         ReportFormat::Geojson => db.write_report_geojson(&mut out, &filter, &r, period),
+        ReportFormat::Html => out
+            .write_all(db.report_html(&filter, &r, period)?.as_bytes())
+            .map_err(io),
     }
 }

@@ -8,6 +8,7 @@ pub mod fields;
 pub mod geojson;
 pub mod gpkg;
 pub mod guard;
+pub mod html;
 pub mod map;
 pub mod palette;
 pub mod png;

@@ -16,11 +16,11 @@ fn io(e: std::io::Error) -> Error {
     Error::io("<output>", e)
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn signed(n: i64) -> String {
+pub(crate) fn signed(n: i64) -> String {
     if n > 0 {
         format!("+{n}")
     } else {
@@ -30,7 +30,7 @@ fn signed(n: i64) -> String {
 
 /// A sum for people with how many incidents it covers; `what` is the figure
 /// an incident may lack.
-fn covered(sum: Option<String>, known: u64, incidents: u64, what: &str) -> String {
+pub(crate) fn covered(sum: Option<String>, known: u64, incidents: u64, what: &str) -> String {
     match sum {
         _ if incidents == 0 => "0 (no incidents)".into(),
         Some(s) => format!(

@@ -232,27 +232,32 @@ impl Svg {
     /// The finished document: XML declaration, root element with the
     /// embedded fonts, then everything drawn.
     pub fn finish(self, title: &str) -> String {
-        let b64 = base64::engine::general_purpose::STANDARD;
-        let face = |data: &[u8], weight: &str| {
-            format!(
-                "@font-face{{font-family:\"{FONT_FAMILY}\";font-weight:{weight};\
-                 src:url(data:font/woff2;base64,{}) format(\"woff2\")}}",
-                b64.encode(data)
-            )
-        };
         let (w, h) = (num(self.width), num(self.height));
         format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
              <svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" \
              viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}, sans-serif\">\n\
-             <title>{}</title>\n<style>{}{}</style>\n\
+             <title>{}</title>\n<style>{}</style>\n\
              <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n{}</svg>\n",
             escape(title),
-            face(REGULAR_WOFF2, "normal"),
-            face(BOLD_WOFF2, "bold"),
+            font_faces(),
             self.body
         )
     }
+}
+
+/// The CSS `@font-face` rules of the built-in fonts (WOFF2 inline), for an
+/// SVG or a page that must look the same everywhere.
+pub fn font_faces() -> String {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let face = |data: &[u8], weight: &str| {
+        format!(
+            "@font-face{{font-family:\"{FONT_FAMILY}\";font-weight:{weight};\
+             src:url(data:font/woff2;base64,{}) format(\"woff2\")}}",
+            b64.encode(data)
+        )
+    };
+    face(REGULAR_WOFF2, "normal") + &face(BOLD_WOFF2, "bold")
 }
 
 /// Splits `text` into lines no wider than `width` (a word longer than the
