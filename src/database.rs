@@ -250,6 +250,25 @@ impl Database {
         )
     }
 
+    /// The chart of the filter's incidents over time, with the region's
+    /// reported tallies beside the bars (see [`crate::chart::build`]).
+    pub fn chart(
+        &self,
+        filter: &Filter,
+        spec: crate::chart::ChartSpec,
+    ) -> Result<crate::chart::ChartData> {
+        let names = self.region_names()?;
+        let (summary, tally_codes) = report_scope::scope(filter, Some(names))?;
+        crate::chart::build(
+            self.store.as_ref(),
+            filter,
+            summary,
+            tally_codes.as_deref(),
+            Some(names),
+            spec,
+        )
+    }
+
     /// Aggregates by `dims` over the filter, within `period` when given.
     pub fn grouped_report(
         &self,

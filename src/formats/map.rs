@@ -6,6 +6,7 @@
 use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Rect};
 
 use crate::formats::palette::{self, Classes};
+use crate::formats::plural;
 use crate::formats::svg::{Anchor, Svg, TextStyle, num, text_width, wrap};
 use crate::geo::Level;
 use crate::group::Dim;
@@ -112,10 +113,6 @@ impl Projection {
         }
         d
     }
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The unit noun of a level ("district", "governorate").
