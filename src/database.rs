@@ -284,6 +284,25 @@ impl Database {
             points: true,
         };
         let map_svg = crate::formats::map::draw(&map, &layout);
+        let (from, to, by) = crate::chart::preceding(&period, 12);
+        let chart = self.chart(
+            filter,
+            crate::chart::ChartSpec {
+                from,
+                to,
+                by,
+                stack: crate::chart::Stack::Type,
+                measure: crate::map::Measure::Incidents,
+            },
+        )?;
+        let chart_svg = crate::formats::chart::draw(
+            &chart,
+            &crate::formats::chart::Layout {
+                width: 1000.0,
+                height: 460.0,
+                title: None,
+            },
+        );
         let regions = self.regions()?;
         let names = report
             .by_admin1
@@ -294,10 +313,29 @@ impl Database {
         Ok(crate::formats::html::page(&crate::formats::html::Page {
             report,
             map: &map_svg,
-            chart: None,
+            chart: Some(&chart_svg),
             names: &names,
             attribution: &crate::formats::map::attribution_text(&map),
         }))
+    }
+
+    /// The chart of the filter's incidents over time, with the region's
+    /// reported tallies beside the bars (see [`crate::chart::build`]).
+    pub fn chart(
+        &self,
+        filter: &Filter,
+        spec: crate::chart::ChartSpec,
+    ) -> Result<crate::chart::ChartData> {
+        let names = self.region_names()?;
+        let (summary, tally_codes) = report_scope::scope(filter, Some(names))?;
+        crate::chart::build(
+            self.store.as_ref(),
+            filter,
+            summary,
+            tally_codes.as_deref(),
+            Some(names),
+            spec,
+        )
     }
 
     /// Aggregates by `dims` over the filter, within `period` when given.

@@ -6,6 +6,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod add;
+pub mod chart;
 pub mod check;
 pub mod database;
 pub mod dedup;

@@ -3,6 +3,7 @@
 
 mod add;
 mod backup;
+mod chart;
 mod check;
 mod completions;
 mod dedup;
@@ -109,6 +110,8 @@ pub enum Command {
     Report(report::Args),
     /// Draw a report's region and period as a map (SVG or PNG).
     Map(map::Args),
+    /// Draw incidents or fatalities per month, week or year as stacked bars (SVG or PNG).
+    Chart(chart::Args),
     /// Import incidents from our CSV, ACLED, UCDP GED, GeoJSON or GeoJSONSeq.
     Import(import::Args),
     /// Export incidents to GeoJSON, GeoJSONSeq, CSV, ACLED CSV or GeoPackage.
@@ -167,6 +170,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Regions(a) => regions::run(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),
         Command::Map(a) => map::run(&ctx, a),
+        Command::Chart(a) => chart::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
         Command::Backup(a) => backup::run(&ctx, a),

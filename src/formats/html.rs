@@ -8,7 +8,8 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value};
 
-use crate::formats::report::{plural, signed};
+use crate::formats::plural;
+use crate::formats::report::signed;
 use crate::formats::svg::{FONT_FAMILY, escape, font_faces};
 use crate::report::Report;
 

@@ -6,7 +6,7 @@
 use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Rect};
 
 use crate::formats::palette::{self, Classes};
-use crate::formats::report::plural;
+use crate::formats::plural;
 use crate::formats::svg::{Anchor, Svg, TextStyle, num, text_width, wrap};
 use crate::geo::Level;
 use crate::group::Dim;

@@ -2,6 +2,7 @@
 //! the file formats for import and export. One file per format.
 
 pub mod acled;
+pub mod chart;
 pub mod choropleth;
 pub mod csv;
 pub mod fields;
@@ -19,3 +20,8 @@ pub mod tags;
 pub mod ucdp;
 
 pub use rows::{OutputFormat, RowWriter};
+
+/// "1 incident", "3 incidents": a count with its noun, for people.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

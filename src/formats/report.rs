@@ -9,15 +9,11 @@ use std::io::Write;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::formats::{OutputFormat, RowWriter};
+use crate::formats::{OutputFormat, RowWriter, plural};
 use crate::report::{AGGREGATE_COLUMNS, Report};
 
 fn io(e: std::io::Error) -> Error {
     Error::io("<output>", e)
-}
-
-pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 pub(crate) fn signed(n: i64) -> String {
@@ -30,7 +26,7 @@ pub(crate) fn signed(n: i64) -> String {
 
 /// A sum for people with how many incidents it covers; `what` is the figure
 /// an incident may lack.
-pub(crate) fn covered(sum: Option<String>, known: u64, incidents: u64, what: &str) -> String {
+fn covered(sum: Option<String>, known: u64, incidents: u64, what: &str) -> String {
     match sum {
         _ if incidents == 0 => "0 (no incidents)".into(),
         Some(s) => format!(
