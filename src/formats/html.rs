@@ -13,6 +13,9 @@ use crate::formats::report::signed;
 use crate::formats::svg::{FONT_FAMILY, escape, font_faces};
 use crate::report::Report;
 
+// The page's CSS selects by element as well as class (`p.note`), so it
+// never restyles the inline pictures, whose SVG elements have classes too.
+
 /// What the page shows beside the report.
 pub struct Page<'a> {
     pub report: &'a Report,
@@ -30,15 +33,15 @@ const STYLE: &str = "
 :root{color:#1a1a1a;background:#fff}
 body{font-family:FAMILY,sans-serif;margin:0 auto;max-width:60rem;padding:1.5rem;line-height:1.4}
 h1{font-size:1.7rem;margin:0 0 .2rem}h2{font-size:1.2rem;margin:1.6rem 0 .5rem;border-bottom:1px solid #ccc}
-.sub{color:#555;margin:0 0 1rem}
-.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem;margin:1rem 0}
-.figure{border:1px solid #d0d7de;border-radius:6px;padding:.6rem .8rem}
-.figure .value{font-size:1.6rem;font-weight:bold}.figure .label{color:#444;font-size:.85rem}
+p.sub{color:#555;margin:0 0 1rem}
+section.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem;margin:1rem 0}
+div.figure{border:1px solid #d0d7de;border-radius:6px;padding:.6rem .8rem}
+div.figure .value{font-size:1.6rem;font-weight:bold}div.figure .label{color:#444;font-size:.85rem}
 figure{margin:1rem 0}figure svg{width:100%;height:auto;border:1px solid #eee}
 table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.4rem 0 1rem}
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e3e3e3;vertical-align:top}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-.note{color:#444;font-size:.85rem}
+p.note{color:#444;font-size:.85rem}
 footer{margin-top:2rem;color:#555;font-size:.8rem;border-top:1px solid #ccc;padding-top:.6rem}
 @page{size:A4;margin:14mm}
 @media print{body{max-width:none;padding:0;font-size:10pt}h2{break-after:avoid}
