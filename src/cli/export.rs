@@ -1,10 +1,11 @@
-//! `incidents export`: GeoJSON, GeoJSONSeq, our CSV, ACLED CSV, GeoPackage.
+//! `incidents export`: GeoJSON, GeoJSONSeq, our CSV, ACLED CSV, GeoPackage,
+//! Excel workbook.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use incidents::Result;
 use incidents::export::{self, ExportFormat, Options};
-use incidents::{Error, Result};
 
 use super::{Ctx, FilterArgs, NearArgs, OverlappingArg, note};
 
@@ -12,10 +13,11 @@ use super::{Ctx, FilterArgs, NearArgs, OverlappingArg, note};
 pub struct Args {
     #[arg(long, value_enum)]
     pub format: ExportFormat,
-    /// Output file (stdout when left out; required for gpkg).
+    /// Output file (stdout when left out; required for gpkg and xlsx).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Do not neutralise spreadsheet formulas (= + - @) in CSV cells.
+    /// Do not neutralise spreadsheet formulas (= + - @) in CSV cells (xlsx
+    /// cells always hold the exact text, as text).
     #[arg(long)]
     pub raw: bool,
     #[command(flatten)]
@@ -41,13 +43,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut progress = |n| bar.set_position(n);
     let n = match &a.output {
         Some(path) => export::to_file(&db, &filter, opts, path, &mut progress)?,
-        None if a.format == ExportFormat::Gpkg => {
-            return Err(Error::invalid(
-                "-o",
-                "(missing)",
-                "an output file for --format gpkg",
-            ));
-        }
+        None if a.format.needs_file() => return Err(export::needs_file(a.format)),
         None => export::to_writer(
             &db,
             &filter,
@@ -61,6 +57,23 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         note(&format!(
             "{} incidents without coordinates were left out",
             n.skipped
+        ));
+    }
+    if !n.cut.is_empty() {
+        let shown: Vec<String> = n.cut.iter().take(5).map(|c| c.to_string()).collect();
+        let more = n.cut.len() - shown.len();
+        note(&format!(
+            "{} cells longer than a spreadsheet cell holds ({} characters) were cut, \
+             marked in the cell and listed on the about sheet (the CSV export keeps \
+             the whole text): {}{}",
+            n.cut.len(),
+            incidents::formats::xlsx::CELL_TEXT_MAX,
+            shown.join("; "),
+            if more > 0 {
+                format!("; {more} more")
+            } else {
+                String::new()
+            }
         ));
     }
     if let Some(o) = &a.output {

@@ -12,5 +12,6 @@ pub mod report;
 pub mod rows;
 pub mod tags;
 pub mod ucdp;
+pub mod xlsx;
 
 pub use rows::{OutputFormat, RowWriter};
