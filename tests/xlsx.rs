@@ -743,7 +743,10 @@ fn a_failed_export_leaves_the_old_file_and_no_partial_one() {
     let partial = s.dir.path().join("out.xlsx.partial");
     std::fs::create_dir(&partial).expect("mkdir");
     let err = s.fails(&["export", "--format", "xlsx", "-o", arg(&out)]);
-    assert!(err.contains("out.xlsx"), "{err}");
+    assert!(
+        err.contains("out.xlsx.partial"),
+        "the message names the file it could not write: {err}"
+    );
     assert_eq!(
         std::fs::read_to_string(&out).expect("read"),
         "the previous export"

@@ -286,7 +286,7 @@ impl XlsxWriter {
         self.workbook.push_worksheet(sheet);
         self.workbook
             .save(out)
-            .map_err(|e| xlsx_error(&self.name, e))?;
+            .map_err(|e| xlsx_error(&out.display().to_string(), e))?;
         Ok(self.cut)
     }
 
