@@ -82,8 +82,9 @@ struct Formats {
 }
 
 /// Streams incidents into a workbook; [`XlsxWriter::finish`] writes the file.
-/// Rows are flushed to a temporary file as they are written ("low memory"
-/// mode), so memory holds one row and the distinct texts, not the sheet.
+/// Rows are flushed to a temporary file as they are written ("constant
+/// memory" mode: text is stored in each cell rather than in a shared table),
+/// so memory holds one row whatever the number of incidents.
 pub struct XlsxWriter {
     workbook: Workbook,
     sheet: Worksheet,
@@ -391,7 +392,7 @@ fn data_sheet(
     formats: &Formats,
     n: u32,
 ) -> std::result::Result<Worksheet, XlsxError> {
-    let mut sheet = workbook.new_worksheet_with_low_memory()?;
+    let mut sheet = workbook.new_worksheet_with_constant_memory()?;
     sheet.set_name(sheet_name(n))?;
     for (col, column) in COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *column, &formats.header)?;
