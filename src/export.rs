@@ -38,18 +38,6 @@ impl ExportFormat {
     pub fn needs_file(self) -> bool {
         matches!(self, ExportFormat::Gpkg | ExportFormat::Xlsx)
     }
-
-    /// The format's name, as `--format` takes it.
-    pub fn name(self) -> &'static str {
-        match self {
-            ExportFormat::Geojson => "geojson",
-            ExportFormat::Geojsonseq => "geojsonseq",
-            ExportFormat::Csv => "csv",
-            ExportFormat::Acled => "acled",
-            ExportFormat::Gpkg => "gpkg",
-            ExportFormat::Xlsx => "xlsx",
-        }
-    }
 }
 
 /// What an export wrote.
@@ -81,8 +69,8 @@ fn ordered(filter: &Filter, format: ExportFormat) -> Filter {
 }
 
 /// Writes the selected incidents to `out` (every format but GeoPackage and
-/// xlsx, which need [`to_file`]). `progress` is called
-/// with the number written so far.
+/// xlsx, which need [`to_file`]). `progress` is called with the number
+/// written so far.
 pub fn to_writer<W: Write>(
     db: &Database,
     filter: &Filter,
@@ -213,7 +201,9 @@ pub fn needs_file(format: ExportFormat) -> Error {
         "(missing)",
         format!(
             "an output file for --format {} (-o FILE: a {} cannot be streamed)",
-            format.name(),
+            clap::ValueEnum::to_possible_value(&format)
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default(),
             match format {
                 ExportFormat::Gpkg => "GeoPackage is a database file that",
                 _ => "workbook is a zip archive that",

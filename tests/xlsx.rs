@@ -692,7 +692,7 @@ fn text_longer_than_a_cell_is_cut_marked_and_said() {
 
     let (path, stderr) = export_xlsx(&s, "long.xlsx", &[]);
     assert!(
-        stderr.contains("1 cells longer than a spreadsheet cell holds (32767 characters)")
+        stderr.contains("1 cell longer than a spreadsheet cell holds (32767 characters) was cut")
             && stderr.contains("LONG-1 notes"),
         "{stderr}"
     );

@@ -62,8 +62,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     if !n.cut.is_empty() {
         let shown: Vec<String> = n.cut.iter().take(5).map(|c| c.to_string()).collect();
         let more = n.cut.len() - shown.len();
+        let (cells, were) = if n.cut.len() == 1 {
+            ("cell", "was")
+        } else {
+            ("cells", "were")
+        };
         note(&format!(
-            "{} cells longer than a spreadsheet cell holds ({} characters) were cut, \
+            "{} {cells} longer than a spreadsheet cell holds ({} characters) {were} cut, \
              marked in the cell and listed on the about sheet (the CSV export keeps \
              the whole text): {}{}",
             n.cut.len(),
