@@ -1,11 +1,12 @@
-//! `incidents export`: GeoJSON, GeoJSONSeq, our CSV, ACLED CSV, GeoPackage.
+//! `incidents export`: GeoJSON, GeoJSONSeq, our CSV, ACLED CSV, GeoPackage,
+//! Excel workbook.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use incidents::Result;
 use incidents::export::{self, ExportFormat, Options};
 use incidents::stream::Output;
-use incidents::{Error, Result};
 
 use super::progress::{self, Unit};
 use super::{Ctx, FilterArgs, NearArgs, OverlappingArg, note};
@@ -15,10 +16,11 @@ pub struct Args {
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// Output file; standard output when left out or - (a file is needed
-    /// for gpkg).
+    /// for gpkg and xlsx).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Do not neutralise spreadsheet formulas (= + - @) in CSV cells.
+    /// Do not neutralise spreadsheet formulas (= + - @) in CSV cells (xlsx
+    /// cells always hold the exact text, as text).
     #[arg(long)]
     pub raw: bool,
     #[command(flatten)]
@@ -31,13 +33,12 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let output = a.output.as_deref().map_or(Output::Stdout, Output::from_arg);
-    if a.format == ExportFormat::Gpkg && output == Output::Stdout {
-        return Err(Error::invalid(
-            "-o/--output",
-            a.output
+    if a.format.needs_file() && output == Output::Stdout {
+        return Err(export::needs_file(
+            a.format,
+            &a.output
                 .as_ref()
                 .map_or("(missing)".into(), |p| p.display().to_string()),
-            "an output file for --format gpkg (-o FILE.gpkg): a GeoPackage is a database file, written in place, not a stream to standard output",
         ));
     }
     let db = ctx.read()?;
@@ -69,6 +70,28 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         note(&format!(
             "{} incidents without coordinates were left out",
             n.skipped
+        ));
+    }
+    if !n.cut.is_empty() {
+        let shown: Vec<String> = n.cut.iter().take(5).map(|c| c.to_string()).collect();
+        let more = n.cut.len() - shown.len();
+        let (cells, were) = if n.cut.len() == 1 {
+            ("cell", "was")
+        } else {
+            ("cells", "were")
+        };
+        note(&format!(
+            "{} {cells} longer than a spreadsheet cell holds ({} characters) {were} cut, \
+             marked in the cell and listed on the about sheet (the CSV export keeps \
+             the whole text): {}{}",
+            n.cut.len(),
+            incidents::formats::xlsx::CELL_TEXT_MAX,
+            shown.join("; "),
+            if more > 0 {
+                format!("; {more} more")
+            } else {
+                String::new()
+            }
         ));
     }
     if let Output::File(path) = &output {

@@ -114,7 +114,7 @@ pub enum Command {
     Chart(chart::Args),
     /// Import incidents from our CSV, ACLED, UCDP GED, GeoJSON or GeoJSONSeq.
     Import(import::Args),
-    /// Export incidents to GeoJSON, GeoJSONSeq, CSV, ACLED CSV or GeoPackage.
+    /// Export incidents to GeoJSON, GeoJSONSeq, CSV, ACLED CSV, GeoPackage or xlsx.
     Export(export::Args),
     /// Write a consistent copy of the database (safe while others write).
     Backup(backup::Args),

@@ -54,7 +54,10 @@ impl PictureArgs {
         if let Some(f) = self.format {
             return Ok(f);
         }
-        let Some(path) = Output::from_arg(&self.output).path().map(|p| p.to_path_buf()) else {
+        let Some(path) = Output::from_arg(&self.output)
+            .path()
+            .map(|p| p.to_path_buf())
+        else {
             return Ok(PictureFormat::Svg);
         };
         let ext = path

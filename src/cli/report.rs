@@ -97,7 +97,14 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let period = a.period.resolve(&a.filter)?;
     let output = Output::from_arg(a.output.as_deref().unwrap_or(std::path::Path::new("-")));
     if output.path().is_none() {
-        return write(&db, &a, &filter, period, format, &mut std::io::stdout().lock());
+        return write(
+            &db,
+            &a,
+            &filter,
+            period,
+            format,
+            &mut std::io::stdout().lock(),
+        );
     }
     // A file: written whole, so a failed report leaves no partial file.
     let mut buf = Vec::new();

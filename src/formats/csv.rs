@@ -44,6 +44,36 @@ pub const COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
+/// What a native column holds, for the formats whose columns have types
+/// (GeoPackage, xlsx); the CSV itself writes every value as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Text,
+    /// A whole number (fatalities, geo precision).
+    Integer,
+    /// A decimal number (coordinates).
+    Real,
+    /// A calendar day, YYYY-MM-DD.
+    Date,
+    /// A UTC time, YYYY-MM-DDTHH:MM:SSZ (when the record was written).
+    Timestamp,
+}
+
+/// The kind of a column of [`COLUMNS`].
+pub fn column_kind(column: &str) -> ColumnKind {
+    match column {
+        "latitude" | "longitude" => ColumnKind::Real,
+        "geo_precision"
+        | "fatalities"
+        | "fatalities_low"
+        | "fatalities_high"
+        | "civilian_fatalities" => ColumnKind::Integer,
+        "date_start" | "date_end" => ColumnKind::Date,
+        "created_at" | "updated_at" => ColumnKind::Timestamp,
+        _ => ColumnKind::Text,
+    }
+}
+
 /// An incident as a flat row for the native CSV: tags in one cell (see
 /// `formats::tags`), sources as a JSON array so that nothing is lost.
 pub fn incident_row(inc: &Incident) -> Result<Map<String, Value>> {
@@ -128,6 +158,32 @@ mod tests {
         let row = incident_row(&inc).unwrap();
         for c in COLUMNS {
             assert!(row.contains_key(*c), "{c}");
+        }
+    }
+
+    #[test]
+    fn typed_columns_are_columns_and_hold_their_kind() {
+        let mut inc = Incident::new("Battles", DateSpan::parse("d", "2025-06-17").unwrap());
+        inc.latitude = Some(32.6);
+        inc.longitude = Some(36.1);
+        inc.geo_precision = Some(crate::model::GeoPrecision::Exact);
+        inc.fatalities.best = Some(3);
+        inc.fatalities.low = Some(2);
+        inc.fatalities.high = Some(4);
+        inc.civilian_fatalities = Some(1);
+        inc.created_at = Some("2025-06-18T09:30:00Z".into());
+        inc.updated_at = inc.created_at.clone();
+        let row = incident_row(&inc).unwrap();
+        for c in COLUMNS {
+            let v = &row[*c];
+            let fits = match column_kind(c) {
+                ColumnKind::Integer => v.is_u64(),
+                ColumnKind::Real => v.is_f64(),
+                ColumnKind::Date => v.as_str().is_some_and(|s| s.len() == 10),
+                ColumnKind::Timestamp => v.as_str().is_some_and(|s| s.ends_with('Z')),
+                ColumnKind::Text => !v.is_number(),
+            };
+            assert!(fits, "{c}: {v}");
         }
     }
 }

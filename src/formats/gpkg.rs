@@ -13,7 +13,7 @@ use rusqlite::types::Value as SqlValue;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::formats::csv::{COLUMNS, incident_row};
+use crate::formats::csv::{COLUMNS, ColumnKind, column_kind, incident_row};
 use crate::formats::geojson::round_coordinate;
 use crate::model::{Incident, check_coordinates};
 
@@ -80,16 +80,13 @@ CREATE TABLE gpkg_extensions (
 );
 "#;
 
-/// The SQL type of a native CSV column in the feature table.
+/// The SQL type of a native CSV column in the feature table (dates and
+/// times stay ISO 8601 text, as GeoPackage stores them).
 fn column_type(column: &str) -> &'static str {
-    match column {
-        "latitude" | "longitude" => "REAL",
-        "geo_precision"
-        | "fatalities"
-        | "fatalities_low"
-        | "fatalities_high"
-        | "civilian_fatalities" => "INTEGER",
-        _ => "TEXT",
+    match column_kind(column) {
+        ColumnKind::Real => "REAL",
+        ColumnKind::Integer => "INTEGER",
+        ColumnKind::Text | ColumnKind::Date | ColumnKind::Timestamp => "TEXT",
     }
 }
 

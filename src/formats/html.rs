@@ -146,7 +146,8 @@ pub fn page(p: &Page) -> String {
             ),
         ),
         (
-            r.civilian_fatalities.map_or("unknown".into(), |c| c.to_string()),
+            r.civilian_fatalities
+                .map_or("unknown".into(), |c| c.to_string()),
             format!(
                 "civilian fatalities (over {} of {})",
                 r.civilian_known_incidents,
@@ -201,8 +202,20 @@ pub fn page(p: &Page) -> String {
     }
 
     // Breakdowns.
-    counts(&mut out, "by-type", "By event type", "event type", &r.by_type);
-    counts(&mut out, "by-sub-type", "By sub-event type", "sub-event type", &r.by_sub_type);
+    counts(
+        &mut out,
+        "by-type",
+        "By event type",
+        "event type",
+        &r.by_type,
+    );
+    counts(
+        &mut out,
+        "by-sub-type",
+        "By sub-event type",
+        "sub-event type",
+        &r.by_sub_type,
+    );
     for (id, title, m) in [
         ("by-admin1", "By governorate", &r.by_admin1),
         ("by-admin2", "By district", &r.by_admin2),
@@ -214,7 +227,10 @@ pub fn page(p: &Page) -> String {
         let rows: Vec<String> = m
             .iter()
             .map(|(code, v)| {
-                let name = p.names.get(code).map_or(code.clone(), |n| format!("{n} ({code})"));
+                let name = p
+                    .names
+                    .get(code)
+                    .map_or(code.clone(), |n| format!("{n} ({code})"));
                 cell(&name)
                     + &num_cell(figure(v.get("incidents")))
                     + &num_cell(figure(v.get("fatalities")))
@@ -224,7 +240,12 @@ pub fn page(p: &Page) -> String {
         table(
             &mut out,
             id,
-            &["unit", "#incidents", "#fatalities", "#incidents with a toll"],
+            &[
+                "unit",
+                "#incidents",
+                "#fatalities",
+                "#incidents with a toll",
+            ],
             &rows,
         );
     }
@@ -248,11 +269,13 @@ pub fn page(p: &Page) -> String {
                     + &cell(&format!("{} to {}", t.period_start, t.period_end))
                     + &cell(t.region.as_deref().unwrap_or(""))
                     + &cell(t.source.as_deref().unwrap_or(""))
-                    + &cell(match (t.coverage, t.derived) {
-                        (c, true) => format!("{c}, derived"),
-                        (c, false) => c.to_string(),
-                    }
-                    .as_str())
+                    + &cell(
+                        match (t.coverage, t.derived) {
+                            (c, true) => format!("{c}, derived"),
+                            (c, false) => c.to_string(),
+                        }
+                        .as_str(),
+                    )
             })
             .collect();
         table(

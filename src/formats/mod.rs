@@ -18,6 +18,7 @@ pub mod rows;
 pub mod svg;
 pub mod tags;
 pub mod ucdp;
+pub mod xlsx;
 
 pub use rows::{OutputFormat, RowWriter};
 
