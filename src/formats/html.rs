@@ -111,6 +111,8 @@ pub fn page(p: &Page) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'; font-src data:; img-src data:\">\
          <title>{}</title><style>{}{}</style></head><body>\n",
         escape(&title),
         font_faces(),
