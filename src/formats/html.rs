@@ -118,9 +118,9 @@ pub fn page(p: &Page) -> String {
         font_faces(),
         STYLE.replace("FAMILY", &format!("\"{FONT_FAMILY}\""))
     );
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<header><h1>{}</h1><p class=\"sub\">{} to {}{}</p></header>\n",
+        "<header><h1>{}</h1><p class=\"sub\">{} to {}{}</p></header>",
         escape(&title),
         r.period.start,
         r.period.end,
@@ -190,15 +190,15 @@ pub fn page(p: &Page) -> String {
         );
     }
 
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<h2>Map</h2><figure id=\"map\">{}</figure>\n",
+        "<h2>Map</h2><figure id=\"map\">{}</figure>",
         inline(p.map)
     );
     if let Some(chart) = p.chart {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<h2>The preceding periods</h2><figure id=\"chart\">{}</figure>\n",
+            "<h2>The preceding periods</h2><figure id=\"chart\">{}</figure>",
             inline(chart)
         );
     }
