@@ -366,6 +366,14 @@ pub fn check_counting_rule(filter: &Filter) -> Result<()> {
              the period (a period report lists the incidents that only overlap it apart)",
         ));
     }
+    if let Some(n) = filter.limit {
+        return Err(Error::invalid(
+            "limit",
+            n,
+            "no limit in a report, map or chart: each counts every incident the filter selects \
+             (--limit is for list and export)",
+        ));
+    }
     Ok(())
 }
 

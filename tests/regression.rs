@@ -1328,3 +1328,67 @@ fn db_dash_made_a_database_file_named_dash() {
     assert!(out.stderr.contains("--db"), "{}", out.stderr);
     assert!(!s.dir.path().join("-").exists());
 }
+
+// --- pictures ---
+
+#[test]
+/// `--limit` was taken and silently ignored by report (and so by map and
+/// chart, which count by its rule): a reader could think the figures
+/// covered only the first N incidents.
+fn report_took_limit_and_ignored_it() {
+    let s = Session::seeded();
+    for args in [
+        &[
+            "report", "--region", "Daraa", "--month", "2025-06", "--limit", "1",
+        ][..],
+        &[
+            "report",
+            "--from",
+            "2025-01",
+            "--to",
+            "2025-12",
+            "--group-by",
+            "month",
+            "--limit",
+            "1",
+        ][..],
+        &[
+            "map", "--region", "Daraa", "--month", "2025-06", "--limit", "1", "-o", "-",
+        ][..],
+        &[
+            "chart", "--region", "Daraa", "--from", "2025-01", "--to", "2025-06", "--limit", "1",
+            "-o", "-",
+        ][..],
+    ] {
+        let err = s.fails(args);
+        assert!(
+            err.contains("--limit") && err.contains("list and export"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+/// The HTML page's CSS (`.note`) restyled the inline chart's notes, whose
+/// SVG text has the same class, so they overflowed the picture.
+fn html_page_css_restyled_the_inline_chart() {
+    let s = Session::seeded();
+    let html = s.ok(&[
+        "report", "--region", "Daraa", "--month", "2025-06", "--format", "html",
+    ]);
+    let css = &html[html.find("<style>").unwrap()..html.find("</style>").unwrap()];
+    let svg_classes = [
+        "note", "title", "legend", "unit", "incident", "bar", "tally", "figures",
+    ];
+    for rule in css.split('}') {
+        let selector = rule.split('{').next().unwrap_or("");
+        for class in svg_classes {
+            assert!(
+                !selector
+                    .split([',', ' '])
+                    .any(|sel| sel == format!(".{class}")),
+                "the page styles every .{class}: {selector}"
+            );
+        }
+    }
+}

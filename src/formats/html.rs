@@ -45,7 +45,7 @@ p.note{color:#444;font-size:.85rem}
 footer{margin-top:2rem;color:#555;font-size:.8rem;border-top:1px solid #ccc;padding-top:.6rem}
 @page{size:A4;margin:14mm}
 @media print{body{max-width:none;padding:0;font-size:10pt}h2{break-after:avoid}
-figure,table,.figures{break-inside:avoid}figure svg{border:none}}
+figure,table,section.figures{break-inside:avoid}figure svg{border:none}}
 ";
 
 fn cell(s: &str) -> String {
