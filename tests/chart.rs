@@ -846,7 +846,10 @@ fn bad_input_names_the_flag_and_what_is_expected() {
         ],
         &["--by", "at most 260", "month"],
     );
-    fails(&["--region", "Daraa", "-o", "x.svg"], &["--from/--to"]);
+    fails(
+        &["--region", "Daraa", "-o", "x.svg"],
+        &["--from and --to", "--month"],
+    );
     fails(
         &["--from", "2025-05", "-o", "x.svg"],
         &["--from/--to", "both"],

@@ -1,9 +1,9 @@
 //! `incidents chart`: incidents or fatalities per month, week or year as
 //! stacked bars, with the figures sources report beside them, in SVG or PNG.
 
+use incidents::Result;
 use incidents::chart::{By, ChartSpec, Stack};
 use incidents::map::Measure;
-use incidents::{Error, Result};
 
 use super::picture::PictureArgs;
 use super::{Ctx, FilterArgs, NearArgs, PeriodArgs};
@@ -56,13 +56,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let db = ctx.read()?;
     let filter = a.filter.to_filter(&db, false, &a.near)?;
-    let period = a.period.resolve(&a.filter)?.ok_or_else(|| {
-        Error::invalid(
-            "from/to",
-            "(none)",
-            "--from and --to (each a day, a month or a year), or --month, --week or --year",
-        )
-    })?;
+    let period = a.period.require(&a.filter)?;
     let (width, height) = a.picture.size((1100, 650))?;
     let spec = ChartSpec {
         from: period.start,

@@ -1,9 +1,9 @@
 //! `incidents map`: a report's region and period as a choropleth with the
 //! incidents on top, in SVG or PNG.
 
+use incidents::Result;
 use incidents::group::Dim;
 use incidents::map::Measure;
-use incidents::{Error, Result};
 
 use super::picture::PictureArgs;
 use super::{Ctx, FilterArgs, NearArgs, PeriodArgs};
@@ -52,13 +52,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let db = ctx.read()?;
     let filter = a.filter.to_filter(&db, false, &a.near)?;
-    let period = a.period.resolve(&a.filter)?.ok_or_else(|| {
-        Error::invalid(
-            "period",
-            "(none)",
-            "--month YYYY-MM, --week YYYY-Www, --year YYYY or --from/--to",
-        )
-    })?;
+    let period = a.period.require(&a.filter)?;
     let (width, height) = a.picture.size((1100, 800))?;
     let by = a.by.map(|l| match l {
         Level::Admin1 => Dim::Admin1,

@@ -303,6 +303,18 @@ impl PeriodArgs {
         }
         .resolve()
     }
+
+    /// The period, which a map or chart must have.
+    pub fn require(&self, filter: &FilterArgs) -> Result<incidents::report::Period> {
+        self.resolve(filter)?.ok_or_else(|| {
+            Error::invalid(
+                "period",
+                "(none)",
+                "--month YYYY-MM, --week YYYY-Www, --year YYYY or --from and --to (each a day, a \
+                 month or a year)",
+            )
+        })
+    }
 }
 
 /// `--overlapping`, for the commands that select incidents without counting

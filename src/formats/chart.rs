@@ -6,7 +6,9 @@
 use crate::chart::{By, ChartData, ReportedFigure, Stack};
 use crate::formats::palette;
 use crate::formats::plural;
-use crate::formats::svg::{Anchor, Svg, TextStyle, num, text_width, wrap};
+use crate::formats::svg::{
+    Anchor, LEGEND_HEAD, LEGEND_NOTE, LEGEND_TEXT, Svg, TextStyle, num, text_width, wrap,
+};
 use crate::map::Measure;
 
 /// Picture size and title, as the user asked.
@@ -709,15 +711,7 @@ fn figures(svg: &mut Svg, c: &ChartData, plot: &Plot) {
 }
 
 fn legend(svg: &mut Svg, c: &ChartData, x: f64, y: f64) {
-    let head = TextStyle {
-        bold: true,
-        ..TextStyle::plain(13.0)
-    };
-    let small = TextStyle::plain(11.5);
-    let note = TextStyle {
-        fill: "#444",
-        ..TextStyle::plain(10.5)
-    };
+    let (head, small, note) = (LEGEND_HEAD, LEGEND_TEXT, LEGEND_NOTE);
     svg.open("g", &[("class", "legend")]);
     let mut y = y + 10.0;
     svg.text(x, y, head, c.stack.heading(), &[]);

@@ -7,7 +7,9 @@ use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Rect};
 
 use crate::formats::palette::{self, Classes};
 use crate::formats::plural;
-use crate::formats::svg::{Anchor, Svg, TextStyle, num, text_width, wrap};
+use crate::formats::svg::{
+    Anchor, LEGEND_HEAD, LEGEND_NOTE, LEGEND_TEXT, Svg, TextStyle, num, text_width, wrap,
+};
 use crate::geo::Level;
 use crate::group::Dim;
 use crate::map::{MapData, Measure, extent};
@@ -484,15 +486,7 @@ fn scale_bar(svg: &mut Svg, proj: &Projection, x: f64, y: f64, max_px: f64) {
 }
 
 fn legend(svg: &mut Svg, m: &MapData, classes: &Classes, layout: &Layout, x: f64, y: f64) {
-    let head = TextStyle {
-        bold: true,
-        ..TextStyle::plain(13.0)
-    };
-    let small = TextStyle::plain(11.5);
-    let note = TextStyle {
-        fill: "#444",
-        ..TextStyle::plain(10.5)
-    };
+    let (head, small, note) = (LEGEND_HEAD, LEGEND_TEXT, LEGEND_NOTE);
     svg.open("g", &[("class", "legend")]);
     let mut y = y + 14.0;
     let heading = format!(

@@ -46,6 +46,21 @@ impl TextStyle<'_> {
     }
 }
 
+/// The styles of a legend: its headings, its entries and its notes.
+pub const LEGEND_HEAD: TextStyle<'static> = TextStyle {
+    size: 13.0,
+    bold: true,
+    anchor: Anchor::Start,
+    fill: "#222",
+};
+pub const LEGEND_TEXT: TextStyle<'static> = TextStyle::plain(11.5);
+pub const LEGEND_NOTE: TextStyle<'static> = TextStyle {
+    size: 10.5,
+    bold: false,
+    anchor: Anchor::Start,
+    fill: "#444",
+};
+
 /// The width of `text` in pixels at `size`, in the built-in font.
 pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
     use skrifa::MetadataProvider;
