@@ -32,7 +32,7 @@ pub struct Args {
     pub near: NearArgs,
     #[command(flatten)]
     pub period: PeriodArgs,
-    /// What shades the units and sizes nothing else: incidents or fatalities.
+    /// What shades the units: incidents, or fatalities (best estimates summed).
     #[arg(long, value_enum, default_value = "incidents")]
     pub measure: Measure,
     /// The units: admin1 (governorates) or admin2 (districts; the default
