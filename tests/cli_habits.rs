@@ -82,24 +82,6 @@ fn subcommands(s: &Session) -> Vec<String> {
     names
 }
 
-/// True when `program` runs here; says on stderr why a check is skipped.
-/// In CI (`INCIDENTS_REQUIRE_TOOLS=1`, set by .ci/run) a missing program
-/// fails the test instead.
-fn installed(program: &str) -> bool {
-    let found = Process::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("INCIDENTS_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "INCIDENTS_REQUIRE_TOOLS=1 but {program} is not installed"
-        );
-        eprintln!("SKIPPED: {program} is not installed");
-    }
-    found
-}
-
 /// The database's incidents as CSV without the times of writing (which
 /// differ between two imports of the same rows), sorted.
 fn content(s: &Session) -> Vec<String> {
@@ -186,7 +168,7 @@ echo "formats: ${{COMPREPLY[*]}}""#,
 fn zsh_and_fish_load_the_completions() {
     let s = Session::new();
     let dir = s.dir.path();
-    if installed("zsh") {
+    if common::installed("zsh") {
         let script = dir.join("_incidents");
         std::fs::write(&script, s.ok(&["completions", "zsh"])).unwrap();
         let out = Process::new("zsh")
@@ -201,7 +183,7 @@ fn zsh_and_fish_load_the_completions() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    if installed("fish") {
+    if common::installed("fish") {
         let script = dir.join("incidents.fish");
         std::fs::write(&script, s.ok(&["completions", "fish"])).unwrap();
         let bin_dir = bin().parent().unwrap().to_path_buf();
@@ -290,7 +272,7 @@ fn the_manual_is_one_page_with_a_section_per_command_that_man_renders() {
     // One preamble, not one per rendered section.
     assert_eq!(page.matches(".ds Aq \\(aq").count(), 1);
 
-    if installed("groff") {
+    if common::installed("groff") {
         let path = s.file("incidents.1", page.as_bytes());
         let out = Process::new("groff")
             .args(["-k", "-man", "-Tutf8", "-ww", arg(&path)])
@@ -356,7 +338,7 @@ fn man_dir_writes_a_page_per_command_that_man_reads() {
     }
     assert!(dir.join("incidents-places-import.1").exists());
     assert!(!dir.join("incidents-help.1").exists());
-    if installed("man") {
+    if common::installed("man") {
         let out = Process::new("man")
             .args(["-l", arg(&dir.join("incidents-import.1"))])
             .env("MANPAGER", "cat")

@@ -584,3 +584,21 @@ impl Session {
         (String::from_utf8_lossy(&first[..n]).into_owned(), output)
     }
 }
+
+/// True when `program` runs here; says on stderr why a check is skipped.
+/// In CI (`INCIDENTS_REQUIRE_TOOLS=1`, set by .ci/run) a missing program
+/// fails the test instead.
+pub fn installed(program: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("INCIDENTS_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "INCIDENTS_REQUIRE_TOOLS=1 but {program} is not installed"
+        );
+        eprintln!("SKIPPED: {program} is not installed");
+    }
+    found
+}
