@@ -561,8 +561,14 @@ fn report_is_the_cli_report_on_the_seeds() {
     // The seeds' June in Daraa has the two reported tallies (38 and 23)
     // the page shows; the API's report is the CLI's, so it has them too.
     let june = server.get("/api/report?region=Daraa&month=2025-06").json();
-    let reported = june.to_string();
-    assert!(reported.contains("38") && reported.contains("23"), "{june}");
+    let within: BTreeSet<u64> = june["tallies"]
+        .as_array()
+        .expect("the report's tallies")
+        .iter()
+        .filter(|t| t["coverage"] == "within")
+        .filter_map(|t| t["value"].as_u64())
+        .collect();
+    assert_eq!(within, BTreeSet::from([23, 38]), "{}", june["tallies"]);
 }
 
 /// Report parameters on the generated set.
@@ -1513,13 +1519,16 @@ fn boundaries_and_meta_describe_the_database() {
     let s = Session::seeded();
     let server = s.serve(&[]);
     let regions: Value = s.json(&["regions", "list"]);
-    let admin1: BTreeSet<String> = regions
-        .as_array()
-        .expect("regions")
-        .iter()
-        .filter(|r| r["level"] == "admin1")
-        .map(|r| r["code"].as_str().expect("code").to_string())
-        .collect();
+    let admin1 = |of: Option<&str>| -> BTreeSet<String> {
+        regions
+            .as_array()
+            .expect("regions")
+            .iter()
+            .filter(|r| r["level"] == "admin1")
+            .filter(|r| of.is_none_or(|c| r["country"] == c))
+            .map(|r| r["code"].as_str().expect("code").to_string())
+            .collect()
+    };
     for (level, must) in [("admin0", ["SY", "IQ"]), ("admin1", ["SY-DR", "IQ-BG"])] {
         let got = server.get(&format!("/api/boundaries?level={level}"));
         got.ok();
@@ -1549,14 +1558,41 @@ fn boundaries_and_meta_describe_the_database() {
         for code in must {
             assert!(codes.contains(code), "{}: no {code}", got.what);
         }
+        // The bundled units: at least every one of the database's
+        // countries (SY and IQ), and no other.
         if level == "admin1" {
-            assert_eq!(codes, admin1, "{}: not the bundled admin1 units", got.what);
+            assert!(
+                codes.is_subset(&admin1(None)),
+                "{}: units that are not bundled: {:?}",
+                got.what,
+                codes.difference(&admin1(None)).collect::<Vec<_>>()
+            );
+            for country in ["SY", "IQ"] {
+                let missing: Vec<_> = admin1(Some(country)).difference(&codes).cloned().collect();
+                assert!(
+                    missing.is_empty(),
+                    "{}: {country}'s {missing:?} missing",
+                    got.what
+                );
+            }
         }
     }
     let e = server.get("/api/boundaries?level=admin7").json_error(400);
     assert_eq!(e["parameter"], "level", "{e}");
 
     let meta = server.get("/api/meta").json();
+    // The line it printed says which database it serves, on loopback.
+    let database = meta["database"].as_str().unwrap_or_default();
+    assert_eq!(
+        server.banner,
+        format!("serving {database} at {}", server.url),
+        "the first line"
+    );
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url
+    );
     let all = seeded_list(&s);
     assert_eq!(meta["incidents"], all.len(), "{meta}");
     assert!(
@@ -1657,12 +1693,15 @@ fn boundaries_and_meta_describe_the_database() {
 // Errors
 // ---------------------------------------------------------------------
 
+/// A request with one bad parameter: route, query, the parameter, its
+/// value, and the command line whose error message the API's must be.
+type BadParameter<'a> = (&'a str, &'a str, &'a str, &'a str, Option<&'a [&'a str]>);
+
 both!(bad_parameters_are_400_naming_the_parameter);
 fn bad_parameters_are_400_naming_the_parameter() {
     let s = Session::seeded();
     let server = s.serve(&[]);
-    // (route, query, parameter, value, the command whose message it is)
-    let cases: &[(&str, &str, &str, &str, Option<&[&str]>)] = &[
+    let cases: &[BadParameter] = &[
         (
             "/api/report",
             "region=Daraa&month=2025-13",
@@ -1815,7 +1854,7 @@ fn bad_parameters_are_400_naming_the_parameter() {
                 e["value"]
             ));
         }
-        if !e["expected"].as_str().is_some_and(|x| !x.is_empty()) {
+        if e["expected"].as_str().is_none_or(str::is_empty) {
             problems.push(format!("{what}: says nothing of what was expected: {e}"));
         }
         // The message names the parameter, or the value when that was
@@ -1976,7 +2015,7 @@ fn paths_never_reach_the_file_system() {
 both!(oversized_requests_are_refused_and_the_server_goes_on);
 fn oversized_requests_are_refused_and_the_server_goes_on() {
     let s = Session::seeded();
-    let server = s.serve(&[]);
+    let mut server = s.serve(&[]);
     let want = cli(
         &s,
         &[
@@ -2032,6 +2071,7 @@ fn oversized_requests_are_refused_and_the_server_goes_on() {
         "garbage: {status:?}"
     );
     check_next("garbage");
+    assert!(server.is_running(), "the server died:\n{}", server.stderr());
 }
 
 // ---------------------------------------------------------------------
