@@ -44,7 +44,7 @@ pub fn with_db<T>(
     DB.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
-            *slot = Some(Database::open_read_only(location)?);
+            *slot = Some(Database::open_for_serving(location)?);
         }
         let db = slot.as_ref().expect("opened above");
         db.set_deadline(Some(deadline))?;
