@@ -137,8 +137,10 @@ impl Database {
             Some(c) => vec![c.to_string()],
             None => self.countries()?,
         };
+        // The full regions: the names-only set has no geometry.
         let regions = self
-            .list_regions(None)?
+            .regions()?
+            .list(None)
             .into_iter()
             .filter(|r| countries.contains(&r.country));
         let mut out = out;

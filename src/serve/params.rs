@@ -106,7 +106,13 @@ fn clap_error(e: clap::Error) -> ApiError {
             .to_string()
     });
     let value = text(ContextKind::InvalidValue);
-    let expected = text(ContextKind::ValidValue);
+    // A value clap's parser refused (a number, a switch) has no list of
+    // valid values; its reason is what the message says after the flag.
+    let expected = text(ContextKind::ValidValue).or_else(|| {
+        let rendered = e.render().to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        first.rsplit_once("': ").map(|(_, why)| why.to_string())
+    });
     // clap's own rendering, first line, without its "error: " and usage.
     let rendered = e.render().to_string();
     let message = rendered
