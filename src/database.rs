@@ -101,6 +101,69 @@ impl Database {
         Ok(Database::with_store(store, location))
     }
 
+    /// Opens an existing database so that nothing can change it through this
+    /// handle (for a server that only reads).
+    pub fn open_read_only(location: &Location) -> Result<Database> {
+        Ok(Database::with_store(
+            store::open_strictly_read_only(location)?,
+            location,
+        ))
+    }
+
+    /// Stops any query still running at `deadline` with an error.
+    pub fn set_deadline(&self, deadline: Option<std::time::Instant>) -> Result<()> {
+        self.store.set_deadline(deadline)
+    }
+
+    /// The first and last start dates of all incidents (None when empty).
+    pub fn date_range(&self) -> Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>> {
+        self.store.date_range()
+    }
+
+    /// The outlines of the bundled regions of one level (admin1 or admin2),
+    /// of one country or (with `None`) of the countries that have
+    /// incidents, simplified, as GeoJSON for a base layer.
+    pub fn write_outlines(
+        &self,
+        out: &mut dyn Write,
+        level: Dim,
+        country: Option<&str>,
+    ) -> Result<()> {
+        let level = match level {
+            Dim::Admin2 => crate::geo::Level::Admin2,
+            _ => crate::geo::Level::Admin1,
+        };
+        let countries = match country {
+            Some(c) => vec![c.to_string()],
+            None => self.countries()?,
+        };
+        let regions = self
+            .list_regions(None)?
+            .into_iter()
+            .filter(|r| countries.contains(&r.country));
+        let mut out = out;
+        crate::formats::choropleth::write_outlines(
+            &mut out,
+            regions.filter(|r| r.level == level),
+            // About a kilometre: finer than a screen shows at country scale.
+            0.01,
+        )
+    }
+
+    /// A number that grows with every change to the database.
+    pub fn changes(&self) -> Result<i64> {
+        self.store.changes()
+    }
+
+    /// Calls `f` with each selected incident placed at a point.
+    pub fn for_each_point(
+        &self,
+        filter: &Filter,
+        f: &mut dyn FnMut(crate::store::PointRow),
+    ) -> Result<()> {
+        self.store.for_each_point(filter, f)
+    }
+
     /// Where the database is, as the user named it (a server without its password).
     pub fn location(&self) -> String {
         self.location.to_string()

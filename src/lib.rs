@@ -32,6 +32,7 @@ pub mod seeds;
 pub mod store;
 pub mod stream;
 pub mod sync;
+pub mod tiles;
 
 pub use database::Database;
 pub use error::{Error, Result};

@@ -2,6 +2,7 @@
 //! exit codes (0 success, 1 error in data or input, 2 usage error).
 
 mod cli;
+mod serve;
 
 use std::process::ExitCode;
 

@@ -54,8 +54,13 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    let db = ctx.read()?;
-    let filter = a.filter.to_filter(&db, false, &a.near)?;
+    let svg = draw(&ctx.read()?, &a)?;
+    a.picture.write(svg)
+}
+
+/// The chart the flags ask for, as SVG.
+pub fn draw(db: &incidents::Database, a: &Args) -> Result<String> {
+    let filter = a.filter.to_filter(db, false, &a.near)?;
     let period = a.period.require(&a.filter)?;
     let (width, height) = a.picture.size((1100, 650))?;
     let spec = ChartSpec {
@@ -71,6 +76,5 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         height,
         title: a.picture.title.clone(),
     };
-    a.picture
-        .write(incidents::formats::chart::draw(&chart, &layout))
+    Ok(incidents::formats::chart::draw(&chart, &layout))
 }

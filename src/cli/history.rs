@@ -13,12 +13,22 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
+/// The columns of a history row.
+pub const COLUMNS: [&str; 9] = [
+    "at", "entity", "uid", "action", "by", "import", "changes", "old", "new",
+];
+
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    let entries = ctx.read()?.history(&a.uid)?;
-    let mut out = a.output.writer(&[
-        "at", "entity", "uid", "action", "by", "import", "changes", "old", "new",
-    ]);
-    for e in entries {
+    write(&ctx.read()?, &a.uid, a.output.writer(&COLUMNS))
+}
+
+/// Writes the history of `uid` as rows.
+pub fn write<W: std::io::Write>(
+    db: &incidents::Database,
+    uid: &str,
+    mut out: incidents::formats::RowWriter<W>,
+) -> Result<()> {
+    for e in db.history(uid)? {
         let mut row = Map::new();
         row.insert("changes".into(), Value::String(e.changes()));
         row.insert("at".into(), e.at.into());

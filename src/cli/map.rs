@@ -51,14 +51,8 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let db = ctx.read()?;
-    let filter = a.filter.to_filter(&db, false, &a.near)?;
-    let period = a.period.require(&a.filter)?;
     let (width, height) = a.picture.size((1100, 800))?;
-    let by = a.by.map(|l| match l {
-        Level::Admin1 => Dim::Admin1,
-        Level::Admin2 => Dim::Admin2,
-    });
-    let m = db.map(&filter, period, by, a.measure)?;
+    let m = data(&db, &a)?;
     let layout = incidents::formats::map::Layout {
         width,
         height,
@@ -66,4 +60,15 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         points: a.points || !a.no_points,
     };
     a.picture.write(incidents::formats::map::draw(&m, &layout))
+}
+
+/// What the flags ask the map to show.
+pub fn data<'a>(db: &'a incidents::Database, a: &Args) -> Result<incidents::map::MapData<'a>> {
+    let filter = a.filter.to_filter(db, false, &a.near)?;
+    let period = a.period.require(&a.filter)?;
+    let by = a.by.map(|l| match l {
+        Level::Admin1 => Dim::Admin1,
+        Level::Admin2 => Dim::Admin2,
+    });
+    db.map(&filter, period, by, a.measure)
 }

@@ -3,32 +3,32 @@
 
 mod add;
 mod backup;
-mod chart;
+pub mod chart;
 mod check;
 mod completions;
 mod dedup;
 mod delete;
 mod demo;
 mod edit;
-mod export;
+pub mod export;
 mod extract;
 mod fields;
 mod geocode;
-mod history;
+pub mod history;
 mod import;
 mod init;
-mod list;
+pub mod list;
 mod man;
-mod map;
+pub mod map;
 mod merge;
 mod picture;
 mod places;
 mod progress;
 mod regions;
-mod report;
+pub mod report;
 mod review;
 mod seed;
-mod show;
+pub mod show;
 mod tally;
 mod types;
 mod undelete;
@@ -120,6 +120,8 @@ pub enum Command {
     Backup(backup::Args),
     /// Check integrity and invariants (dates, coordinates, regions); exit 1 on problems.
     Check(check::Args),
+    /// Serve the database read-only as a web map and JSON API on this machine.
+    Serve(crate::serve::Args),
     /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
     Completions(completions::Args),
     /// Print the manual page (roff); --dir writes one page per command.
@@ -175,6 +177,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(a) => export::run(&ctx, a),
         Command::Backup(a) => backup::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),
+        Command::Serve(a) => crate::serve::run(&ctx.db, a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),
     }

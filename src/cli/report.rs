@@ -107,9 +107,16 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         );
     }
     // A file: written whole, so a failed report leaves no partial file.
+    super::picture::write_bytes(&output, &bytes(&db, &a, format)?)
+}
+
+/// The whole report in one format, for a file or the web API.
+pub fn bytes(db: &incidents::Database, a: &Args, format: ReportFormat) -> Result<Vec<u8>> {
+    let filter = a.filter.to_filter(db, false, &a.near)?;
+    let period = a.period.resolve(&a.filter)?;
     let mut buf = Vec::new();
-    write(&db, &a, &filter, period, format, &mut buf)?;
-    super::picture::write_bytes(&output, &buf)
+    write(db, a, &filter, period, format, &mut buf)?;
+    Ok(buf)
 }
 
 fn write(

@@ -17,7 +17,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let inc = ctx.read()?.incident(&a.uid)?;
     if a.format == "json" {
-        return say(serde_json::to_string_pretty(&inc)?);
+        return say(json(&inc)?);
     }
     let Value::Object(map) = serde_json::to_value(&inc)? else {
         return Err(Error::Data {
@@ -26,6 +26,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         });
     };
     say(field_lines(&map).trim_end())
+}
+
+/// The record as `show --format json` prints it (without the last newline).
+pub fn json(inc: &incidents::model::Incident) -> Result<String> {
+    Ok(serde_json::to_string_pretty(inc)?)
 }
 
 /// A record's fields, one `name: value` line each, for people: empty ones

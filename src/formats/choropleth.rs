@@ -136,3 +136,66 @@ pub fn write_report<W: Write>(
     );
     write(out, features, Some(members))
 }
+
+/// A map's units (see [`crate::map::build`]) as polygons with the value
+/// shaded and the fill `incidents map` gives it, for a web map: the same
+/// classes and colours, computed here so that no client repeats the rule.
+/// The collection carries the legend, the measure and the counting note.
+pub fn write_map<W: Write>(out: &mut W, m: &crate::map::MapData) -> Result<()> {
+    use super::palette::{Classes, EMPTY};
+    let values: Vec<u64> = m.units.iter().map(|u| m.measure.of(&u.figures)).collect();
+    let classes = Classes::of(&values);
+    let features = m
+        .units
+        .iter()
+        .zip(&values)
+        .map(|(u, value)| {
+            let mut p = Map::new();
+            p.insert("level".into(), Value::from(m.level.name()));
+            p.insert("value".into(), Value::from(*value));
+            p.insert("incidents".into(), Value::from(u.figures.incidents));
+            p.insert("fatalities".into(), Value::from(u.figures.fatalities));
+            p.insert("fill".into(), Value::from(classes.fill(*value)));
+            feature(u.region, p)
+        })
+        .collect();
+    let legend: Vec<Value> = classes
+        .bounds
+        .iter()
+        .enumerate()
+        .map(|(i, (lo, hi))| {
+            serde_json::json!({"from": lo, "to": hi, "label": classes.label(i), "fill": classes.colour(i)})
+        })
+        .collect();
+    let mut members = Map::new();
+    members.insert("measure".into(), Value::from(m.measure.name()));
+    members.insert("empty".into(), Value::from(EMPTY));
+    members.insert("legend".into(), Value::from(legend));
+    members.insert("incidents".into(), Value::from(m.incidents));
+    members.insert("outside_units".into(), Value::from(m.outside_units));
+    members.insert("overlapping".into(), Value::from(m.overlapping));
+    members.insert("awaiting_review".into(), Value::from(m.awaiting_review));
+    members.insert(
+        "footnote".into(),
+        Value::from(crate::formats::map::counting_note(m.overlapping)),
+    );
+    write(out, features, Some(members))
+}
+
+/// Region outlines simplified to `tolerance` degrees, as a base layer.
+pub fn write_outlines<'r, W: Write>(
+    out: &mut W,
+    regions: impl IntoIterator<Item = &'r Region>,
+    tolerance: f64,
+) -> Result<()> {
+    use geo::Simplify;
+    let features = regions
+        .into_iter()
+        .map(|r| {
+            let mut f = feature(r, Map::new());
+            f.geometry = Some(Geometry::from(&r.geometry.simplify(tolerance)));
+            f
+        })
+        .collect();
+    write(out, features, None)
+}

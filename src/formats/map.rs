@@ -624,15 +624,19 @@ fn legend(svg: &mut Svg, m: &MapData, classes: &Classes, layout: &Layout, x: f64
             plural(m.awaiting_review, "draft", "drafts")
         ));
     }
-    notes.push(format!(
-        "Counted: incidents whose whole date span lies in the period; {} more only overlap it.",
-        m.overlapping
-    ));
+    notes.push(counting_note(m.overlapping));
     y += 6.0;
     for n in notes {
         y = svg.paragraph(x, y, LEGEND_WIDTH, note, &n) + 4.0;
     }
     svg.close("g");
+}
+
+/// The counting rule as a map states it, with how many it leaves out.
+pub fn counting_note(overlapping: u64) -> String {
+    format!(
+        "Counted: incidents whose whole date span lies in the period; {overlapping} more only overlap it."
+    )
 }
 
 /// The sources of the boundaries, the places and the incidents.

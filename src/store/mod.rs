@@ -76,6 +76,17 @@ pub trait Store {
     /// 1 or 2): one per incident, largest toll first, or with `cell` (in
     /// degrees) one per grid cell and event type.
     fn map_points(&self, filter: &Filter, cell: Option<f64>) -> Result<Vec<MapPoint>>;
+    /// Calls `f` with each selected incident placed at a point (precision 1
+    /// or 2, the ones a map draws), in no particular order.
+    fn for_each_point(&self, filter: &Filter, f: &mut dyn FnMut(PointRow)) -> Result<()>;
+    /// The first and last start dates of all incidents (None when empty).
+    fn date_range(&self) -> Result<Option<(NaiveDate, NaiveDate)>>;
+    /// A number that grows with every change to the incidents or tallies
+    /// (the last history entry), so a reader can tell its copies are stale.
+    fn changes(&self) -> Result<i64>;
+    /// Stops any query still running at `deadline` with an error; `None`
+    /// lifts the limit.
+    fn set_deadline(&self, deadline: Option<std::time::Instant>) -> Result<()>;
     /// The publishers of the selected incidents' sources, most incidents
     /// first, at most `limit`.
     fn publishers(&self, filter: &Filter, limit: usize) -> Result<Vec<String>>;
@@ -376,6 +387,16 @@ pub fn open_read_only(location: &Location) -> Result<Box<dyn Store>> {
     })
 }
 
+/// Opens an existing database so that nothing can be written through
+/// this connection: a SQLite file read-only, a server session whose
+/// transactions are all read-only.
+pub fn open_strictly_read_only(location: &Location) -> Result<Box<dyn Store>> {
+    Ok(match location {
+        Location::File(path) => Box::new(sqlite::SqliteStore::open_read_only(path)?),
+        Location::Server(url) => Box::new(postgres::PgStore::open_read_only(url)?),
+    })
+}
+
 /// A new empty database in memory, for tests and previews.
 pub fn open_in_memory() -> Result<Box<dyn Store>> {
     Ok(Box::new(sqlite::SqliteStore::open_in_memory()?))
@@ -414,6 +435,17 @@ pub struct MapPoint {
     pub fatalities: Option<u64>,
     /// The reported place of a single incident.
     pub place: Option<String>,
+}
+
+/// An incident placed at a point, as a map index holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointRow {
+    pub uid: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub event_type: String,
+    /// The best estimate, when known.
+    pub fatalities: Option<u64>,
 }
 
 /// What an upsert (of an imported row, a seed, a tally) did.

@@ -2,13 +2,17 @@
 //! the same keys, sums and order as the SQLite backend's.
 
 use postgres::GenericClient;
+use postgres::fallible_iterator::FallibleIterator;
 
 use super::filter_sql::where_clause;
 use super::refs;
 use crate::error::Result;
 use crate::filter::Filter;
 use crate::group::Dim;
-use crate::store::{Aggregate, MapPoint};
+use crate::store::{Aggregate, MapPoint, PointRow};
+
+/// The incidents a map draws at a point: placed at precision 1 or 2.
+const DRAWABLE: &str = "i.latitude IS NOT NULL AND COALESCE(i.geo_precision, 1) <= 2";
 
 /// The SQL expression of a dimension's key: a time bucket only when the
 /// incident's whole date span lies inside it (else NULL, shown as
@@ -144,7 +148,7 @@ pub(super) fn map_points(
     cell: Option<f64>,
 ) -> Result<Vec<MapPoint>> {
     let (clause, mut args) = where_clause(filter);
-    let drawable = "i.latitude IS NOT NULL AND COALESCE(i.geo_precision, 1) <= 2";
+    let drawable = DRAWABLE;
     let sql = match cell {
         None => format!(
             "SELECT i.latitude, i.longitude, i.event_type, 1::bigint, i.fatalities::bigint, i.place \
@@ -175,6 +179,30 @@ pub(super) fn map_points(
             place: r.get(5),
         })
         .collect())
+}
+
+/// Each selected incident a map draws at a point, streamed in table order.
+pub(super) fn for_each_point(
+    c: &mut impl GenericClient,
+    filter: &Filter,
+    f: &mut dyn FnMut(PointRow),
+) -> Result<()> {
+    let (clause, args) = where_clause(filter);
+    let sql = format!(
+        "SELECT i.uid, i.longitude, i.latitude, i.event_type, i.fatalities::bigint \
+         FROM incidents i WHERE {clause} AND {DRAWABLE}"
+    );
+    let mut rows = c.query_raw(&sql, refs(&args))?;
+    while let Some(r) = rows.next()? {
+        f(PointRow {
+            uid: r.get(0),
+            lon: r.get(1),
+            lat: r.get(2),
+            event_type: r.get(3),
+            fatalities: r.get::<_, Option<i64>>(4).map(|v| v.max(0) as u64),
+        });
+    }
+    Ok(())
 }
 
 /// The publishers of the selected incidents' sources, most first.

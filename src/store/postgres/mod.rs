@@ -26,8 +26,8 @@ use crate::group::Dim;
 use crate::model::{Incident, Tally};
 use crate::store::custom::CustomRegions;
 use crate::store::{
-    Aggregate, Author, HistoryEntry, ImportCounts, MapPoint, MergeRecord, Mode, PlaceRow, Store,
-    Upsert, Writer,
+    Aggregate, Author, HistoryEntry, ImportCounts, MapPoint, MergeRecord, Mode, PlaceRow, PointRow,
+    Store, Upsert, Writer,
 };
 
 /// The schema, as append-only migrations (see schema.sql beside this file).
@@ -229,6 +229,16 @@ impl PgStore {
             location,
             created,
         })
+    }
+
+    /// Opens the database for reading only: every transaction of the
+    /// session is read-only, whatever the login may do.
+    pub fn open_read_only(url: &str) -> Result<PgStore> {
+        let store = PgStore::open(url, &Author::default())?;
+        store
+            .client()?
+            .batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")?;
+        Ok(store)
     }
 
     /// The client, for one call (reads never call back into the store
@@ -437,6 +447,36 @@ impl Store for PgStore {
     }
     fn publishers(&self, filter: &Filter, limit: usize) -> Result<Vec<String>> {
         aggregate::publishers(&mut *self.client()?, filter, limit)
+    }
+    fn for_each_point(&self, filter: &Filter, f: &mut dyn FnMut(PointRow)) -> Result<()> {
+        aggregate::for_each_point(&mut *self.client()?, filter, f)
+    }
+    fn date_range(&self) -> Result<Option<(NaiveDate, NaiveDate)>> {
+        let row = self.client()?.query_one(
+            "SELECT (SELECT min(date_start) FROM incidents), (SELECT max(date_start) FROM incidents)",
+            &[],
+        )?;
+        let (first, last): (Option<NaiveDate>, Option<NaiveDate>) = (row.get(0), row.get(1));
+        Ok(first.zip(last))
+    }
+    fn changes(&self) -> Result<i64> {
+        let row = self
+            .client()?
+            .query_one("SELECT COALESCE(max(id), 0)::bigint FROM history", &[])?;
+        Ok(row.get(0))
+    }
+    fn set_deadline(&self, deadline: Option<std::time::Instant>) -> Result<()> {
+        // The server stops each statement that runs past what is left.
+        let ms = deadline.map_or(0, |d| {
+            d.saturating_duration_since(std::time::Instant::now())
+                .as_millis()
+                .max(1)
+        });
+        self.client()?.execute(
+            "SELECT set_config('statement_timeout', $1, false)",
+            &[&ms.to_string()],
+        )?;
+        Ok(())
     }
     fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
         incidents::history(&mut *self.client()?, uid)

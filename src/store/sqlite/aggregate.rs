@@ -6,7 +6,10 @@ use super::filter_sql::where_clause;
 use crate::error::Result;
 use crate::filter::Filter;
 use crate::group::Dim;
-use crate::store::{Aggregate, MapPoint};
+use crate::store::{Aggregate, MapPoint, PointRow};
+
+/// The incidents a map draws at a point: placed at precision 1 or 2.
+const DRAWABLE: &str = "i.latitude IS NOT NULL AND COALESCE(i.geo_precision, 1) <= 2";
 
 /// The SQL expression of a dimension's key. A time bucket is given only when the
 /// incident's whole date span lies inside it: an incident known only to
@@ -127,7 +130,7 @@ impl SqliteStore {
     /// province or country is not drawn: it is not where the incident was.
     pub fn map_points(&self, filter: &Filter, cell: Option<f64>) -> Result<Vec<MapPoint>> {
         let (clause, mut args) = where_clause(filter);
-        let drawable = "i.latitude IS NOT NULL AND COALESCE(i.geo_precision, 1) <= 2";
+        let drawable = DRAWABLE;
         let sql = match cell {
             None => format!(
                 "SELECT i.latitude, i.longitude, i.event_type, 1, i.fatalities, i.place \
@@ -159,6 +162,27 @@ impl SqliteStore {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Each selected incident a map draws at a point, in table order.
+    pub fn for_each_point(&self, filter: &Filter, f: &mut dyn FnMut(PointRow)) -> Result<()> {
+        let (clause, args) = where_clause(filter);
+        let sql = format!(
+            "SELECT i.uid, i.longitude, i.latitude, i.event_type, i.fatalities \
+             FROM incidents i WHERE {clause} AND {DRAWABLE}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        while let Some(r) = rows.next()? {
+            f(PointRow {
+                uid: r.get(0)?,
+                lon: r.get(1)?,
+                lat: r.get(2)?,
+                event_type: r.get(3)?,
+                fatalities: r.get::<_, Option<i64>>(4)?.map(|v| v.max(0) as u64),
+            });
+        }
+        Ok(())
     }
 
     /// The publishers of the selected incidents' sources, most first.

@@ -24,8 +24,8 @@ use crate::geo::Region;
 use crate::group::Dim;
 use crate::model::{Incident, Tally};
 use crate::store::{
-    Aggregate, Author, Entity, HistoryEntry, MapPoint, MergeRecord, Mode, PlaceRow, Store, Upsert,
-    Writer,
+    Aggregate, Author, Entity, HistoryEntry, MapPoint, MergeRecord, Mode, PlaceRow, PointRow,
+    Store, Upsert, Writer,
 };
 
 /// The schema, as append-only migrations (see schema.sql).
@@ -58,6 +58,27 @@ pub struct SqliteStore {
     by: Who,
     /// Whether opening it created the schema.
     created: bool,
+    /// When running statements are interrupted (see [`watch_deadline`]).
+    deadline: Deadline,
+}
+
+type Deadline = std::sync::Arc<std::sync::Mutex<Option<std::time::Instant>>>;
+
+/// Makes the connection's statements stop once `deadline` holds a past
+/// instant: SQLite asks the handler every N virtual-machine steps, and a
+/// true answer interrupts the statement.
+fn watch_deadline(conn: &mut Connection) -> Result<Deadline> {
+    let deadline = Deadline::default();
+    let seen = deadline.clone();
+    conn.progress_handler(
+        10_000,
+        Some(move || {
+            seen.lock()
+                .map(|d| d.is_some_and(|d| std::time::Instant::now() >= d))
+                .unwrap_or(false)
+        }),
+    )?;
+    Ok(deadline)
 }
 
 /// Who a connection writes as.
@@ -235,11 +256,14 @@ impl SqliteStore {
             });
         }
         prepare_connection(&conn)?;
+        let mut conn = conn;
+        let deadline = watch_deadline(&mut conn)?;
         Ok(SqliteStore {
             conn,
             path: path.to_path_buf(),
             by: Who::new(&Author::default()),
             created: false,
+            deadline,
         })
     }
 
@@ -333,11 +357,14 @@ impl SqliteStore {
         // Statement journals (triggers, upserts) stay off the disk.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         prepare_connection(&conn)?;
+        let mut conn = conn;
+        let deadline = watch_deadline(&mut conn)?;
         Ok(SqliteStore {
             conn,
             path: path.to_path_buf(),
             by: Who::new(author),
             created: found == 0,
+            deadline,
         })
     }
 
@@ -442,6 +469,31 @@ impl Store for SqliteStore {
     }
     fn publishers(&self, filter: &Filter, limit: usize) -> Result<Vec<String>> {
         SqliteStore::publishers(self, filter, limit)
+    }
+    fn for_each_point(&self, filter: &Filter, f: &mut dyn FnMut(PointRow)) -> Result<()> {
+        SqliteStore::for_each_point(self, filter, f)
+    }
+    fn date_range(&self) -> Result<Option<(NaiveDate, NaiveDate)>> {
+        // Two index lookups, not a scan (hence start dates only).
+        let (first, last): (Option<String>, Option<String>) = self.conn.query_row(
+            "SELECT (SELECT min(date_start) FROM incidents), (SELECT max(date_start) FROM incidents)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let day =
+            |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+        Ok(day(first).zip(day(last)))
+    }
+    fn changes(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(max(id), 0) FROM history", [], |r| r.get(0))?)
+    }
+    fn set_deadline(&self, deadline: Option<std::time::Instant>) -> Result<()> {
+        if let Ok(mut d) = self.deadline.lock() {
+            *d = deadline;
+        }
+        Ok(())
     }
     fn history(&self, uid: &str) -> Result<Vec<HistoryEntry>> {
         SqliteStore::history(self, uid)
