@@ -29,7 +29,6 @@
     filters: {}, // name -> value, only those set
     view: { ...DEFAULT_VIEW },
     months: [], // YYYY-MM from meta.first to meta.last
-    admin0: null,
     admin1: null,
     fittedRegion: null, // the region the map was last fitted to
     recordUid: null,
@@ -400,7 +399,10 @@
     const url = `/api/incidents?${p}`;
     try {
       const res = await fetch(url);
-      if (res.ok || n !== generation.check) return;
+      if (res.ok || n !== generation.check) {
+        if (res.body) res.body.cancel();
+        return;
+      }
       let json = null;
       try {
         json = JSON.parse(await res.text());
@@ -560,7 +562,7 @@
           el(
             'thead',
             {},
-            el('tr', {}, ...['Metric', 'Value', 'Period', 'Area', 'Source', 'Coverage'].map((h) => el('th', { text: h }))),
+            el('tr', {}, ...['Value', 'Reported', 'Source'].map((h) => el('th', { text: h }))),
           ),
           el(
             'tbody',
@@ -569,12 +571,23 @@
               el(
                 'tr',
                 { dataset: { uid: t.uid }, title: t.notes || '' },
-                el('td', { text: t.metric }),
                 el('td', { class: 'value', text: num(t.value) }),
-                el('td', { text: span(t.period_start, t.period_end) }),
-                el('td', { text: t.region_code ? `${t.region} (${t.region_code})` : t.region || '' }),
-                el('td', { text: t.source || '' }),
-                el('td', { text: t.coverage + (t.derived ? ', derived' : '') }),
+                el(
+                  'td',
+                  {},
+                  el('strong', { text: t.metric }),
+                  el('div', { class: 'sub', text: span(t.period_start, t.period_end) }),
+                  el('div', {
+                    class: 'sub',
+                    text: t.region_code ? `${t.region} (${t.region_code})` : t.region || '',
+                  }),
+                ),
+                el(
+                  'td',
+                  {},
+                  t.source || '',
+                  el('div', { class: 'sub', text: `coverage: ${t.coverage}${t.derived ? '; derived' : ''}` }),
+                ),
               ),
             ),
           ),
@@ -608,8 +621,11 @@
       parts.push(el('p', { class: 'note', text: 'None.' }));
     }
 
-    const chartParams = new URLSearchParams(params);
+    const chartParams = precedingPeriods(params);
     chartParams.set('measure', state.view.measure);
+    // Drawn at about twice the panel's width: its text stays readable.
+    chartParams.set('width', '680');
+    chartParams.set('height', '520');
     const chart = el('img', {
       id: 'chart',
       alt: `Chart: ${state.view.measure} per period up to this one in ${title}, with the reported figures`,
@@ -620,6 +636,29 @@
     });
     parts.push(el('h3', { text: 'The preceding periods' }), chart);
     $('panel-body').replaceChildren(...parts);
+  }
+
+  /** The chart's range: the 12 periods up to the chosen month or year, as
+   * `report --format html` draws them. (The server is to do this itself when
+   * given only the period; until then the page names the range.) */
+  function precedingPeriods(params) {
+    const p = new URLSearchParams(params);
+    const month = p.get('month');
+    const year = p.get('year');
+    if (month && /^\d{4}-\d{2}$/.test(month)) {
+      const [y, m] = month.split('-').map(Number);
+      const back = y * 12 + (m - 1) - 11;
+      p.delete('month');
+      p.set('from', `${Math.floor(back / 12)}-${String((back % 12) + 1).padStart(2, '0')}`);
+      p.set('to', month);
+      p.set('by', 'month');
+    } else if (year && /^\d{4}$/.test(year)) {
+      p.delete('year');
+      p.set('from', String(Number(year) - 11));
+      p.set('to', year);
+      p.set('by', 'year');
+    }
+    return p;
   }
 
   // ------------------------------------------------------------------ record
@@ -787,15 +826,19 @@
     const style = {
       version: 8,
       sources: {
-        admin0: { type: 'geojson', data: state.admin0 || EMPTY, attribution: 'Boundaries: OCHA COD-AB, Natural Earth' },
-        admin1: { type: 'geojson', data: EMPTY },
+        admin1: {
+          type: 'geojson',
+          data: state.admin1 || EMPTY,
+          attribution: 'Boundaries: OCHA COD-AB, Natural Earth',
+        },
         choropleth: { type: 'geojson', data: EMPTY },
         incidents: { type: 'vector', tiles: [currentTiles], minzoom: 0, maxzoom: 16 },
       },
       // Circles, fills and lines only: no glyphs or sprites to fetch.
       layers: [
         { id: 'sea', type: 'background', paint: { 'background-color': '#dfe8ee' } },
-        { id: 'land', type: 'fill', source: 'admin0', paint: { 'fill-color': '#f4f3ef' } },
+        // The governorates of the database's countries are the land drawn.
+        { id: 'land', type: 'fill', source: 'admin1', paint: { 'fill-color': '#f4f3ef' } },
         {
           id: 'choropleth-fill',
           type: 'fill',
@@ -811,7 +854,6 @@
           layout: { visibility: 'none' },
           paint: { 'line-color': '#6b6b6b', 'line-width': 0.8 },
         },
-        { id: 'admin0-line', type: 'line', source: 'admin0', paint: { 'line-color': '#5f5f5f', 'line-width': 1.1 } },
         {
           id: 'region-line',
           type: 'line',
@@ -832,7 +874,7 @@
               'case',
               ['>', ['get', 'count'], 1],
               ['min', 26, ['+', 6, ['*', 1.6, ['sqrt', ['get', 'count']]]]],
-              ['min', 14, ['+', 4.5, ['sqrt', ['coalesce', ['get', 'fatalities'], 0]]]],
+              ['min', 14, ['+', 5.5, ['sqrt', ['coalesce', ['get', 'fatalities'], 0]]]],
             ],
             'circle-stroke-color': ['case', ['>', ['get', 'count'], 1], '#ffffff', '#222222'],
             'circle-stroke-width': ['case', ['>', ['get', 'count'], 1], 2, 0.8],
@@ -914,7 +956,6 @@
 
     map.on('load', () => {
       styleLoaded = true;
-      if (state.admin1) map.getSource('admin1').setData(state.admin1);
       setTiles();
       updateMode();
       resolveMapLoaded();
@@ -973,7 +1014,7 @@
         {},
         state.meta.event_types.map((t) => el('li', {}, swatch(t.colour), t.name)),
       ),
-      el('p', { text: 'Size: fatalities (best estimate). White ring: several incidents in one cell; click to zoom in.' }),
+      el('p', { text: 'Size: fatalities (best estimate). White ring: several incidents; click to zoom in.' }),
     ];
   }
 
@@ -1032,7 +1073,7 @@
   }
 
   /** Fits the map to the report's region once each time the region changes:
-   * the bundled admin0/admin1 outline when it is one, else the choropleth's
+   * the bundled admin1 outline when it is one, else the choropleth's
    * units of the region (districts, custom regions). */
   async function fitRegion(region) {
     if (!map || !region || !region.code) return;
@@ -1044,9 +1085,8 @@
     map.setFilter('region-line', ['==', ['get', 'code'], region.level === 'admin1' ? region.code : '']);
     // A shared link with a view keeps its view.
     if (first && /^#\d/.test(initialHash)) return;
-    const layer = region.level === 'admin0' ? state.admin0 : state.admin1;
-    let features = layer ? layer.features.filter((f) => f.properties && f.properties.code === region.code) : [];
-    if (!features.length) {
+    let features = state.admin1.features.filter((f) => f.properties && f.properties.code === region.code);
+    if (!bboxOf(features)) {
       const p = reportParams();
       p.set('by', 'admin2');
       try {
@@ -1066,53 +1106,34 @@
   async function start() {
     readUrl();
     try {
-      const [meta, admin0] = await Promise.all([
+      const [meta, admin1] = await Promise.all([
         getJson('/api/meta'),
-        getJson('/api/boundaries', new URLSearchParams({ level: 'admin0' })),
+        getJson('/api/boundaries', new URLSearchParams({ level: 'admin1' })),
       ]);
       state.meta = meta;
-      state.admin0 = admin0;
+      state.admin1 = admin1;
     } catch (err) {
       message(`Could not start: ${err.message}`, true);
       console.error(err);
       return;
     }
     const meta = state.meta;
-    $('database').textContent = `${meta.database}: ${meta.incidents} incidents` +
-      (meta.first ? `, ${meta.first} to ${meta.last}` : '');
+    // A file's name (its whole path on hover), or the server's address.
+    const name = /^[a-z]+:\/\//i.test(meta.database) ? meta.database : meta.database.split('/').pop();
+    $('database').textContent =
+      `${name}: ${meta.incidents} incidents` + (meta.first ? `, ${meta.first} to ${meta.last}` : '');
+    $('database').title = meta.database;
     for (const t of meta.event_types) $('type').append(el('option', { value: t.name, text: t.name }));
     state.months = monthsBetween(meta.first, meta.last);
     const slider = $('slider');
     slider.max = String(Math.max(0, state.months.length - 1));
     slider.disabled = state.months.length === 0;
+    const names = new Set(state.admin1.features.map((f) => f.properties && f.properties.name).filter(Boolean));
+    $('region-names').replaceChildren(...[...names].sort().map((n) => el('option', { value: n })));
     fillForm();
     wireForm();
-
-    const countries = new Set(meta.countries || []);
-    const bounds = bboxOf(admin0Features(countries));
-    createMap(bounds);
+    createMap(bboxOf(state.admin1.features));
     apply();
-
-    // The admin1 lines and the region names come after the map is up.
-    try {
-      state.admin1 = await getJson('/api/boundaries', new URLSearchParams({ level: 'admin1' }));
-      if (styleLoaded) map.getSource('admin1').setData(state.admin1);
-      const names = new Set();
-      for (const f of state.admin1.features) {
-        const p = f.properties || {};
-        if (p.name && (!countries.size || countries.has(String(p.code || '').slice(0, 2)))) names.add(p.name);
-      }
-      $('region-names').replaceChildren(...[...names].sort().map((n) => el('option', { value: n })));
-    } catch (err) {
-      message(`Governorate lines not loaded: ${err.message}`, true);
-      console.error(err);
-    }
-  }
-
-  function admin0Features(countries) {
-    const all = (state.admin0 && state.admin0.features) || [];
-    const chosen = all.filter((f) => countries.has(f.properties && f.properties.code));
-    return chosen.length ? chosen : [];
   }
 
   start();

@@ -88,7 +88,8 @@ impl Server {
             .expect("start incidents serve");
         let mut line = String::new();
         let mut out = BufReader::new(child.stdout.take().expect("piped stdout"));
-        out.read_line(&mut line).expect("read the server's first line");
+        out.read_line(&mut line)
+            .expect("read the server's first line");
         let url = line
             .trim_end()
             .rsplit(' ')
@@ -139,7 +140,12 @@ impl Server {
 
     fn json(&self, path: &str) -> Value {
         let (status, body) = self.get(path);
-        assert_eq!(status, 200, "GET {path}: {}", String::from_utf8_lossy(&body));
+        assert_eq!(
+            status,
+            200,
+            "GET {path}: {}",
+            String::from_utf8_lossy(&body)
+        );
         serde_json::from_slice(&body).unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 }
@@ -182,7 +188,32 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_string()))
+        (
+            http::Method::POST,
+            Some(r#"{"type":"browser"}"#.to_string()),
+        )
+    }
+}
+
+/// A DevTools protocol command through chromedriver
+/// (`POST /session/{id}/goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp(Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or("")
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
     }
 }
 
@@ -241,27 +272,26 @@ impl Browser {
             unreachable!()
         };
         let caps: Capabilities = caps;
-        let client = ClientBuilder::new(
-            hyper_util::client::legacy::connect::HttpConnector::new(),
-        )
-        .capabilities(caps)
-        .connect(&base)
-        .await
-        .expect("a WebDriver session with Chromium");
-        // --window-size is the window's: the viewport is that less the
-        // window's frame, which headless Chromium still reserves.
-        let frame = client
-            .execute(
-                "return [outerWidth - innerWidth, outerHeight - innerHeight]",
-                vec![],
-            )
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&base)
             .await
-            .expect("the window's frame");
-        let (dx, dy) = (frame[0].as_u64().unwrap_or(0), frame[1].as_u64().unwrap_or(0));
+            .expect("a WebDriver session with Chromium");
+        // --window-size is the window's, and headless Chromium still keeps
+        // part of it for a frame (how much varies): the viewport is set
+        // exactly through the DevTools protocol instead.
         client
-            .set_window_size((WIDTH + dx) as u32, (HEIGHT + dy) as u32)
+            .issue_cmd(Cdp(json!({
+                "cmd": "Emulation.setDeviceMetricsOverride",
+                "params": {
+                    "width": WIDTH,
+                    "height": HEIGHT,
+                    "deviceScaleFactor": 1,
+                    "mobile": false,
+                },
+            })))
             .await
-            .expect("resize the window");
+            .expect("set the viewport");
         let inner = client
             .execute("return [innerWidth, innerHeight]", vec![])
             .await
@@ -299,9 +329,7 @@ impl Browser {
             }
             if start.elapsed() > PATIENCE {
                 let log = self.console().await;
-                let body = self
-                    .js("return document.body.dataset")
-                    .await;
+                let body = self.js("return document.body.dataset").await;
                 panic!("{what}: `{condition}` still false; body data {body}; console {log:#?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -340,11 +368,9 @@ impl Browser {
     /// The page's requests that failed or were answered with an error.
     async fn failed_requests(&self) -> Vec<String> {
         let v = self
-            .js(
-                "return performance.getEntriesByType('resource')\
+            .js("return performance.getEntriesByType('resource')\
                  .filter(e => e.responseStatus === 0 || e.responseStatus >= 400)\
-                 .map(e => e.name + ' ' + e.responseStatus)",
-            )
+                 .map(e => e.name + ' ' + e.responseStatus)")
             .await;
         v.as_array()
             .expect("a list")
@@ -463,8 +489,14 @@ fn decode(png_bytes: &[u8]) -> Picture {
     let samples = info.color_type.samples();
     let rgba = match samples {
         4 => buf,
-        3 => buf.chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
-        2 => buf.chunks(2).flat_map(|p| [p[0], p[0], p[0], p[1]]).collect(),
+        3 => buf
+            .chunks(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect(),
+        2 => buf
+            .chunks(2)
+            .flat_map(|p| [p[0], p[0], p[0], p[1]])
+            .collect(),
         _ => buf.iter().flat_map(|&g| [g, g, g, 255]).collect(),
     };
     Picture {
@@ -523,7 +555,9 @@ fn mapped(s: &Session, args: &[&str]) -> Vec<Value> {
     list.as_array()
         .expect("a list")
         .iter()
-        .filter(|i| i["geo_precision"].as_i64().is_some_and(|p| p <= 2) && i["latitude"].is_number())
+        .filter(|i| {
+            i["geo_precision"].as_i64().is_some_and(|p| p <= 2) && i["latitude"].is_number()
+        })
         .cloned()
         .collect()
 }
@@ -585,10 +619,20 @@ fn page_loads_and_draws_the_incidents() {
             .collect();
         assert_eq!(options, json!(names));
 
+        // The base layer: the governorates of the bundled boundaries.
+        let outlines = b
+            .js("return window.incidentsMap.queryRenderedFeatures({layers: ['admin1-line']}).length")
+            .await;
+        assert!(
+            outlines.as_u64().unwrap_or(0) > 0,
+            "no governorate outline drawn (the base layer, /api/boundaries?level=admin1)"
+        );
         // The incidents' circles, in their event type's colour.
         let drawn = b
-            .js("return window.incidentsMap.queryRenderedFeatures({layers: ['incidents']})\
-                 .map(f => f.properties)")
+            .js(
+                "return window.incidentsMap.queryRenderedFeatures({layers: ['incidents']})\
+                 .map(f => f.properties)",
+            )
             .await;
         let drawn = drawn.as_array().expect("features");
         assert!(!drawn.is_empty(), "no incident drawn at the first view");
@@ -596,10 +640,17 @@ fn page_loads_and_draws_the_incidents() {
         assert_eq!((shot.width, shot.height), (WIDTH as u32, HEIGHT as u32));
         let map_pixels = shot.pixels(element_rect(&b, "map").await);
         let colours: HashSet<[u8; 3]> = map_pixels.iter().copied().collect();
-        assert!(colours.len() > 50, "the map is blank: {} colours", colours.len());
+        assert!(
+            colours.len() > 50,
+            "the map is blank: {} colours",
+            colours.len()
+        );
         for f in drawn {
             let colour = f["colour"].as_str().expect("a colour");
-            assert!(type_colours.contains(colour), "{colour} is not an event type's");
+            assert!(
+                type_colours.contains(colour),
+                "{colour} is not an event type's"
+            );
             let rgb = hex_colour(colour);
             assert!(
                 map_pixels.iter().any(|&p| near(p, rgb)),
@@ -664,7 +715,10 @@ fn region_and_month_show_the_report() {
         let expected: Vec<String> = tallies.iter().map(|t| t["value"].to_string()).collect();
         assert_eq!(values, json!(expected));
         for tally in ["38", "23"] {
-            assert!(expected.iter().any(|v| v == tally), "the issue's tally {tally}");
+            assert!(
+                expected.iter().any(|v| v == tally),
+                "the issue's tally {tally}"
+            );
         }
         let table = b.text("#tallies").await;
         for t in tallies {
@@ -687,7 +741,9 @@ fn region_and_month_show_the_report() {
             "the chart",
         )
         .await;
-        let width = b.js("return document.getElementById('chart').naturalWidth").await;
+        let width = b
+            .js("return document.getElementById('chart').naturalWidth")
+            .await;
         assert!(width.as_u64().unwrap_or(0) > 0, "the chart did not load");
         // The URL holds the filters.
         let search = b.js("return location.search").await;
@@ -769,7 +825,9 @@ fn clicking_a_point_opens_its_record() {
             "the record",
         )
         .await;
-        let shown = b.js("return document.getElementById('record').dataset.uid").await;
+        let shown = b
+            .js("return document.getElementById('record').dataset.uid")
+            .await;
         assert_eq!(shown, json!(uid));
         assert!(
             placed.iter().any(|i| i["uid"] == shown),
@@ -812,6 +870,8 @@ fn clicking_a_point_opens_its_record() {
             );
             b.js("document.getElementById('record-close').click(); return true;")
                 .await;
+            // A new page (another hash alone would not load one).
+            b.goto("about:blank").await;
             b.goto(&server.at(&format!("#8/{lat}/{lon}"))).await;
             b.map_ready().await;
             // The cluster's circle near the pair (a cluster may be drawn
@@ -840,7 +900,9 @@ fn clicking_a_point_opens_its_record() {
                 "zoomed in on the cluster",
             )
             .await;
-            let hidden = b.js("return document.getElementById('record').hidden").await;
+            let hidden = b
+                .js("return document.getElementById('record').hidden")
+                .await;
             assert_eq!(hidden, json!(true), "a cluster opens no record");
             b.map_ready().await;
             b.assert_clean("the cluster").await;
@@ -901,9 +963,16 @@ fn downloads_are_the_export() {
             args.extend(flags_of(&query));
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let out = s.cmd(&args).output().expect("run incidents export");
-            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             assert!(!out.stdout.is_empty());
-            assert!(got == out.stdout, "{id}: the download differs from `incidents {args:?}`");
+            assert!(
+                got == out.stdout,
+                "{id}: the download differs from `incidents {args:?}`"
+            );
         }
         b.assert_clean("downloads").await;
         b.close().await;
@@ -1040,7 +1109,9 @@ fn the_console_check_can_fail() {
         // A failed request on the real page is caught both ways.
         b.goto(&server.url).await;
         b.map_ready().await;
-        b.js("fetch('/api/no-such-route'); return true;").await;
+        // (Resource timing has the request once its body is read.)
+        b.js("fetch('/api/no-such-route').then(r => r.text()); return true;")
+            .await;
         b.wait(
             "performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/no-such-route'))",
             "the failed request",
@@ -1052,10 +1123,7 @@ fn the_console_check_can_fail() {
             "{failed:?}"
         );
         let log = severe(&b.console().await);
-        assert!(
-            log.iter().any(|m| m.contains("no-such-route")),
-            "{log:?}"
-        );
+        assert!(log.iter().any(|m| m.contains("no-such-route")), "{log:?}");
         b.close().await;
     });
 }
@@ -1063,7 +1131,9 @@ fn the_console_check_can_fail() {
 // ------------------------------------------------------------------ static
 
 fn asset(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -1079,7 +1149,10 @@ fn the_page_has_no_inline_code_and_nothing_from_outside() {
     }
     assert!(!html.contains("<style"), "inline style element");
     assert!(!html.contains(" style="), "inline style attribute");
-    assert!(!html.contains(" onclick=") && !html.contains(" onload="), "inline handler");
+    assert!(
+        !html.contains(" onclick=") && !html.contains(" onload="),
+        "inline handler"
+    );
     // Nothing from outside: no absolute URL in the page, its script or style.
     for name in ["index.html", "app.js", "app.css"] {
         let text = asset(name);
