@@ -32,6 +32,9 @@
     admin1: null,
     fittedRegion: null, // the region the map was last fitted to
     recordUid: null,
+    // A month from the URL that the month picker cannot hold ("2025-13"):
+    // sent as it is, so that the server names what is wrong with it.
+    rawMonth: null,
   };
   let map = null;
   let incidentsLoaded = false;
@@ -194,6 +197,7 @@
   function fillForm() {
     const f = state.filters;
     for (const name of ['region', 'month', 'actor', 'text', 'tag']) $(name).value = f[name] || '';
+    state.rawMonth = f.month && $('month').value !== f.month ? f.month : null;
     $('type').value = f.type || '';
     if (f.type && $('type').value !== f.type) {
       // A type the meta does not list: keep it, the server will say.
@@ -226,6 +230,7 @@
       if (v) f[name] = v;
     }
     if ($('overlapping').checked) f.overlapping = 'true';
+    if (!f.month && state.rawMonth) f.month = state.rawMonth;
     for (const name of EXTRA) {
       if (state.filters[name]) f[name] = state.filters[name];
     }
@@ -317,10 +322,12 @@
       $(id).addEventListener('change', apply);
     }
     $('month').addEventListener('change', () => {
+      state.rawMonth = null;
       syncSlider();
       apply();
     });
     $('clear-period').addEventListener('click', () => {
+      state.rawMonth = null;
       $('month').value = '';
       syncSlider();
       apply();
@@ -329,6 +336,7 @@
     slider.addEventListener('input', () => {
       const m = state.months[Number(slider.value)];
       if (!m) return;
+      state.rawMonth = null;
       $('month').value = m;
       $('slider-label').textContent = m;
       slider.setAttribute('aria-valuetext', m);
@@ -409,9 +417,15 @@
       } catch {
         json = null;
       }
-      if (n === generation.check) showError(new ApiError(res.status, json, url));
+      if (n === generation.check) {
+        showError(new ApiError(res.status, json, url));
+        body.dataset.panelReady = 'error';
+      }
     } catch (e) {
-      if (n === generation.check) showError(e);
+      if (n === generation.check) {
+        showError(e);
+        body.dataset.panelReady = 'error';
+      }
     }
   }
 
@@ -432,7 +446,9 @@
     box.replaceChildren(
       el('strong', { text: head }),
       el('span', { text: err.message }),
-      j.expected ? el('div', { class: 'sub', text: `expected: ${j.expected}` }) : null,
+      j.expected && !err.message.includes(j.expected)
+        ? el('div', { class: 'sub', text: `expected: ${j.expected}` })
+        : null,
     );
     const field = j.parameter && $(j.parameter);
     if (field && FORM.includes(j.parameter)) field.setAttribute('aria-invalid', 'true');
@@ -494,7 +510,7 @@
       figure(
         'fatalities',
         el('span', { class: 'big', text: num(f.best) }),
-        ` (low ${num(f.low)}, high ${num(f.high)})`,
+        f.best === null || f.best === undefined ? '' : ` (low ${num(f.low)}, high ${num(f.high)})`,
         el('div', {
           class: 'sub',
           dataset: { figure: 'fatalities-cover' },
