@@ -852,7 +852,8 @@
       },
       // Circles, fills and lines only: no glyphs or sprites to fetch.
       layers: [
-        { id: 'sea', type: 'background', paint: { 'background-color': '#dfe8ee' } },
+        // Outside the database's countries (the boundaries have only theirs).
+        { id: 'outside', type: 'background', paint: { 'background-color': '#dfe8ee' } },
         // The governorates of the database's countries are the land drawn.
         { id: 'land', type: 'fill', source: 'admin1', paint: { 'fill-color': '#f4f3ef' } },
         {

@@ -472,6 +472,9 @@ fn severe(entries: &[Value]) -> Vec<String> {
 
 // ------------------------------------------------------------------ pictures
 
+/// A rectangle of the viewport: left, top, width, height.
+type Rect = (f64, f64, f64, f64);
+
 /// An RGBA picture: width, height, pixels.
 struct Picture {
     width: u32,
@@ -507,14 +510,21 @@ fn decode(png_bytes: &[u8]) -> Picture {
 }
 
 impl Picture {
-    /// The pixels of a rectangle (clipped to the picture).
-    fn pixels(&self, rect: (f64, f64, f64, f64)) -> Vec<[u8; 3]> {
+    /// The pixels of a rectangle (clipped to the picture) outside another.
+    fn pixels(&self, rect: Rect, except: Rect) -> Vec<[u8; 3]> {
         let (x0, y0, w, h) = rect;
         let x1 = ((x0 + w) as u32).min(self.width);
         let y1 = ((y0 + h) as u32).min(self.height);
+        let inside = |x: u32, y: u32| {
+            let (ex, ey, ew, eh) = except;
+            (ex..ex + ew).contains(&f64::from(x)) && (ey..ey + eh).contains(&f64::from(y))
+        };
         let mut out = Vec::new();
         for y in (y0.max(0.0) as u32)..y1 {
             for x in (x0.max(0.0) as u32)..x1 {
+                if inside(x, y) {
+                    continue;
+                }
                 let i = ((y * self.width + x) * 4) as usize;
                 out.push([self.rgba[i], self.rgba[i + 1], self.rgba[i + 2]]);
             }
@@ -534,7 +544,7 @@ fn near(a: [u8; 3], b: [u8; 3]) -> bool {
     a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 3)
 }
 
-async fn element_rect(b: &Browser, id: &str) -> (f64, f64, f64, f64) {
+async fn element_rect(b: &Browser, id: &str) -> Rect {
     let r = b
         .js(&format!(
             "const r = document.getElementById('{id}').getBoundingClientRect();\
@@ -638,7 +648,11 @@ fn page_loads_and_draws_the_incidents() {
         assert!(!drawn.is_empty(), "no incident drawn at the first view");
         let shot = decode(&b.screenshot().await);
         assert_eq!((shot.width, shot.height), (WIDTH as u32, HEIGHT as u32));
-        let map_pixels = shot.pixels(element_rect(&b, "map").await);
+        // The map without the legend drawn over it.
+        let map_pixels = shot.pixels(
+            element_rect(&b, "map").await,
+            element_rect(&b, "legend").await,
+        );
         let colours: HashSet<[u8; 3]> = map_pixels.iter().copied().collect();
         assert!(
             colours.len() > 50,
