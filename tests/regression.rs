@@ -1392,3 +1392,62 @@ fn html_page_css_restyled_the_inline_chart() {
         }
     }
 }
+
+// --- serve ---
+
+/// GET `path` on a running server: status and body.
+fn http_get(server: &common::serve::Server, path: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut r = agent
+        .get(server.at(path))
+        .call()
+        .expect("the server answers");
+    let status = r.status().as_u16();
+    (status, r.body_mut().read_to_string().expect("a text body"))
+}
+
+#[test]
+fn web_base_layer_had_no_outlines_on_a_fresh_server() {
+    // The outlines came from the names-only regions, which carry no
+    // geometry until another route loaded the full ones.
+    let s = Session::seeded();
+    let server = s.serve(&[]);
+    let (status, body) = http_get(&server, "/api/boundaries?level=admin1");
+    assert_eq!(status, 200, "{body}");
+    let fc: serde_json::Value = serde_json::from_str(&body).expect("GeoJSON");
+    let features = fc["features"].as_array().expect("features");
+    assert!(!features.is_empty());
+    for f in features {
+        let rings = f["geometry"]["coordinates"]
+            .as_array()
+            .expect("coordinates");
+        assert!(
+            !rings.is_empty(),
+            "{} has no outline",
+            f["properties"]["code"]
+        );
+    }
+}
+
+#[test]
+fn web_history_of_an_unknown_uid_was_a_bad_parameter() {
+    // Every NotFound was a 400 naming "history for" as a parameter.
+    let s = Session::seeded();
+    let server = s.serve(&[]);
+    let (status, body) = http_get(&server, "/api/incidents/INC-999999/history");
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains("INC-999999"), "{body}");
+}
+
+#[test]
+fn web_errors_named_the_event_type_field_not_the_type_parameter() {
+    let s = Session::seeded();
+    let server = s.serve(&[]);
+    let (status, body) = http_get(&server, "/api/report?month=2025-06&type=Skirmish");
+    assert_eq!(status, 400, "{body}");
+    let e: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(e["parameter"], "type", "{body}");
+}
