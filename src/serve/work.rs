@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use incidents::{Database, Location};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::State;
 use super::reply::ApiError;
@@ -63,6 +63,17 @@ pub fn with_db<T>(
     })
 }
 
+/// The request's deadline, and its turn among those that read at once
+/// (waiting for it counts against the deadline).
+async fn slot(state: &State) -> Result<(Instant, OwnedSemaphorePermit), ApiError> {
+    let deadline = Instant::now() + state.timeout;
+    let permit = tokio::time::timeout_at(deadline.into(), state.work.slots.clone().acquire_owned())
+        .await
+        .map_err(|_| ApiError::Timeout(state.timeout.as_secs()))?
+        .map_err(|e| ApiError::Failed(e.to_string()))?;
+    Ok((deadline, permit))
+}
+
 /// Runs `f` on a blocking thread with a database handle and waits for it,
 /// at most the server's timeout.
 pub async fn run<T: Send + 'static>(
@@ -70,11 +81,7 @@ pub async fn run<T: Send + 'static>(
     f: impl FnOnce(&Database) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let secs = state.timeout.as_secs();
-    let deadline = Instant::now() + state.timeout;
-    let permit = tokio::time::timeout_at(deadline.into(), state.work.slots.clone().acquire_owned())
-        .await
-        .map_err(|_| ApiError::Timeout(secs))?
-        .map_err(|e| ApiError::Failed(e.to_string()))?;
+    let (deadline, permit) = slot(state).await?;
     let location = state.location.clone();
     let task = tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -121,11 +128,7 @@ where
     F: FnOnce(&Database, Ready) -> Result<(), ApiError> + Send + 'static,
 {
     let secs = state.timeout.as_secs();
-    let deadline = Instant::now() + state.timeout;
-    let permit = tokio::time::timeout_at(deadline.into(), state.work.slots.clone().acquire_owned())
-        .await
-        .map_err(|_| ApiError::Timeout(secs))?
-        .map_err(|e| ApiError::Failed(e.to_string()))?;
+    let (deadline, permit) = slot(state).await?;
     let location = state.location.clone();
     let (tx, rx) = tokio::sync::oneshot::channel();
     let ready = Ready(Arc::new(std::sync::Mutex::new(Some(tx))));
