@@ -57,6 +57,9 @@ fn main() -> io::Result<()> {
     let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     let out = Path::new(&out);
     println!("cargo::rerun-if-changed=src/geo/gazetteer_lines.rs");
+    // The web page's files are embedded by include_dir!, which cannot tell
+    // cargo on stable; a directory here is scanned for changes.
+    println!("cargo::rerun-if-changed=assets");
     let mut gz = gunzip("regions.bin")?;
     io::copy(
         &mut gz,

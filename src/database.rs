@@ -101,13 +101,13 @@ impl Database {
         Ok(Database::with_store(store, location))
     }
 
-    /// Opens an existing database so that nothing can change it through this
-    /// handle (for a server that only reads).
-    pub fn open_read_only(location: &Location) -> Result<Database> {
-        Ok(Database::with_store(
-            store::open_strictly_read_only(location)?,
-            location,
-        ))
+    /// Opens the database read-only for a long-lived reader such as a web
+    /// server: nothing can change it through this handle, and what it reads
+    /// stays in memory between requests.
+    pub fn open_for_serving(location: &Location) -> Result<Database> {
+        let store = store::open_strictly_read_only(location)?;
+        store.keep_warm()?;
+        Ok(Database::with_store(store, location))
     }
 
     /// Stops any query still running at `deadline` with an error.
@@ -137,8 +137,10 @@ impl Database {
             Some(c) => vec![c.to_string()],
             None => self.countries()?,
         };
+        // The full regions: the names-only set has no geometry.
         let regions = self
-            .list_regions(None)?
+            .regions()?
+            .list(None)
             .into_iter()
             .filter(|r| countries.contains(&r.country));
         let mut out = out;

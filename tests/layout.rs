@@ -41,7 +41,8 @@ fn uses(text: &str, needle: &str) -> Vec<String> {
 
 #[test]
 fn faces_call_the_library_not_the_store_or_the_geography() {
-    for (path, text) in sources("src/cli") {
+    let faces = sources("src/cli").into_iter().chain(sources("src/serve"));
+    for (path, text) in faces {
         for needle in ["incidents::store", "incidents::geo", "rusqlite", "Store"] {
             let found = uses(&text, needle);
             assert!(
@@ -49,6 +50,18 @@ fn faces_call_the_library_not_the_store_or_the_geography() {
                 "{} reaches {needle}: {found:?}",
                 relative(&path)
             );
+        }
+    }
+}
+
+/// The web face reads flags with the command line's definitions and
+/// answers with what its commands write; it never runs SQL of its own.
+#[test]
+fn the_web_face_builds_no_sql() {
+    for (path, text) in sources("src/serve") {
+        for needle in ["SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", "postgres::"] {
+            let found = uses(&text, needle);
+            assert!(found.is_empty(), "{} has SQL: {found:?}", relative(&path));
         }
     }
 }

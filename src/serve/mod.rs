@@ -58,6 +58,8 @@ pub struct State {
     pub max_response: u64,
     pub work: work::Pool,
     pub tiles: routes::TileCache,
+    /// `/api/meta` as last answered, with the database state it describes.
+    pub meta: std::sync::Mutex<Option<(i64, Vec<u8>)>>,
 }
 
 pub fn run(location: &Location, a: Args) -> Result<()> {
@@ -73,7 +75,7 @@ pub fn run(location: &Location, a: Args) -> Result<()> {
         return Err(Error::invalid("--token", "", "a secret that is not empty"));
     }
     // Open once before listening, so a wrong --db fails here, not per request.
-    let db = incidents::Database::open_read_only(location)?;
+    let db = incidents::Database::open_for_serving(location)?;
     let shown = db.location();
     drop(db);
     let state = Arc::new(State {
@@ -83,6 +85,7 @@ pub fn run(location: &Location, a: Args) -> Result<()> {
         max_response: a.max_response,
         work: work::Pool::new(),
         tiles: routes::TileCache::default(),
+        meta: Default::default(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

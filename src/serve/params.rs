@@ -106,7 +106,13 @@ fn clap_error(e: clap::Error) -> ApiError {
             .to_string()
     });
     let value = text(ContextKind::InvalidValue);
-    let expected = text(ContextKind::ValidValue);
+    // A value clap's parser refused (a number, a switch) has no list of
+    // valid values; its reason is what the message says after the flag.
+    let expected = text(ContextKind::ValidValue).or_else(|| {
+        let rendered = e.render().to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        first.rsplit_once("': ").map(|(_, why)| why.to_string())
+    });
     // clap's own rendering, first line, without its "error: " and usage.
     let rendered = e.render().to_string();
     let message = rendered
@@ -120,5 +126,80 @@ fn clap_error(e: clap::Error) -> ApiError {
         parameter,
         value,
         expected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::report;
+
+    fn report(query: &str) -> Result<report::Args, ApiError> {
+        parse(
+            "report",
+            Some(query),
+            &["format", "output", "raw"],
+            &[],
+            &[],
+        )
+    }
+
+    fn parameter(e: ApiError) -> Option<String> {
+        match e {
+            ApiError::Bad { parameter, .. } => parameter,
+            other => panic!("not a bad parameter: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_query_is_read_as_the_command_line() {
+        let a = report("region=Dar%27a&month=2025-06&type=Battles&sub-type=Armed+clash").unwrap();
+        assert_eq!(a.filter.region.as_deref(), Some("Dar'a"));
+        assert_eq!(a.filter.month.as_deref(), Some("2025-06"));
+        assert_eq!(a.filter.sub_event_type.as_deref(), Some("Armed clash"));
+        // A value that starts with a dash stays a value.
+        let a = report("bbox=-10,-5,10,5").unwrap();
+        assert_eq!(a.filter.bbox.as_deref(), Some("-10,-5,10,5"));
+    }
+
+    #[test]
+    fn bad_queries_name_the_parameter() {
+        let unknown = report("regoin=Daraa").unwrap_err();
+        assert_eq!(parameter(unknown), Some("regoin".into()));
+        // A flag the route sets itself is not the client's to give.
+        assert_eq!(
+            parameter(report("format=csv").unwrap_err()),
+            Some("format".into())
+        );
+        assert_eq!(
+            parameter(report("month=2025-06&month=2025-07").unwrap_err()),
+            Some("month".into())
+        );
+        assert_eq!(
+            parameter(report("limit=abc").unwrap_err()),
+            Some("limit".into())
+        );
+        // clap's own rules: --month conflicts with --from.
+        let e = report("month=2025-06&from=2025-01-01").unwrap_err();
+        assert!(parameter(e).is_some());
+    }
+
+    #[test]
+    fn switches_take_true_or_false() {
+        let export = |q: &str| {
+            parse::<crate::cli::export::Args>(
+                "export",
+                Some(q),
+                &["output"],
+                &[],
+                &[("format", "csv")],
+            )
+        };
+        assert!(export("overlapping=true").unwrap().period.overlapping);
+        assert!(!export("overlapping=false").unwrap().period.overlapping);
+        assert_eq!(
+            parameter(export("overlapping=maybe").unwrap_err()),
+            Some("overlapping".into())
+        );
     }
 }

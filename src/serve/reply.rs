@@ -47,20 +47,13 @@ impl From<Error> for ApiError {
                 expected,
             } => ApiError::Bad {
                 message,
-                parameter: Some(field.trim_start_matches('-').to_string()),
+                parameter: Some(parameter(&field)),
                 value: Some(value),
                 expected: Some(expected),
             },
-            Error::NotFound { what, name, .. } if what == "incident" || what == "tally" => {
-                let _ = name;
-                ApiError::NotFound(message)
-            }
-            Error::NotFound { what, name, .. } => ApiError::Bad {
-                message,
-                parameter: Some(what),
-                value: Some(name),
-                expected: None,
-            },
+            // Filters name what they cannot find as UnknownRegion or
+            // NoPlace; NotFound is an incident, tally or its history.
+            Error::NotFound { .. } => ApiError::NotFound(message),
             Error::UnknownRegion { query, .. } => ApiError::Bad {
                 message,
                 parameter: Some("region".into()),
@@ -75,6 +68,16 @@ impl From<Error> for ApiError {
             },
             _ => ApiError::Failed(message),
         }
+    }
+}
+
+/// The parameter a library error's field is: the flag without its dashes,
+/// and the two fields the library names in words.
+fn parameter(field: &str) -> String {
+    match field.trim_start_matches('-') {
+        "event type" | "event_type" => "type".into(),
+        "sub-event type" | "sub_event_type" | "sub event type" => "sub-type".into(),
+        other => other.replace(['_', ' '], "-"),
     }
 }
 

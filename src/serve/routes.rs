@@ -79,7 +79,17 @@ async fn asset(Path(path): Path<String>) -> Answer {
 /// range, the event types with their colours and the choropleth ramp.
 async fn meta(Shared(s): Shared<Arc<State>>, RawQuery(q): RawQuery) -> Answer {
     no_params(q.as_deref())?;
-    let bytes = work::run(&s, |db| {
+    let state = s.clone();
+    let bytes = work::run(&s, move |db| {
+        // Counting a million rows on every page load is wasted while
+        // nothing changes.
+        let stamp = db.changes()?;
+        let mut kept = state.meta.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, bytes)) = &*kept
+            && *at == stamp
+        {
+            return Ok(bytes.clone());
+        }
         let all = db.filter(&Default::default(), &mut |_| {})?;
         let range = db.date_range()?;
         let types: Vec<serde_json::Value> = incidents::model::TAXONOMY
@@ -102,7 +112,9 @@ async fn meta(Shared(s): Shared<Arc<State>>, RawQuery(q): RawQuery) -> Answer {
             "ramp": incidents::formats::palette::RAMP,
             "empty": incidents::formats::palette::EMPTY,
         });
-        Ok(format!("{body:#}\n").into_bytes())
+        let bytes = format!("{body:#}\n").into_bytes();
+        *kept = Some((stamp, bytes.clone()));
+        Ok(bytes)
     })
     .await?;
     Ok(json_bytes(StatusCode::OK, bytes))
@@ -157,23 +169,40 @@ async fn incidents(Shared(s): Shared<Arc<State>>, RawQuery(q): RawQuery) -> Answ
     let max = s.max_response;
     work::start(&s, move |db, ready| {
         let filter = a.filter.to_filter(db, a.period.overlapping, &a.near)?;
-        ready(Ok(()));
         let fail = tx.clone();
+        let over = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let sink = Sink {
             tx,
+            ready: ready.clone(),
             max,
             written: 0,
+            over: over.clone(),
         };
         let opts = Options {
             format: a.format,
             raw: a.raw,
         };
         let out = std::io::BufWriter::with_capacity(1 << 16, sink);
-        if let Err(e) = export::to_writer(db, &filter, opts, out, &mut |_| {}) {
-            // An error item makes the server drop the connection without
-            // the last chunk: the client sees a broken download, never a
-            // short file that passes for whole.
-            let _ = fail.blocking_send(Err(std::io::Error::other(e.to_string())));
+        match export::to_writer(db, &filter, opts, out, &mut |_| {}) {
+            // An empty export still starts (and ends) its answer.
+            Ok(_) => {
+                ready.send(Ok(()));
+            }
+            Err(e) => {
+                let error = if over.load(std::sync::atomic::Ordering::Relaxed) {
+                    ApiError::TooLarge(max)
+                } else {
+                    ApiError::from(e)
+                };
+                let message = format!("{error:?}");
+                // Before the first byte the error is the answer; after it,
+                // an error item makes the server drop the connection
+                // without the last chunk: the client sees a broken
+                // download, never a short file that passes for whole.
+                if !ready.send(Err(error)) {
+                    let _ = fail.blocking_send(Err(std::io::Error::other(message)));
+                }
+            }
         }
         Ok(())
     })
@@ -198,19 +227,25 @@ fn futures_stream(
 /// A writer into the response stream that stops past the size limit.
 struct Sink {
     tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+    /// Told on the first write that the answer starts.
+    ready: work::Ready,
     max: u64,
     written: u64,
+    /// Set when a write would pass `max`.
+    over: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.written += buf.len() as u64;
         if self.written > self.max {
+            self.over.store(true, std::sync::atomic::Ordering::Relaxed);
             return Err(std::io::Error::other(format!(
                 "the answer is larger than the server sends ({} bytes, --max-response)",
                 self.max
             )));
         }
+        self.ready.send(Ok(()));
         self.tx
             .blocking_send(Ok(Bytes::copy_from_slice(buf)))
             .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))?;
@@ -301,13 +336,7 @@ async fn boundaries(Shared(s): Shared<Arc<State>>, RawQuery(q): RawQuery) -> Ans
         Ok(buf)
     })
     .await?;
-    let mut r = sized(&s, "application/geo+json", bytes)?;
-    // The bundled boundaries change only with the program.
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("max-age=3600"),
-    );
-    Ok(r)
+    sized(&s, "application/geo+json", bytes)
 }
 
 /// The filters of `export` (without its output flags), for tiles.

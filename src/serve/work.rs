@@ -44,7 +44,7 @@ pub fn with_db<T>(
     DB.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
-            *slot = Some(Database::open_read_only(location)?);
+            *slot = Some(Database::open_for_serving(location)?);
         }
         let db = slot.as_ref().expect("opened above");
         db.set_deadline(Some(deadline))?;
@@ -91,14 +91,34 @@ pub async fn run<T: Send + 'static>(
     }
 }
 
+/// How a streamed answer tells its handler that it starts (or failed
+/// before it started): the first word counts, later ones are ignored.
+#[derive(Clone)]
+pub struct Ready(Arc<std::sync::Mutex<Option<Starts>>>);
+
+/// Where a streamed answer's first word goes.
+type Starts = tokio::sync::oneshot::Sender<Result<(), ApiError>>;
+
+impl Ready {
+    /// Sends the answer's start or its error; false when one was sent before.
+    pub fn send(&self, r: Result<(), ApiError>) -> bool {
+        let sender = self.0.lock().ok().and_then(|mut s| s.take());
+        match sender {
+            Some(tx) => {
+                let _ = tx.send(r);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// Like [`run`] for a streamed answer: `f` gets the handle and runs on
-/// past the return of this call; the first result it reports through
-/// `ready` (an error, or that the stream starts) is returned.
+/// past the return of this call; the first word it sends through
+/// [`Ready`] (an error, or that the stream starts) is returned.
 pub async fn start<F>(state: &Arc<State>, f: F) -> Result<(), ApiError>
 where
-    F: FnOnce(&Database, &mut dyn FnMut(Result<(), ApiError>)) -> Result<(), ApiError>
-        + Send
-        + 'static,
+    F: FnOnce(&Database, Ready) -> Result<(), ApiError> + Send + 'static,
 {
     let secs = state.timeout.as_secs();
     let deadline = Instant::now() + state.timeout;
@@ -108,18 +128,13 @@ where
         .map_err(|e| ApiError::Failed(e.to_string()))?;
     let location = state.location.clone();
     let (tx, rx) = tokio::sync::oneshot::channel();
+    let ready = Ready(Arc::new(std::sync::Mutex::new(Some(tx))));
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let mut tx = Some(tx);
-        let mut ready = |r: Result<(), ApiError>| {
-            if let Some(tx) = tx.take() {
-                let _ = tx.send(r);
-            }
-        };
-        let result = with_db(&location, deadline, |db| f(db, &mut ready));
+        let result = with_db(&location, deadline, |db| f(db, ready.clone()));
         // An error before the stream started is the answer.
         if let Err(e) = result {
-            ready(Err(e));
+            ready.send(Err(e));
         }
     });
     match tokio::time::timeout_at(deadline.into(), rx).await {

@@ -84,6 +84,9 @@ pub trait Store {
     /// A number that grows with every change to the incidents or tallies
     /// (the last history entry), so a reader can tell its copies are stale.
     fn changes(&self) -> Result<i64>;
+    /// Tunes a long-lived reader (a server's) to keep what it read in
+    /// memory between requests.
+    fn keep_warm(&self) -> Result<()>;
     /// Stops any query still running at `deadline` with an error; `None`
     /// lifts the limit.
     fn set_deadline(&self, deadline: Option<std::time::Instant>) -> Result<()>;

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod pg;
+pub mod serve;
 
 use std::cell::Cell;
 use std::io::Write;

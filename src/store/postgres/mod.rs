@@ -451,6 +451,10 @@ impl Store for PgStore {
     fn for_each_point(&self, filter: &Filter, f: &mut dyn FnMut(PointRow)) -> Result<()> {
         aggregate::for_each_point(&mut *self.client()?, filter, f)
     }
+    fn keep_warm(&self) -> Result<()> {
+        // The server keeps its own caches.
+        Ok(())
+    }
     fn date_range(&self) -> Result<Option<(NaiveDate, NaiveDate)>> {
         let row = self.client()?.query_one(
             "SELECT (SELECT min(date_start) FROM incidents), (SELECT max(date_start) FROM incidents)",
