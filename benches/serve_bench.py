@@ -205,13 +205,17 @@ class Server:
         return body, ms
 
     def memory(self):
-        """VmRSS and VmHWM in MiB."""
+        """VmRSS, VmHWM, RssAnon (the heap: indexes, caches) and RssFile
+        (pages of the memory-mapped database, shared with the page cache
+        and counted once per mapping) in MiB, and the threads."""
         out = {}
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:
                 k, _, v = line.partition(":")
-                if k in ("VmRSS", "VmHWM"):
+                if k in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
                     out[k] = int(v.split()[0]) / 1024
+                elif k == "Threads":
+                    out[k] = int(v)
         return out
 
     def stop(self):
@@ -323,6 +327,14 @@ def pct(values, p):
         return float("nan")
     s = sorted(values)
     return s[max(0, math.ceil(p / 100 * len(s)) - 1)]
+
+
+def memory_line(when, ms):
+    med = lambda k: statistics.median(m[k] for m in ms)  # noqa: E731
+    return (
+        f"{when:<18} VmRSS {med('VmRSS'):6.0f} (RssAnon {med('RssAnon'):5.0f}, RssFile {med('RssFile'):5.0f})"
+        f"  VmHWM {med('VmHWM'):6.0f}  threads {med('Threads'):.0f}"
+    )
 
 
 def verdict(ms):
@@ -669,14 +681,11 @@ def main():
             # The target is for the panel's region-month reports; a whole
             # country over a year is shown for scale.
             print(f"  whole country, a year ({urllib.parse.unquote_plus(whole)})  {w:6.0f} ms  (for scale, no target)")
-        print("== server memory (median of servers; MiB)")
+        print("== server memory (median of servers; MiB; RssFile: the mapped database's pages)")
         results["memory"] = memory
         for when, ms in memory.items():
             if ms:
-                print(
-                    f"  {when:<18} VmRSS {statistics.median(m['VmRSS'] for m in ms):6.0f}"
-                    f"  VmHWM {statistics.median(m['VmHWM'] for m in ms):6.0f}"
-                )
+                print("  " + memory_line(when, ms))
 
     if "render" not in skip:
         chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -745,11 +754,7 @@ def main():
                     + f"; tiles requested {statistics.median(tiles):.0f}"
                 )
         if runs.get("memory"):
-            m = runs["memory"]
-            print(
-                f"  server after the page: VmRSS {statistics.median(x['VmRSS'] for x in m):.0f}"
-                f"  VmHWM {statistics.median(x['VmHWM'] for x in m):.0f} MiB"
-            )
+            print("  " + memory_line("server after the page loads", runs["memory"]) + " (MiB)")
 
     if a.json:
         with open(a.json, "w") as f:
