@@ -164,6 +164,9 @@ def decode_mvt(buf):
 class Server:
     """One `incidents serve --port 0` and a keep-alive HTTP connection."""
 
+    # Every server started, so that an error stops them all.
+    started = []
+
     def __init__(self, binary, db, log):
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(
@@ -172,6 +175,7 @@ class Server:
             stderr=log,
             text=True,
         )
+        Server.started.append(self.proc)
         line = self.proc.stdout.readline()
         self.start_ms = (time.perf_counter() - t0) * 1000
         if not line.startswith("serving "):
@@ -768,3 +772,8 @@ if __name__ == "__main__":
     except (RuntimeError, OSError, KeyError, ValueError) as e:
         print(f"serve_bench: {e}", file=sys.stderr)
         sys.exit(1)
+    finally:
+        for proc in Server.started:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
