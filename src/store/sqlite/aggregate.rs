@@ -39,8 +39,17 @@ fn dim_sql(d: Dim) -> &'static str {
 impl SqliteStore {
     /// The distinct countries of the incidents, sorted.
     pub fn countries(&self) -> Result<Vec<String>> {
+        // A skip-scan of the country index, one seek per country, as the
+        // PostgreSQL store does: DISTINCT walks every entry of the index,
+        // a tenth of a second at a million incidents, paid by every
+        // --region lookup.
         let mut stmt = self.conn.prepare(
-            "SELECT DISTINCT country FROM incidents WHERE country IS NOT NULL ORDER BY country",
+            "WITH RECURSIVE c (country) AS ( \
+                 SELECT min(country) FROM incidents \
+                 UNION ALL \
+                 SELECT (SELECT min(i.country) FROM incidents i WHERE i.country > c.country) \
+                 FROM c WHERE c.country IS NOT NULL) \
+             SELECT country FROM c WHERE country IS NOT NULL ORDER BY country",
         )?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
