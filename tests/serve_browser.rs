@@ -962,7 +962,15 @@ fn downloads_are_the_export() {
             link.click().await.unwrap();
             let path = b.downloads.path().join(file);
             let start = Instant::now();
-            while !path.exists() {
+            // Chromium reserves the final name (empty) while it writes to
+            // a .crdownload beside it: the download is whole once that is gone.
+            let partial = || {
+                std::fs::read_dir(b.downloads.path()).is_ok_and(|d| {
+                    d.flatten()
+                        .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"))
+                })
+            };
+            while !path.exists() || partial() {
                 assert!(
                     start.elapsed() < PATIENCE,
                     "{id}: no {file} downloaded into {}: {:?}",
