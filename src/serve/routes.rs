@@ -60,9 +60,8 @@ fn no_params(query: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
-async fn page(RawQuery(q): RawQuery) -> Answer {
-    // The page reads its filters from the address itself.
-    let _ = q;
+/// The page (it reads its filters from the address itself).
+async fn page() -> Answer {
     asset(Path("index.html".to_string())).await
 }
 
